@@ -1,0 +1,123 @@
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from '@hey-api/openapi-ts';
+import { bannerLines } from '../banner.ts';
+import type { Layout } from '../layout.ts';
+import type { ActionDocument, SpecSet } from '../loadSpecSet.ts';
+
+const heyApiVersion: string = createRequire(import.meta.url)('@hey-api/openapi-ts/package.json').version;
+const GENERATOR = `@hey-api/openapi-ts ${heyApiVersion}`;
+/** The bundled fetch client is written once and imported by every action through this specifier. */
+const CLIENT_PACKAGE = '@hey-api/client-fetch';
+
+type Plugins = Parameters<typeof createClient>[0] extends infer C
+  ? C extends { plugins?: infer P }
+    ? P
+    : never
+  : never;
+
+async function runHeyApi(
+  doc: ActionDocument,
+  outDir: string,
+  plugins: Plugins,
+  resolve: (specifier: string) => string | undefined,
+): Promise<void> {
+  await createClient({
+    input: doc.document as never,
+    output: {
+      path: outDir,
+      clean: true,
+      entryFile: false,
+      header: () => bannerLines(GENERATOR, doc.source),
+      module: { extension: '.js', resolve: (specifier: string) => resolve(specifier) },
+    },
+    logs: { level: 'silent' },
+    plugins,
+  });
+}
+
+/**
+ * `@iot-task/client`: the hey-api fetch client once (`client/`, `core/`), and per action
+ * `actions/<Action>/` with its types, SDK functions, zod schemas and an entry module.
+ */
+export async function emitHeyApiClient(set: SpecSet, outRoot: string, layout: Layout): Promise<void> {
+  const clientRoot = path.join(outRoot, layout.client);
+  const [first] = set.actions;
+  if (!first) return;
+  // The fetch client is the same for every action: generate it once from the first document.
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'iot-task-hey-api-'));
+  try {
+    await runHeyApi(first, scratch, ['@hey-api/client-fetch', '@hey-api/typescript'], () => undefined);
+    await cp(path.join(scratch, 'client'), path.join(clientRoot, 'client'), { recursive: true });
+    await cp(path.join(scratch, 'core'), path.join(clientRoot, 'core'), { recursive: true });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  for (const doc of set.actions) {
+    const dir = path.join(clientRoot, 'actions', doc.action);
+    await runHeyApi(
+      doc,
+      dir,
+      [{ name: '@hey-api/client-fetch', bundle: false }, '@hey-api/typescript', '@hey-api/sdk', 'zod'],
+      (specifier) => (specifier === CLIENT_PACKAGE ? '../../client/index.js' : undefined),
+    );
+    await writeFile(
+      path.join(dir, 'index.ts'),
+      `${bannerLines('tools/codegen', doc.source).join('\n')}
+
+export { client } from './client.gen.js';
+export * from './sdk.gen.js';
+export type * from './types.gen.js';
+`,
+    );
+  }
+}
+
+/**
+ * `@iot-task/react`: the hey-api TanStack Query helpers of every action, importing the SDK
+ * through the client package's public entry for that action (never a relative path into it).
+ */
+export async function emitHeyApiReactQuery(set: SpecSet, outRoot: string, layout: Layout): Promise<void> {
+  for (const doc of set.actions) {
+    const finalDir = path.join(outRoot, layout.react, doc.action);
+    const clientModule = layout.clientActionModule(doc.action, finalDir);
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'iot-task-hey-api-'));
+    try {
+      await runHeyApi(
+        doc,
+        scratch,
+        [{ name: '@hey-api/client-fetch', bundle: false }, '@hey-api/typescript', '@hey-api/sdk', '@tanstack/react-query'],
+        (specifier) =>
+          ['../sdk.gen.js', '../types.gen.js', '../client.gen.js'].includes(specifier) ? clientModule : undefined,
+      );
+      await mkdir(finalDir, { recursive: true });
+      const source = await readFile(path.join(scratch, '@tanstack', 'react-query.gen.ts'), 'utf8');
+      await writeFile(path.join(finalDir, 'react-query.gen.ts'), mergeDuplicateImports(source, clientModule));
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * After mapping three relative modules onto one entry, hey-api's output has three import
+ * declarations from the same specifier; TypeScript accepts that, but one reads better.
+ */
+function mergeDuplicateImports(source: string, specifier: string): string {
+  const pattern = new RegExp(`^import (type )?\\{([^}]*)\\} from '${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}';\\n`, 'gm');
+  const names: string[] = [];
+  let firstIndex = -1;
+  const stripped = source.replace(pattern, (match, typeOnly: string | undefined, list: string, offset: number) => {
+    if (firstIndex < 0) firstIndex = offset;
+    for (const raw of list.split(',')) {
+      const name = raw.trim();
+      if (name) names.push(typeOnly && !name.startsWith('type ') ? `type ${name}` : name);
+    }
+    return match.length > 0 ? '\u0000' : '';
+  });
+  if (firstIndex < 0) return source;
+  const unique = [...new Set(names)].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
+  return stripped.replace('\u0000', `import { ${unique.join(', ')} } from '${specifier}';\n`).replaceAll('\u0000', '');
+}

@@ -1,0 +1,287 @@
+import openapiTS, { astToString } from 'openapi-typescript';
+import { bannerLines } from '../banner.ts';
+import { compactSchema, deref } from '../compactSchema.ts';
+import { HTTP_METHODS, type ActionDocument, type SpecSet } from '../loadSpecSet.ts';
+
+/** Files as `relative path → content`, relative to the target folder. */
+export type FileMap = Map<string, string>;
+
+const GENERATOR = 'tools/codegen';
+
+/**
+ * Everything `@iot-task/spec` ships, per action: the bundled document as JSON, its
+ * openapi-typescript types; and for the whole set: the action manifest, the examples,
+ * the documents map and the entry module.
+ */
+export async function emitSpecArtifacts(set: SpecSet): Promise<FileMap> {
+  const files: FileMap = new Map();
+  for (const { action, source, document } of set.actions) {
+    files.set(
+      `${action}.openapi.json`,
+      `${JSON.stringify({ 'x-generated-by': `${GENERATOR} from ${source}; run npm run generate`, ...document }, null, 2)}\n`,
+    );
+    const ast = await openapiTS(document as never, { silent: true });
+    files.set(`${action}.types.gen.ts`, `${bannerLines('openapi-typescript', source).join('\n')}\n\n${astToString(ast)}`);
+  }
+  files.set('actions.gen.ts', emitManifest(set));
+  files.set('examples.gen.ts', emitExamples(set));
+  files.set('documents.gen.ts', emitDocuments(set));
+  files.set('index.gen.ts', emitIndex(set));
+  return files;
+}
+
+function header(set: SpecSet): string {
+  return `${bannerLines(GENERATOR, set.manifest).join('\n')}\n`;
+}
+
+function literal(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+interface ParameterObject {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: unknown;
+  content?: Record<string, { schema?: unknown }>;
+  'x-acs-common-parameter'?: boolean;
+}
+
+interface ResponseObject {
+  content?: Record<string, { schema?: unknown; example?: unknown; examples?: Record<string, unknown> }>;
+}
+
+function operationsOf(doc: ActionDocument['document']) {
+  const item = doc.paths['/'] as Record<string, unknown> & { parameters?: unknown[] };
+  return HTTP_METHODS.filter((m) => item[m] !== undefined).map((method) => ({
+    method,
+    op: item[method] as {
+      operationId: string;
+      parameters?: unknown[];
+      responses: Record<string, unknown>;
+      'x-acs-quota'?: unknown;
+    },
+  }));
+}
+
+function describeAction({ action, document }: ActionDocument) {
+  const item = document.paths['/'] as { parameters?: unknown[] };
+  const ops = operationsOf(document);
+  const first = ops[0];
+  if (!first) throw new Error(`${action}: no operation`);
+  const parameters = [...(item.parameters ?? []), ...(first.op.parameters ?? [])].map((p) => {
+    const param = deref<ParameterObject>(document, p as ParameterObject);
+    const content = param.content ? Object.entries(param.content)[0] : undefined;
+    return {
+      name: param.name,
+      in: param.in,
+      required: param.required === true,
+      common: param['x-acs-common-parameter'] === true,
+      ...(content ? { contentType: content[0] } : {}),
+      schema: compactSchema(document, content ? content[1].schema : param.schema),
+    };
+  });
+  const responses = Object.fromEntries(
+    Object.entries(first.op.responses).map(([status, r]) => {
+      const response = deref<ResponseObject>(document, r as ResponseObject);
+      const content = response.content ?? {};
+      const [anyMedia] = Object.values(content);
+      return [
+        status,
+        {
+          contentTypes: Object.keys(content),
+          schema: anyMedia?.schema ? compactSchema(document, anyMedia.schema) : null,
+        },
+      ];
+    }),
+  );
+  const ok = responses['200'] as { schema: { xmlName?: string } | null } | undefined;
+  return {
+    action,
+    methods: ops.map(({ method }) => method.toUpperCase()),
+    operationIds: Object.fromEntries(ops.map(({ method, op }) => [method.toUpperCase(), op.operationId])),
+    quota: first.op['x-acs-quota'] ?? null,
+    parameters,
+    responses,
+    xmlRoot: ok?.schema?.xmlName ?? `${action}Response`,
+  };
+}
+
+/** Enumerations declared as component schemas, shared by the set, e.g. `TaskStatus`. */
+function collectEnums(set: SpecSet): Map<string, { values: unknown[]; terminal?: unknown[] }> {
+  const enums = new Map<string, { values: unknown[]; terminal?: unknown[] }>();
+  for (const { action, document } of set.actions) {
+    for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+      const s = schema as { enum?: unknown[]; 'x-acs-terminal-values'?: unknown[] };
+      if (!Array.isArray(s.enum)) continue;
+      const entry = { values: s.enum, ...(s['x-acs-terminal-values'] ? { terminal: s['x-acs-terminal-values'] } : {}) };
+      const known = enums.get(name);
+      if (known && JSON.stringify(known) !== JSON.stringify(entry)) {
+        throw new Error(`${action}: enum ${name} differs from the one in another action of the set`);
+      }
+      enums.set(name, entry);
+    }
+  }
+  return enums;
+}
+
+function collectErrorCodes(set: SpecSet): unknown[] {
+  const catalogs = set.actions.map((a) => JSON.stringify(a.document['x-acs-error-codes'] ?? []));
+  if (new Set(catalogs).size > 1) throw new Error(`${set.manifest}: actions disagree on x-acs-error-codes`);
+  return JSON.parse(catalogs[0] ?? '[]');
+}
+
+const MANIFEST_TYPES = `/** A JSON Schema reduced to the keywords runtime code uses (no prose). */
+export interface CompactSchema {
+  readonly type?: string | readonly string[];
+  readonly properties?: { readonly [name: string]: CompactSchema };
+  readonly required?: readonly string[];
+  readonly items?: CompactSchema;
+  readonly oneOf?: readonly CompactSchema[];
+  readonly anyOf?: readonly CompactSchema[];
+  readonly allOf?: readonly CompactSchema[];
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly pattern?: string;
+  readonly default?: unknown;
+  readonly additionalProperties?: boolean | CompactSchema;
+  readonly xmlName?: string;
+  readonly 'x-iot-task-decode'?: 'number';
+  readonly 'x-acs-terminal-values'?: readonly string[];
+}
+
+/** One request parameter of an action, as it travels on the wire. */
+export interface ParameterDescriptor {
+  readonly name: string;
+  readonly in: 'query' | 'header';
+  readonly required: boolean;
+  /** A signature or protocol parameter shared by every action (\`Version\`, \`x-acs-date\`, …). */
+  readonly common: boolean;
+  /** Set when the value is serialized as a document, e.g. JSON text. */
+  readonly contentType?: string;
+  readonly schema: CompactSchema;
+}
+
+/** Everything generated code knows about one RPC action. */
+export interface ActionDescriptor {
+  readonly action: string;
+  readonly methods: readonly ('GET' | 'POST')[];
+  readonly operationIds: { readonly [method: string]: string };
+  readonly quota: { readonly requestsPerSecond: number; readonly scope: string } | null;
+  readonly parameters: readonly ParameterDescriptor[];
+  readonly responses: {
+    readonly [status: string]: { readonly contentTypes: readonly string[]; readonly schema: CompactSchema | null };
+  };
+  /** Root element of the XML success body. */
+  readonly xmlRoot: string;
+}
+
+/** One documented (or, with \`assumed\`, chosen) error code. */
+export interface ErrorCodeDescriptor {
+  readonly code: string;
+  readonly layer: 'gateway' | 'business';
+  readonly httpStatus?: number;
+  readonly retryable: boolean;
+  readonly assumed?: boolean;
+  readonly message: string;
+}
+`;
+
+function emitManifest(set: SpecSet): string {
+  const parts = [header(set), MANIFEST_TYPES];
+  parts.push(`/** Alibaba Cloud product code. */\nexport const product = ${literal(set.product)} as const;\n`);
+  parts.push(`/** API version every action of this set belongs to. */\nexport const apiVersion = ${literal(set.version)} as const;\n`);
+  for (const doc of set.actions) {
+    parts.push(
+      `/** The \`${doc.action}\` action, from ${doc.source}. */\nexport const ${doc.action} = ${literal(describeAction(doc))} as const satisfies ActionDescriptor;\n`,
+    );
+  }
+  parts.push(
+    `/** Every action of the set, by name. */\nexport const actions = {\n${set.actions.map((a) => `  ${a.action},`).join('\n')}\n} as const;\n`,
+  );
+  parts.push('/** Name of an action of the set. */\nexport type ActionName = keyof typeof actions;\n');
+  parts.push(
+    `/** Error codes the actions can answer with (x-acs-error-codes). */\nexport const errorCodes = ${literal(collectErrorCodes(set))} as const satisfies readonly ErrorCodeDescriptor[];\n`,
+  );
+  for (const [name, { values, terminal }] of collectEnums(set)) {
+    parts.push(`/** Values of the \`${name}\` enumeration. */\nexport const ${name}Values = ${literal(values)} as const;\n`);
+    if (terminal) {
+      parts.push(
+        `/** Values of \`${name}\` after which nothing changes any more (x-acs-terminal-values). */\nexport const ${name}TerminalValues = ${literal(terminal)} as const;\n`,
+      );
+    }
+  }
+  return parts.join('\n');
+}
+
+function emitExamples(set: SpecSet): string {
+  const parts = [header(set)];
+  for (const { action, document } of set.actions) {
+    const [first] = operationsOf(document);
+    const byStatus: Record<string, Record<string, Record<string, unknown>>> = {};
+    for (const [status, r] of Object.entries(first?.op.responses ?? {})) {
+      const response = deref<ResponseObject>(document, r as ResponseObject);
+      for (const [mediaType, media] of Object.entries(response.content ?? {})) {
+        const named: Record<string, unknown> = {};
+        if (media.example !== undefined) named.default = media.example;
+        for (const [name, ex] of Object.entries(media.examples ?? {})) {
+          named[name] = deref<{ value: unknown }>(document, ex as { value: unknown }).value;
+        }
+        if (Object.keys(named).length === 0) continue;
+        byStatus[status] ??= {};
+        byStatus[status][mediaType] = named;
+      }
+    }
+    parts.push(
+      `/** Examples of \`${action}\` responses, by HTTP status, media type and example name. */\nexport const ${action}Examples = ${literal(byStatus)} as const;\n`,
+    );
+  }
+  parts.push(
+    `/** Every action's response examples, by action name. */\nexport const examples = {\n${set.actions.map((a) => `  ${a.action}: ${a.action}Examples,`).join('\n')}\n} as const;\n`,
+  );
+  return parts.join('\n');
+}
+
+function emitDocuments(set: SpecSet): string {
+  const imports = set.actions.map(
+    (a) => `import ${a.action}Document from './${a.action}.openapi.json' with { type: 'json' };`,
+  );
+  return `${header(set)}
+${imports.join('\n')}
+
+/** The bundled OpenAPI 3.1 document of every action, by action name. */
+export const documents = {
+${set.actions.map((a) => `  ${a.action}: ${a.action}Document,`).join('\n')}
+} as const;
+`;
+}
+
+function emitIndex(set: SpecSet): string {
+  return `${header(set)}
+export {
+  actions,
+  apiVersion,
+  errorCodes,
+  product,
+${set.actions.map((a) => `  ${a.action},`).join('\n')}
+${[...collectEnums(set)]
+  .flatMap(([name, e]) => [`  ${name}Values,`, ...(e.terminal ? [`  ${name}TerminalValues,`] : [])])
+  .join('\n')}
+} from './actions.gen.js';
+export type {
+  ActionDescriptor,
+  ActionName,
+  CompactSchema,
+  ErrorCodeDescriptor,
+  ParameterDescriptor,
+} from './actions.gen.js';
+export { examples } from './examples.gen.js';
+${set.actions.map((a) => `export type * as ${a.action}Types from './${a.action}.types.gen.js';`).join('\n')}
+`;
+}

@@ -1,0 +1,27 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { emitHeyApiClient, emitHeyApiReactQuery } from './emit/heyApi.ts';
+import { emitSpecArtifacts } from './emit/specArtifacts.ts';
+import type { Layout } from './layout.ts';
+import { loadSpecSet, type SpecSet } from './loadSpecSet.ts';
+
+/**
+ * Runs every generator for one spec set, writing under `outRoot` as `layout` says.
+ * The caller owns `outRoot`: generation never writes into the repository directly
+ * (see syncGenerated), so a failing generator leaves the tree untouched.
+ */
+export async function generateSpecSet(
+  repoRoot: string,
+  manifestPath: string,
+  outRoot: string,
+  layout: Layout,
+): Promise<SpecSet> {
+  const set = await loadSpecSet(repoRoot, manifestPath);
+  const specFiles = await emitSpecArtifacts(set);
+  const specDir = path.join(outRoot, layout.spec);
+  await mkdir(specDir, { recursive: true });
+  for (const [name, content] of specFiles) await writeFile(path.join(specDir, name), content);
+  await emitHeyApiClient(set, outRoot, layout);
+  await emitHeyApiReactQuery(set, outRoot, layout);
+  return set;
+}

@@ -17,5 +17,8 @@ export type {
   ErrorCodeDescriptor,
   ParameterDescriptor,
 } from './actions.gen.js';
-export { examples } from './examples.gen.js';
+export {
+  examples,
+  QueryTaskExamples,
+} from './examples.gen.js';
 export type * as QueryTaskTypes from './QueryTask.types.gen.js';

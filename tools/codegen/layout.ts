@@ -11,7 +11,7 @@ export interface Layout {
   client: string;
   /** hey-api TanStack Query helpers (`@iot-task/react`). */
   react: string;
-  /** Module specifier through which a file in `fromDir` imports an action's generated SDK. */
+  /** Module specifier through which a file in `fromDir` (relative to the output root) imports an action's SDK. */
   clientActionModule(action: string, fromDir: string): string;
 }
 

@@ -75,7 +75,12 @@ export async function loadSpecSet(repoRoot: string, manifestPath: string): Promi
     }
     actions.push({ action, source, document });
   }
-  return { product: manifest.product, version: manifest.version, manifest: path.relative(repoRoot, manifestAbs), actions };
+  return {
+    product: manifest.product,
+    version: manifest.version,
+    manifest: path.relative(repoRoot, manifestAbs),
+    actions,
+  };
 }
 
 /** Checks the RPC shape every generator relies on and returns the action name. */
@@ -83,7 +88,9 @@ function checkRpcDocument(source: string, doc: OpenApiDocument, version: string)
   if (!doc.openapi?.startsWith('3.1')) throw new SpecSetError(`${source}: expected OpenAPI 3.1, got ${doc.openapi}`);
   const pathKeys = Object.keys(doc.paths ?? {});
   if (pathKeys.length !== 1 || pathKeys[0] !== '/') {
-    throw new SpecSetError(`${source}: an RPC action document has exactly one path, "/"; found ${JSON.stringify(pathKeys)}`);
+    throw new SpecSetError(
+      `${source}: an RPC action document has exactly one path, "/"; found ${JSON.stringify(pathKeys)}`,
+    );
   }
   const item = doc.paths['/'] as Record<string, { 'x-acs-action'?: unknown; operationId?: unknown }>;
   const operations = HTTP_METHODS.filter((m) => item[m] !== undefined).map((m) => ({ method: m, op: item[m] }));

@@ -81,14 +81,20 @@ export type * from './types.gen.js';
  */
 export async function emitHeyApiReactQuery(set: SpecSet, outRoot: string, layout: Layout): Promise<void> {
   for (const doc of set.actions) {
-    const finalDir = path.join(outRoot, layout.react, doc.action);
-    const clientModule = layout.clientActionModule(doc.action, finalDir);
+    const reactDir = path.join(layout.react, doc.action);
+    const finalDir = path.join(outRoot, reactDir);
+    const clientModule = layout.clientActionModule(doc.action, reactDir);
     const scratch = await mkdtemp(path.join(os.tmpdir(), 'iot-task-hey-api-'));
     try {
       await runHeyApi(
         doc,
         scratch,
-        [{ name: '@hey-api/client-fetch', bundle: false }, '@hey-api/typescript', '@hey-api/sdk', '@tanstack/react-query'],
+        [
+          { name: '@hey-api/client-fetch', bundle: false },
+          '@hey-api/typescript',
+          '@hey-api/sdk',
+          '@tanstack/react-query',
+        ],
         (specifier) =>
           ['../sdk.gen.js', '../types.gen.js', '../client.gen.js'].includes(specifier) ? clientModule : undefined,
       );
@@ -106,16 +112,19 @@ export async function emitHeyApiReactQuery(set: SpecSet, outRoot: string, layout
  * declarations from the same specifier; TypeScript accepts that, but one reads better.
  */
 function mergeDuplicateImports(source: string, specifier: string): string {
-  const pattern = new RegExp(`^import (type )?\\{([^}]*)\\} from '${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}';\\n`, 'gm');
+  const pattern = new RegExp(
+    `^import (type )?\\{([^}]*)\\} from '${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}';\\n`,
+    'gm',
+  );
   const names: string[] = [];
   let firstIndex = -1;
-  const stripped = source.replace(pattern, (match, typeOnly: string | undefined, list: string, offset: number) => {
+  const stripped = source.replace(pattern, (_match, typeOnly: string | undefined, list: string, offset: number) => {
     if (firstIndex < 0) firstIndex = offset;
     for (const raw of list.split(',')) {
       const name = raw.trim();
       if (name) names.push(typeOnly && !name.startsWith('type ') ? `type ${name}` : name);
     }
-    return match.length > 0 ? '\u0000' : '';
+    return '\u0000';
   });
   if (firstIndex < 0) return source;
   const unique = [...new Set(names)].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));

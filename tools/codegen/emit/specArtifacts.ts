@@ -1,7 +1,7 @@
 import openapiTS, { astToString } from 'openapi-typescript';
 import { bannerLines } from '../banner.ts';
 import { compactSchema, deref } from '../compactSchema.ts';
-import { HTTP_METHODS, type ActionDocument, type SpecSet } from '../loadSpecSet.ts';
+import { type ActionDocument, HTTP_METHODS, type SpecSet } from '../loadSpecSet.ts';
 
 /** Files as `relative path → content`, relative to the target folder. */
 export type FileMap = Map<string, string>;
@@ -21,7 +21,10 @@ export async function emitSpecArtifacts(set: SpecSet): Promise<FileMap> {
       `${JSON.stringify({ 'x-generated-by': `${GENERATOR} from ${source}; run npm run generate`, ...document }, null, 2)}\n`,
     );
     const ast = await openapiTS(document as never, { silent: true });
-    files.set(`${action}.types.gen.ts`, `${bannerLines('openapi-typescript', source).join('\n')}\n\n${astToString(ast)}`);
+    files.set(
+      `${action}.types.gen.ts`,
+      `${bannerLines('openapi-typescript', source).join('\n')}\n\n${astToString(ast)}`,
+    );
   }
   files.set('actions.gen.ts', emitManifest(set));
   files.set('examples.gen.ts', emitExamples(set));
@@ -196,7 +199,9 @@ export interface ErrorCodeDescriptor {
 function emitManifest(set: SpecSet): string {
   const parts = [header(set), MANIFEST_TYPES];
   parts.push(`/** Alibaba Cloud product code. */\nexport const product = ${literal(set.product)} as const;\n`);
-  parts.push(`/** API version every action of this set belongs to. */\nexport const apiVersion = ${literal(set.version)} as const;\n`);
+  parts.push(
+    `/** API version every action of this set belongs to. */\nexport const apiVersion = ${literal(set.version)} as const;\n`,
+  );
   for (const doc of set.actions) {
     parts.push(
       `/** The \`${doc.action}\` action, from ${doc.source}. */\nexport const ${doc.action} = ${literal(describeAction(doc))} as const satisfies ActionDescriptor;\n`,
@@ -210,7 +215,9 @@ function emitManifest(set: SpecSet): string {
     `/** Error codes the actions can answer with (x-acs-error-codes). */\nexport const errorCodes = ${literal(collectErrorCodes(set))} as const satisfies readonly ErrorCodeDescriptor[];\n`,
   );
   for (const [name, { values, terminal }] of collectEnums(set)) {
-    parts.push(`/** Values of the \`${name}\` enumeration. */\nexport const ${name}Values = ${literal(values)} as const;\n`);
+    parts.push(
+      `/** Values of the \`${name}\` enumeration. */\nexport const ${name}Values = ${literal(values)} as const;\n`,
+    );
     if (terminal) {
       parts.push(
         `/** Values of \`${name}\` after which nothing changes any more (x-acs-terminal-values). */\nexport const ${name}TerminalValues = ${literal(terminal)} as const;\n`,
@@ -281,7 +288,10 @@ export type {
   ErrorCodeDescriptor,
   ParameterDescriptor,
 } from './actions.gen.js';
-export { examples } from './examples.gen.js';
+export {
+  examples,
+${set.actions.map((a) => `  ${a.action}Examples,`).join('\n')}
+} from './examples.gen.js';
 ${set.actions.map((a) => `export type * as ${a.action}Types from './${a.action}.types.gen.js';`).join('\n')}
 `;
 }

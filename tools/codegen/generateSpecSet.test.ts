@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSpecSet } from './generateSpecSet.ts';
+import { standaloneLayout } from './layout.ts';
+import { loadSpecSet, SpecSetError } from './loadSpecSet.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const fixtureSet = 'specs/fixtures/job-family/api.yaml';
+// Inside the repository, so the generated code resolves zod, msw and react-query from node_modules.
+const scratchRoot = path.join(import.meta.dirname, '.fixture-out');
+let out: string;
+
+beforeAll(async () => {
+  await mkdir(scratchRoot, { recursive: true });
+  out = await mkdtemp(path.join(scratchRoot, 'job-family-'));
+  await generateSpecSet(repoRoot, fixtureSet, out, standaloneLayout(''));
+}, 60_000);
+
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+describe('the two-action fixture set (QueryTask + ListTask)', () => {
+  it('lists both actions in the generated manifest, with their own parameters', async () => {
+    const { actions } = await import(path.join(out, 'spec', 'actions.gen.ts'));
+    expect(Object.keys(actions)).toEqual(['QueryTask', 'ListTask']);
+    const own = (name: string) =>
+      actions[name].parameters.filter((p: { common: boolean }) => !p.common).map((p: { name: string }) => p.name);
+    expect(own('QueryTask')).toEqual(['TaskId', 'IotInstanceId']);
+    expect(own('ListTask')).toEqual(['Limit', 'JobId', 'NextToken', 'Device', 'Status', 'IotInstanceId']);
+    const limit = actions.ListTask.parameters.find((p: { name: string }) => p.name === 'Limit');
+    expect(limit).toMatchObject({ in: 'query', required: true, schema: { type: 'integer', minimum: 1, maximum: 50 } });
+    expect(actions.ListTask.xmlRoot).toBe('ListTaskResponse');
+  });
+
+  it('types both actions: a probe using them compiles, and misuse is rejected', async () => {
+    await writeFile(
+      path.join(out, 'probe.ts'),
+      `import { listTask, type ListTaskData, type ListTaskResponse } from './client/actions/ListTask/index.js';
+import { queryTask, type QueryTaskData, type QueryTaskResponse } from './client/actions/QueryTask/index.js';
+import { listTaskOptions } from './react/ListTask/react-query.gen.js';
+import { queryTaskOptions } from './react/QueryTask/react-query.gen.js';
+import type { ActionName } from './spec/index.gen.js';
+import type { paths } from './spec/ListTask.types.gen.js';
+
+export const listQuery: ListTaskData['query'] = { Limit: 10, JobId: 'job-1', Status: 'IN_PROGRESS' };
+export const taskQuery: QueryTaskData['query'] = { TaskId: 'MSnT9***q010101' };
+export const names: ActionName[] = ['QueryTask', 'ListTask'];
+export const sdk = [listTask, queryTask, listTaskOptions, queryTaskOptions];
+
+export function firstTaskId(body: ListTaskResponse): string | undefined {
+  return body.Success ? body.Data.data[0]?.TaskId : undefined;
+}
+export function status(body: QueryTaskResponse): string {
+  return body.Success ? body.Data.Status : body.Code;
+}
+type OtLimit = NonNullable<paths['/']['get']['parameters']['query']>['Limit'];
+export const otLimit: OtLimit = 50;
+
+// @ts-expect-error Limit is an integer, not a string
+export const badLimit: ListTaskData['query'] = { Limit: '10' };
+// @ts-expect-error TaskId is required
+export const noTaskId: QueryTaskData['query'] = {};
+// @ts-expect-error QueryJob is not an action of this set
+export const notAnAction: ActionName = 'QueryJob';
+// @ts-expect-error Status is one of the 8 task statuses
+export const badStatus: ListTaskData['query'] = { Limit: 1, Status: 'DONE' };
+`,
+    );
+    await writeFile(
+      path.join(out, 'tsconfig.json'),
+      JSON.stringify({ extends: path.join(repoRoot, 'tsconfig.base.json'), include: ['**/*.ts'] }),
+    );
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const result = spawnSync(process.execPath, [tsc, '-p', path.join(out, 'tsconfig.json')], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, 60_000);
+
+  it('sends each action the RPC way: GET / with its own typed query', async () => {
+    const sent: Request[] = [];
+    const fetch = async (request: Request) => {
+      sent.push(request);
+      return Response.json({ RequestId: 'r-1', Success: true, Data: { data: [] } });
+    };
+    const { createClient } = await import(path.join(out, 'client', 'client', 'index.ts'));
+    const client = createClient({ baseUrl: 'https://iot.cn-shanghai.aliyuncs.com', fetch });
+    const { listTask } = await import(path.join(out, 'client', 'actions', 'ListTask', 'index.ts'));
+    const { queryTask } = await import(path.join(out, 'client', 'actions', 'QueryTask', 'index.ts'));
+    await listTask({ client, query: { Action: 'ListTask', Limit: 10, JobId: 'job-1' } });
+    await queryTask({ client, query: { Action: 'QueryTask', TaskId: 'MSnT9***q010101' } });
+    const urls = sent.map((r) => new URL(r.url));
+    expect(urls.map((u) => [u.pathname, u.searchParams.get('Action')])).toEqual([
+      ['/', 'ListTask'],
+      ['/', 'QueryTask'],
+    ]);
+    expect(urls[0]?.searchParams.get('Limit')).toBe('10');
+    expect(urls[1]?.searchParams.get('TaskId')).toBe('MSnT9***q010101');
+    expect(sent.map((req) => req.method)).toEqual(['GET', 'GET']);
+  });
+});
+
+describe('loadSpecSet', () => {
+  it('loads the product set: one action, QueryTask', async () => {
+    const set = await loadSpecSet(repoRoot, 'specs/iot-2018-01-20/api.yaml');
+    expect(set.actions.map((a) => a.action)).toEqual(['QueryTask']);
+    expect(set.version).toBe('2018-01-20');
+  });
+
+  it('rejects a document that puts a query string in its path key', async () => {
+    const dir = await mkdtemp(path.join(scratchRoot, 'bad-'));
+    try {
+      await writeFile(path.join(dir, 'api.yaml'), "product: Iot\nversion: '2018-01-20'\nactions: [QueryTask.yaml]\n");
+      await writeFile(
+        path.join(dir, 'QueryTask.yaml'),
+        `openapi: 3.1.0
+info: { title: t, version: '2018-01-20' }
+paths:
+  /?Action=QueryTask:
+    get:
+      x-acs-action: QueryTask
+      responses: { '200': { description: ok } }
+`,
+      );
+      await expect(loadSpecSet(repoRoot, path.relative(repoRoot, path.join(dir, 'api.yaml')))).rejects.toThrow(
+        new SpecSetError(
+          `${path.relative(repoRoot, path.join(dir, 'QueryTask.yaml'))}: an RPC action document has exactly one path, "/"; found ["/?Action=QueryTask"]`,
+        ),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,3 +1,49 @@
-// Public entry of @iot-task/client. The runtime (signing, retries, quota, errors) wraps the
-// generated SDK in ./generated; this file names every public export.
+// Public entry of @iot-task/client. The runtime wraps the generated SDK in ./generated.
+
+export type {
+  ActionData,
+  ActionName,
+  ActionParams,
+  ActionResult,
+  CallOptions,
+  Decoded,
+  IotTaskClient,
+  IotTaskClientOptions,
+  QueryTaskParams,
+  QuotaOptions,
+  TaskResult,
+} from './createIotTaskClient.ts';
+export { createIotTaskClient } from './createIotTaskClient.ts';
+export {
+  type Credentials,
+  type CredentialsProvider,
+  ENV_ACCESS_KEY_ID,
+  ENV_ACCESS_KEY_SECRET,
+  ENV_SECURITY_TOKEN,
+  fromEnv,
+} from './credentials.ts';
+export { endpointForRegion, GLOBAL_ENDPOINT, type KnownRegion, knownRegions } from './endpoints.ts';
+export {
+  AbortedError,
+  BusinessError,
+  CredentialsError,
+  type DriftIssue,
+  GatewayError,
+  IotTaskError,
+  type IotTaskErrorKind,
+  isIotTaskError,
+  NetworkError,
+  ResponseDriftError,
+  ResponseParseError,
+  TimeoutError,
+  ValidationError,
+  WaitTimeoutError,
+} from './errors.ts';
 export type { Task, TaskProgress, TaskStatus } from './generated/actions/QueryTask/types.gen.ts';
+export type { ClientHooks, DriftEvent, RequestStartEvent, ResponseEvent, RetryEvent } from './hooks.ts';
+export { percentEncode } from './percentEncode.ts';
+export type { RetryOptions } from './retryPolicy.ts';
+export { canonicalizeRpcQuery, rpcStringToSign, signRpc } from './signRpc.ts';
+export { canonicalizeV3Query, signV3, type V3Request, v3CanonicalRequest } from './signV3.ts';
+export type { ResponseFormat, ResponseValidation, SignatureVersion } from './transport.ts';
+export { isTerminalStatus, type WaitForTaskOptions, waitForTask } from './waitForTask.ts';

@@ -73,6 +73,75 @@ export type * from './types.gen.js';
 `,
     );
   }
+  await writeFile(path.join(clientRoot, 'actions.gen.ts'), emitActionRegistry(set));
+}
+
+function camel(operationId: string): string {
+  return operationId.charAt(0).toLowerCase() + operationId.slice(1);
+}
+
+function pascal(operationId: string): string {
+  return operationId.charAt(0).toUpperCase() + operationId.slice(1);
+}
+
+/**
+ * The glue that lets the hand-written runtime serve any action: each action's generated SDK
+ * function per HTTP method, and its wire types (query parameters, successful body).
+ */
+function emitActionRegistry(set: SpecSet): string {
+  const entries = set.actions.map((doc) => {
+    const item = doc.document.paths['/'] as Record<string, { operationId: string } | undefined>;
+    const get = item.get?.operationId;
+    const post = item.post?.operationId;
+    const primary = get ?? post;
+    if (!primary) throw new Error(`${doc.source}: no GET or POST operation`);
+    return { action: doc.action, get, post, primary };
+  });
+  const common = new Set<string>();
+  for (const doc of set.actions) {
+    const item = doc.document.paths['/'] as { parameters?: { $ref?: string; name?: string; in?: string }[] };
+    for (const p of item.parameters ?? []) {
+      const param = p.$ref ? resolveLocal(doc.document, p.$ref) : p;
+      if (param?.in === 'query' && (param as Record<string, unknown>)['x-acs-common-parameter'] === true) {
+        common.add(param.name as string);
+      }
+    }
+  }
+  return `${bannerLines('tools/codegen', set.manifest).join('\n')}
+
+${entries.map((e) => `import * as ${e.action}Sdk from './actions/${e.action}/sdk.gen.js';\nimport type * as ${e.action}Types from './actions/${e.action}/types.gen.js';`).join('\n')}
+
+/** Generated SDK function of every action, by action name and HTTP method. */
+export const sdkFunctions = {
+${entries
+  .map(
+    (e) =>
+      `  ${e.action}: {${e.get ? ` GET: ${e.action}Sdk.${camel(e.get)},` : ''}${e.post ? ` POST: ${e.action}Sdk.${camel(e.post)},` : ''} },`,
+  )
+  .join('\n')}
+} as const;
+
+/** Wire types of every action: its query parameters and its successful (\`Success: true\`) body. */
+export interface ActionTypes {
+${entries
+  .map(
+    (e) => `  ${e.action}: {
+    query: ${e.action}Types.${pascal(e.primary)}Data['query'];
+    success: Extract<${e.action}Types.${pascal(e.primary)}Responses[200], { Success: true }>;
+  };`,
+  )
+  .join('\n')}
+}
+
+/** Query parameters the runtime sets itself (action, version, format, signature). */
+export type CommonQueryParameter = ${[...common].map((n) => `'${n}'`).join(' | ')};
+`;
+}
+
+function resolveLocal(doc: ActionDocument['document'], ref: string): { name?: string; in?: string } | undefined {
+  let node: unknown = doc;
+  for (const key of ref.replace(/^#\//, '').split('/')) node = (node as Record<string, unknown> | undefined)?.[key];
+  return node as { name?: string; in?: string } | undefined;
 }
 
 /**

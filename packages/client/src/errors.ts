@@ -1,0 +1,168 @@
+/**
+ * Every error the client throws is an `IotTaskError`: branch on `kind` (or `instanceof`), read
+ * `code`, `requestId`, `httpStatus`, and `retryable`. No error carries credentials, signed
+ * URLs or request objects.
+ */
+export type IotTaskErrorKind =
+  | 'gateway'
+  | 'business'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'validation'
+  | 'parse'
+  | 'drift'
+  | 'credentials'
+  | 'wait-timeout';
+
+export interface IotTaskErrorDetails {
+  code: string;
+  message: string;
+  requestId?: string | undefined;
+  httpStatus?: number | undefined;
+  retryable: boolean;
+  cause?: unknown;
+}
+
+export abstract class IotTaskError extends Error {
+  abstract readonly kind: IotTaskErrorKind;
+  /** Error code: the server's (`Throttling.User`, `iot.system.SystemException`) or the client's (`Timeout`). */
+  readonly code: string;
+  /** Alibaba Cloud's request ID, when the server answered. Quote it in support tickets. */
+  readonly requestId: string | undefined;
+  /** HTTP status, when the server answered. */
+  readonly httpStatus: number | undefined;
+  /** Whether sending the same read again may succeed. */
+  readonly retryable: boolean;
+
+  constructor(details: IotTaskErrorDetails) {
+    super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = details.code;
+    this.requestId = details.requestId;
+    this.httpStatus = details.httpStatus;
+    this.retryable = details.retryable;
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      code: this.code,
+      message: this.message,
+      requestId: this.requestId,
+      httpStatus: this.httpStatus,
+      retryable: this.retryable,
+    };
+  }
+}
+
+/** The API gateway refused the request: HTTP 4xx/5xx with `Code`, `Message`, `RequestId`. */
+export class GatewayError extends IotTaskError {
+  readonly kind = 'gateway';
+  readonly hostId: string | undefined;
+  readonly recommend: string | undefined;
+  constructor(details: IotTaskErrorDetails & { hostId?: string | undefined; recommend?: string | undefined }) {
+    super(details);
+    this.hostId = details.hostId;
+    this.recommend = details.recommend;
+  }
+}
+
+/** IoT Platform answered HTTP 200 with `Success: false` (the official SDK returns these as success). */
+export class BusinessError extends IotTaskError {
+  readonly kind = 'business';
+}
+
+/** The request never got an HTTP answer: DNS, refused or dropped connection, TLS. */
+export class NetworkError extends IotTaskError {
+  readonly kind = 'network';
+}
+
+/** A deadline passed: one attempt (`AttemptTimeout`, retryable) or the whole call (`Timeout`). */
+export class TimeoutError extends IotTaskError {
+  readonly kind = 'timeout';
+}
+
+/** The caller's AbortSignal fired; `cause` is the signal's reason. */
+export class AbortedError extends IotTaskError {
+  readonly kind = 'aborted';
+}
+
+/** Input was rejected before any network call; `field` names it, `expected` says what would pass. */
+export class ValidationError extends IotTaskError {
+  readonly kind = 'validation';
+  readonly field: string;
+  readonly expected: string;
+  constructor(field: string, expected: string, received?: string) {
+    super({
+      code: 'ValidationError',
+      message: `${field}: expected ${expected}${received === undefined ? '' : `, received ${received}`}`,
+      retryable: false,
+    });
+    this.field = field;
+    this.expected = expected;
+  }
+}
+
+/** The body could not be read as JSON or XML (an HTML error page, a truncated body). */
+export class ResponseParseError extends IotTaskError {
+  readonly kind = 'parse';
+  /** The first 200 characters of the body, for diagnosis. */
+  readonly bodySnippet: string;
+  constructor(details: IotTaskErrorDetails & { bodySnippet: string }) {
+    super(details);
+    this.bodySnippet = details.bodySnippet;
+  }
+}
+
+/** One way a response differs from the spec's schema. */
+export interface DriftIssue {
+  /** Where, e.g. `Data.Status`. */
+  path: string;
+  /** What the spec says, e.g. `one of QUEUED, SENT, …`. */
+  expected: string;
+  /** What came, JSON-encoded and shortened. */
+  received: string;
+}
+
+/** The response parsed but does not match the spec (runtime response validation). */
+export class ResponseDriftError extends IotTaskError {
+  readonly kind = 'drift';
+  readonly issues: readonly DriftIssue[];
+  constructor(action: string, issues: readonly DriftIssue[], requestId?: string) {
+    super({
+      code: 'ResponseDrift',
+      message: `${action} response differs from the spec: ${issues.map((i) => `${i.path}: expected ${i.expected}, received ${i.received}`).join('; ')}`,
+      requestId,
+      retryable: false,
+    });
+    this.issues = issues;
+  }
+}
+
+/** No usable credentials; the message says which variables or options to set. */
+export class CredentialsError extends IotTaskError {
+  readonly kind = 'credentials';
+}
+
+/** `waitForTask` reached its deadline before a terminal status; `lastTask` is the last one seen. */
+export class WaitTimeoutError<TTask = unknown> extends IotTaskError {
+  readonly kind = 'wait-timeout';
+  readonly lastTask: TTask | undefined;
+  constructor(taskId: string, timeoutMs: number, lastTask: TTask | undefined) {
+    super({
+      code: 'WaitTimeout',
+      message: `task ${taskId} did not reach a terminal status within ${timeoutMs} ms`,
+      retryable: false,
+    });
+    this.lastTask = lastTask;
+  }
+}
+
+export function isIotTaskError(error: unknown): error is IotTaskError {
+  return error instanceof IotTaskError;
+}

@@ -1,0 +1,42 @@
+import type { DriftIssue, IotTaskError } from './errors.ts';
+
+/** A request is about to be sent. `url` has `Signature` and `SecurityToken` redacted. */
+export interface RequestStartEvent {
+  action: string;
+  attempt: number;
+  method: string;
+  url: string;
+  signatureVersion: 'v3' | 'v1';
+}
+
+/** An attempt failed with a retryable error; the next starts after `delayMs`. */
+export interface RetryEvent {
+  action: string;
+  attempt: number;
+  delayMs: number;
+  error: IotTaskError;
+}
+
+/** An HTTP answer arrived (any status). */
+export interface ResponseEvent {
+  action: string;
+  attempt: number;
+  httpStatus: number;
+  requestId: string | undefined;
+  durationMs: number;
+}
+
+/** A response differs from the spec and `responseValidation` is `'warn'`. */
+export interface DriftEvent {
+  action: string;
+  requestId: string | undefined;
+  issues: readonly DriftIssue[];
+}
+
+/** Observability callbacks, all optional and off by default. They never receive secrets. */
+export interface ClientHooks {
+  onRequest?(event: RequestStartEvent): void;
+  onRetry?(event: RetryEvent): void;
+  onResponse?(event: ResponseEvent): void;
+  onDrift?(event: DriftEvent): void;
+}

@@ -1,0 +1,14 @@
+/**
+ * Percent-encodes a name or value the way Alibaba Cloud signatures require (RFC 3986, UTF-8):
+ * `A-Z a-z 0-9 - _ . ~` stay literal, every other byte becomes `%XY` (uppercase hex), so space is
+ * `%20` (never `+`), `*` is `%2A` and `~` stays `~`.
+ *
+ * Throws `URIError` on a lone UTF-16 surrogate, which has no UTF-8 encoding; callers validate
+ * input first (see validateParams).
+ *
+ * @example percentEncode('a b*~') // 'a%20b%2A~'
+ */
+export function percentEncode(value: string): string {
+  // encodeURIComponent leaves `! ' ( ) *` unencoded; RFC 3986 reserves them.
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}

@@ -1,0 +1,63 @@
+import { percentEncode } from './percentEncode.ts';
+import { hmac, sha256Hex, toHex } from './webCrypto.ts';
+
+export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
+
+export interface V3Request {
+  method: string;
+  /** Always `/` for RPC actions. */
+  pathname: string;
+  /** Query parameters (already strings). */
+  query: Readonly<Record<string, string>>;
+  /** Headers to sign, any case; `host` and every `x-acs-*` header must be among them. */
+  headers: Readonly<Record<string, string>>;
+  /** Lowercase hex SHA-256 of the body. */
+  payloadHash: string;
+}
+
+/** Sorted `name=value` pairs, both percent-encoded; a missing value still gets `=`. */
+export function canonicalizeV3Query(query: Readonly<Record<string, string>>): string {
+  return Object.keys(query)
+    .sort()
+    .map((name) => `${percentEncode(name)}=${percentEncode(query[name] as string)}`)
+    .join('&');
+}
+
+/** The canonical request and the `SignedHeaders` list of the ACS3-HMAC-SHA256 signature. */
+export function v3CanonicalRequest(request: V3Request): { canonicalRequest: string; signedHeaders: string } {
+  const headers = Object.entries(request.headers)
+    .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const signedHeaders = headers.map(([name]) => name).join(';');
+  const canonicalRequest = [
+    request.method.toUpperCase(),
+    request.pathname,
+    canonicalizeV3Query(request.query),
+    ...headers.map(([name, value]) => `${name}:${value}`),
+    '',
+    signedHeaders,
+    request.payloadHash,
+  ].join('\n');
+  return { canonicalRequest, signedHeaders };
+}
+
+/**
+ * Signs a request with ACS3-HMAC-SHA256 and returns the `Authorization` header value:
+ * hex HMAC-SHA256 keyed with the raw secret (no `&`) over
+ * `ACS3-HMAC-SHA256\n` + hex SHA-256 of the canonical request.
+ */
+export async function signV3(
+  request: V3Request,
+  accessKeyId: string,
+  accessKeySecret: string,
+): Promise<{ authorization: string; signature: string; stringToSign: string; canonicalRequest: string }> {
+  const { canonicalRequest, signedHeaders } = v3CanonicalRequest(request);
+  const stringToSign = `${ACS3_ALGORITHM}\n${await sha256Hex(canonicalRequest)}`;
+  const signature = toHex(await hmac('SHA-256', accessKeySecret, stringToSign));
+  return {
+    authorization: `${ACS3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`,
+    signature,
+    stringToSign,
+    canonicalRequest,
+  };
+}

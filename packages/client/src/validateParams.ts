@@ -1,0 +1,92 @@
+import type { ActionDescriptor, CompactSchema, ParameterDescriptor } from '@iot-task/spec';
+import { ValidationError } from './errors.ts';
+import { hasControlCharacter } from './hasControlCharacter.ts';
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function received(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function checkString(field: string, value: unknown, schema: CompactSchema): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'a string', received(value));
+  if (value.trim() === '')
+    throw new ValidationError(field, 'a non-empty string (not only whitespace)', received(value));
+  if (hasControlCharacter(value))
+    throw new ValidationError(field, 'a string without control characters', received(value));
+  if (LONE_SURROGATE.test(value))
+    throw new ValidationError(field, 'well-formed Unicode (no lone surrogate)', 'a broken string');
+  const length = [...value].length;
+  if (schema.maxLength !== undefined && length > schema.maxLength) {
+    throw new ValidationError(field, `at most ${schema.maxLength} characters`, `${length}`);
+  }
+  if (schema.minLength !== undefined && length < schema.minLength) {
+    throw new ValidationError(field, `at least ${schema.minLength} characters`, `${length}`);
+  }
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
+    throw new ValidationError(field, `a string matching ${schema.pattern}`, received(value));
+  }
+  if (schema.enum && !schema.enum.includes(value)) {
+    throw new ValidationError(field, `one of ${schema.enum.join(', ')}`, received(value));
+  }
+  return value;
+}
+
+function checkInteger(field: string, value: unknown, schema: CompactSchema): string {
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new ValidationError(field, 'an integer', received(value));
+  if (schema.minimum !== undefined && value < schema.minimum)
+    throw new ValidationError(field, `>= ${schema.minimum}`, `${value}`);
+  if (schema.maximum !== undefined && value > schema.maximum)
+    throw new ValidationError(field, `<= ${schema.maximum}`, `${value}`);
+  return String(value);
+}
+
+function serialize(param: ParameterDescriptor, value: unknown): string {
+  if (param.contentType !== undefined) {
+    if (value === null || typeof value !== 'object')
+      throw new ValidationError(param.name, 'an object', received(value));
+    return JSON.stringify(value);
+  }
+  const type = param.schema.type;
+  if (type === 'integer' || type === 'number') return checkInteger(param.name, value, param.schema);
+  if (type === 'boolean') {
+    if (typeof value !== 'boolean') throw new ValidationError(param.name, 'a boolean', received(value));
+    return String(value);
+  }
+  return checkString(param.name, value, param.schema);
+}
+
+/**
+ * Checks an action's own parameters against the spec before anything is sent, and serializes
+ * them as query values. Throws a ValidationError naming the field and what it expects.
+ *
+ * @example validateParams(QueryTask, { TaskId: 'MSnT9***q010101' }) // { TaskId: 'MSnT9***q010101' }
+ */
+export function validateParams(descriptor: ActionDescriptor, params: unknown): Record<string, string> {
+  const own = descriptor.parameters.filter((p) => !p.common && p.in === 'query');
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new ValidationError('params', `an object with ${own.map((p) => p.name).join(', ')}`, received(params));
+  }
+  const record = params as Record<string, unknown>;
+  const known = new Set(own.map((p) => p.name));
+  for (const key of Object.keys(record)) {
+    if (!known.has(key) && record[key] !== undefined) {
+      throw new ValidationError(key, `no such parameter; ${descriptor.action} takes ${[...known].join(', ')}`);
+    }
+  }
+  const query: Record<string, string> = {};
+  for (const param of own) {
+    const value = record[param.name];
+    if (value === undefined) {
+      if (param.required) throw new ValidationError(param.name, 'a value (required)', 'nothing');
+      continue;
+    }
+    query[param.name] = serialize(param, value);
+  }
+  return query;
+}

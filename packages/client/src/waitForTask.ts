@@ -1,0 +1,103 @@
+import { TaskStatusTerminalValues } from '@iot-task/spec';
+import type { CallOptions, QueryTaskParams, TaskResult } from './createIotTaskClient.ts';
+import { AbortedError, IotTaskError, ValidationError, WaitTimeoutError } from './errors.ts';
+import { sleep } from './retryPolicy.ts';
+
+export interface WaitForTaskOptions {
+  /** Instance ID, when the task's instance has one. */
+  IotInstanceId?: string;
+  /** First wait between polls. @default 1000 */
+  intervalMs?: number;
+  /** Longest wait between polls. @default 10000 */
+  maxIntervalMs?: number;
+  /** The wait grows by this factor while nothing changes, and resets when status or progress moves. @default 1.5 */
+  backoff?: number;
+  /** Give up (WaitTimeoutError) after this long. @default 600000 (10 minutes) */
+  timeoutMs?: number;
+  /** Called with every polled task. */
+  onProgress?: (task: TaskResult) => void;
+  signal?: AbortSignal;
+}
+
+type TerminalStatus = (typeof TaskStatusTerminalValues)[number];
+
+/** Whether nothing will change any more: SUCCEEDED, FAILED, REJECTED, TIMED_OUT or CANCELLED. */
+export function isTerminalStatus(status: string): status is TerminalStatus {
+  return (TaskStatusTerminalValues as readonly string[]).includes(status);
+}
+
+interface Queries {
+  queryTask(params: QueryTaskParams, options?: CallOptions): Promise<TaskResult>;
+}
+
+function ms(field: string, value: number | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new ValidationError(field, `a number >= ${min}`, String(value));
+  }
+  return value;
+}
+
+/**
+ * Polls `queryTask` until the task reaches a terminal status and returns it. Every poll goes
+ * through the client, so it stays within the quota. A poll that fails with a retryable error
+ * (after the client's own retries) is tolerated until the deadline; others are thrown.
+ *
+ * @throws WaitTimeoutError with the last task seen when `timeoutMs` passes first
+ * @throws AbortedError when `signal` aborts
+ */
+export async function waitForTask(
+  client: Queries,
+  taskId: string,
+  options: WaitForTaskOptions = {},
+): Promise<TaskResult> {
+  const intervalMs = ms('intervalMs', options.intervalMs, 1000);
+  const maxIntervalMs = ms('maxIntervalMs', options.maxIntervalMs, 10_000, intervalMs);
+  const backoff = ms('backoff', options.backoff, 1.5, 1);
+  const timeoutMs = ms('timeoutMs', options.timeoutMs, 600_000, 1);
+  const deadline = Date.now() + timeoutMs;
+  const params: QueryTaskParams =
+    options.IotInstanceId === undefined ? { TaskId: taskId } : { TaskId: taskId, IotInstanceId: options.IotInstanceId };
+  let interval = intervalMs;
+  let last: TaskResult | undefined;
+  let lastError: IotTaskError | undefined;
+
+  const aborted = () =>
+    new AbortedError({
+      code: 'Aborted',
+      message: `waiting for task ${taskId} aborted`,
+      retryable: false,
+      cause: options.signal?.reason,
+    });
+
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      const error = new WaitTimeoutError(taskId, timeoutMs, last);
+      if (lastError) Object.defineProperty(error, 'cause', { value: lastError });
+      throw error;
+    }
+    try {
+      const task = await client.queryTask(params, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        timeoutMs: remaining,
+      });
+      lastError = undefined;
+      const moved = !last || last.Status !== task.Status || last.Progress !== task.Progress;
+      interval = moved ? intervalMs : Math.min(maxIntervalMs, interval * backoff);
+      last = task;
+      options.onProgress?.(task);
+      if (isTerminalStatus(task.Status)) return task;
+    } catch (error) {
+      if (options.signal?.aborted) throw aborted();
+      if (!(error instanceof IotTaskError) || !(error.retryable || error.code === 'Timeout')) throw error;
+      lastError = error;
+      interval = Math.min(maxIntervalMs, interval * backoff);
+    }
+    try {
+      await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
+    } catch {
+      throw aborted();
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AbortedError,
+  BusinessError,
+  createIotTaskClient,
+  GatewayError,
+  type IotTaskClientOptions,
+  IotTaskError,
+  NetworkError,
+  ResponseParseError,
+  type RetryEvent,
+  TimeoutError,
+} from '../src/index.ts';
+import {
+  ACCESS_KEY,
+  businessError,
+  delayed,
+  fakeGateway,
+  gatewayError,
+  networkError,
+  ok,
+  raw,
+  TASK_ID,
+} from './support/fakeGateway.ts';
+
+const gateway = fakeGateway();
+const server = setupServer(gateway.handler);
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+  gateway.seen.length = 0;
+  gateway.setFallback(ok());
+});
+afterAll(() => server.close());
+
+function client(options: IotTaskClientOptions = {}) {
+  return createIotTaskClient({
+    region: 'cn-shanghai',
+    credentials: ACCESS_KEY,
+    quota: false,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    ...options,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<IotTaskError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof IotTaskError)) throw new Error(`expected an IotTaskError, got ${String(error)}`);
+  return error;
+}
+
+describe('typed errors', () => {
+  it('gateway error: code, message, RequestId, HTTP status, HostId, Recommend', async () => {
+    gateway.setFallback(gatewayError(403, 'Forbidden.RAM', 'User not authorized'));
+    const error = await failure(client().queryTask({ TaskId: TASK_ID }));
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({
+      kind: 'gateway',
+      code: 'Forbidden.RAM',
+      message: 'User not authorized',
+      requestId: 'req-Forbidden.RAM',
+      httpStatus: 403,
+      retryable: false,
+      hostId: 'iot.cn-shanghai.aliyuncs.com',
+    });
+    expect(gateway.seen).toHaveLength(1);
+  });
+
+  it('gateway error as XML (<Error>) reads the same', async () => {
+    gateway.setFallback(
+      raw(
+        404,
+        '<?xml version="1.0"?><Error><RequestId>R-3</RequestId><HostId>iot.aliyuncs.com</HostId><Code>InvalidAccessKeyId.NotFound</Code><Message>Specified access key is not found.</Message></Error>',
+        'text/xml;charset=utf-8',
+      ),
+    );
+    expect(await failure(client().queryTask({ TaskId: TASK_ID }))).toMatchObject({
+      kind: 'gateway',
+      code: 'InvalidAccessKeyId.NotFound',
+      requestId: 'R-3',
+      httpStatus: 404,
+      retryable: false,
+    });
+  });
+
+  it('a gateway error without Code (as captured from IoT) gets HTTP<status> as its code', async () => {
+    gateway.setFallback(
+      raw(400, '{"RequestId":"R-9","Message":"Specified signature nonce was used already."}', 'application/json'),
+    );
+    expect(await failure(client({ retry: false }).queryTask({ TaskId: TASK_ID }))).toMatchObject({
+      code: 'HTTP400',
+      requestId: 'R-9',
+      message: 'Specified signature nonce was used already.',
+    });
+  });
+
+  it('business error (HTTP 200, Success false) is thrown, not returned', async () => {
+    gateway.setFallback(businessError('iot.system.InstanceNotFound', 'instance does not exist'));
+    const error = await failure(client().queryTask({ TaskId: TASK_ID }));
+    expect(error).toBeInstanceOf(BusinessError);
+    expect(error).toMatchObject({
+      code: 'iot.system.InstanceNotFound',
+      httpStatus: 200,
+      requestId: 'req-business',
+      retryable: false,
+    });
+  });
+
+  it('HTML 502 page: ResponseParseError with a snippet, retryable', async () => {
+    gateway.setFallback(raw(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html'));
+    const error = await failure(client({ retry: false }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toBeInstanceOf(ResponseParseError);
+    expect(error).toMatchObject({
+      httpStatus: 502,
+      retryable: true,
+      bodySnippet: expect.stringContaining('502 Bad Gateway'),
+    });
+  });
+
+  it('truncated JSON: ResponseParseError', async () => {
+    gateway.setFallback(raw(200, '{"RequestId":"R","Success":true,"Data":{"Sta', 'application/json'));
+    expect(await failure(client({ retry: false }).queryTask({ TaskId: TASK_ID }))).toMatchObject({
+      kind: 'parse',
+      httpStatus: 200,
+    });
+  });
+
+  it('network error: NetworkError, retryable', async () => {
+    gateway.setFallback(networkError);
+    const error = await failure(client({ retry: false }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.retryable).toBe(true);
+  });
+
+  it('call deadline: TimeoutError code Timeout, not retried further', async () => {
+    gateway.setFallback(delayed(500, ok()));
+    const error = await failure(client({ timeoutMs: 100 }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: 'Timeout', retryable: false });
+    expect(gateway.seen).toHaveLength(1);
+  });
+});
+
+describe('retries', () => {
+  const retryable: [string, ReturnType<typeof ok>][] = [
+    ['Throttling.User (400)', gatewayError(400, 'Throttling.User')],
+    ['InternalError (500)', gatewayError(500, 'InternalError')],
+    ['ServiceUnavailable (503)', gatewayError(503, 'ServiceUnavailable')],
+    ['iot.system.SystemException (business)', businessError('iot.system.SystemException')],
+    ['a network error', networkError],
+    ['an HTML 502', raw(502, '<html>bad gateway</html>', 'text/html')],
+  ];
+  for (const [name, reply] of retryable) {
+    it(`retries after ${name}, re-signed with a fresh nonce and timestamp`, async () => {
+      gateway.reply(reply);
+      const retries: RetryEvent[] = [];
+      const task = await client({ hooks: { onRetry: (e) => retries.push(e) } }).queryTask({ TaskId: TASK_ID });
+      expect(task.Status).toBe('SUCCEEDED');
+      expect(gateway.seen).toHaveLength(2);
+      expect(gateway.seen[0]?.nonce).not.toBe(gateway.seen[1]?.nonce);
+      expect(retries).toHaveLength(1);
+      expect(retries[0]?.error.retryable).toBe(true);
+    });
+  }
+
+  it('an attempt that times out is retried', async () => {
+    gateway.reply(delayed(300, ok()));
+    const task = await client({ attemptTimeoutMs: 50 }).queryTask({ TaskId: TASK_ID });
+    expect(task.TaskId).toBe(TASK_ID);
+    expect(gateway.seen).toHaveLength(2);
+  });
+
+  it('does not retry what will fail again (SignatureDoesNotMatch, Forbidden.RAM, business errors)', async () => {
+    gateway.reply(
+      gatewayError(400, 'SignatureDoesNotMatch'),
+      gatewayError(403, 'Forbidden.RAM'),
+      businessError('iot.job.TaskNotFound'),
+    );
+    const c = client();
+    for (let i = 0; i < 3; i++) await failure(c.queryTask({ TaskId: TASK_ID }));
+    expect(gateway.seen).toHaveLength(3);
+  });
+
+  it('stops after maxAttempts and throws the last error', async () => {
+    gateway.setFallback(gatewayError(503, 'ServiceUnavailable'));
+    expect(await failure(client().queryTask({ TaskId: TASK_ID }))).toMatchObject({ code: 'ServiceUnavailable' });
+    expect(gateway.seen).toHaveLength(3);
+  });
+
+  it('retry: false sends once', async () => {
+    gateway.setFallback(gatewayError(503, 'ServiceUnavailable'));
+    await failure(client({ retry: false }).queryTask({ TaskId: TASK_ID }));
+    expect(gateway.seen).toHaveLength(1);
+  });
+});
+
+describe('abort', () => {
+  it('aborting cancels in-flight work with AbortedError', async () => {
+    gateway.setFallback(delayed(2000, ok()));
+    const controller = new AbortController();
+    const pending = client().queryTask({ TaskId: TASK_ID }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('user left')), 30);
+    const error = await failure(pending);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect((error.cause as Error).message).toBe('user left');
+  });
+
+  it('an already aborted signal sends nothing', async () => {
+    const error = await failure(client().queryTask({ TaskId: TASK_ID }, { signal: AbortSignal.abort() }));
+    expect(error.kind).toBe('aborted');
+    expect(gateway.seen).toHaveLength(0);
+  });
+
+  it('aborting during a backoff wait stops the retries', async () => {
+    gateway.setFallback(gatewayError(503, 'ServiceUnavailable'));
+    const controller = new AbortController();
+    const c = client({
+      retry: { maxAttempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+      hooks: { onRetry: () => controller.abort() },
+    });
+    expect((await failure(c.queryTask({ TaskId: TASK_ID }, { signal: controller.signal }))).kind).toBe('aborted');
+    expect(gateway.seen).toHaveLength(1);
+  });
+});

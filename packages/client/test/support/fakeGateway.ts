@@ -1,0 +1,115 @@
+import { QueryTaskExamples } from '@iot-task/spec';
+import { HttpResponse, http } from 'msw';
+import { verifyRequest } from './referenceSigner.ts';
+
+export const TASK_ID = 'MSnT9***q010101';
+export const ACCESS_KEY = { accessKeyId: 'test-key-id', accessKeySecret: 'test-secret-never-shown' } as const;
+export const BASE_URL = 'https://iot.cn-shanghai.aliyuncs.com';
+
+export interface SeenRequest {
+  method: string;
+  url: URL;
+  action: string | null;
+  params: Record<string, string>;
+  headers: Record<string, string>;
+  nonce: string | null;
+  at: number;
+}
+
+export type Reply = (request: Request) => Response | Promise<Response>;
+
+const okExample = QueryTaskExamples['200']['application/json'].Succeeded;
+const okXmlExample = QueryTaskExamples['200']['text/xml'].Succeeded;
+const json = { 'content-type': 'application/json;charset=utf-8' };
+const xml = { 'content-type': 'text/xml;charset=utf-8' };
+
+/** The spec's success example, with `Data` fields overridden. */
+export function ok(data: Record<string, unknown> = {}): Reply {
+  return () => HttpResponse.json({ ...okExample, Data: { ...okExample.Data, ...data } }, { headers: json });
+}
+
+/** The spec's XML success example, text replaced as given. */
+export function okXml(replace: Record<string, string> = {}): Reply {
+  return () => {
+    let body: string = okXmlExample;
+    for (const [from, to] of Object.entries(replace)) body = body.replace(from, to);
+    return new HttpResponse(body, { headers: xml });
+  };
+}
+
+export function businessError(code: string, message = 'failed'): Reply {
+  return () =>
+    HttpResponse.json(
+      { RequestId: 'req-business', Success: false, Code: code, ErrorMessage: message },
+      { headers: json },
+    );
+}
+
+export function gatewayError(status: number, code: string, message = `${code} happened`): Reply {
+  return () =>
+    HttpResponse.json(
+      {
+        RequestId: `req-${code}`,
+        HostId: 'iot.cn-shanghai.aliyuncs.com',
+        Code: code,
+        Message: message,
+        Recommend: 'https://example.test',
+      },
+      { status, headers: json },
+    );
+}
+
+export function raw(status: number, body: string, contentType: string): Reply {
+  return () => new HttpResponse(body, { status, headers: { 'content-type': contentType } });
+}
+
+export const networkError: Reply = () => HttpResponse.error();
+
+export function delayed(ms: number, then: Reply): Reply {
+  return async (request) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return then(request);
+  };
+}
+
+/**
+ * An MSW handler standing in for the IoT gateway: it checks every signature with the
+ * reference verifier (a bad one is answered 400 SignatureDoesNotMatch, as the gateway does),
+ * records the requests, and answers with the queued replies, then with `fallback`.
+ */
+export function fakeGateway(options: { secrets?: Record<string, string>; fallback?: Reply } = {}) {
+  const secrets = options.secrets ?? { [ACCESS_KEY.accessKeyId]: ACCESS_KEY.accessKeySecret };
+  const seen: SeenRequest[] = [];
+  const queue: Reply[] = [];
+  let fallback = options.fallback ?? ok();
+  const handler = http.all('*/', async ({ request }) => {
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    seen.push({
+      method: request.method,
+      url,
+      action: url.searchParams.get('Action') ?? request.headers.get('x-acs-action'),
+      params: Object.fromEntries(url.searchParams),
+      headers,
+      nonce: url.searchParams.get('SignatureNonce') ?? request.headers.get('x-acs-signature-nonce'),
+      at: performance.now(),
+    });
+    const failure = verifyRequest(request, secrets);
+    if (failure) return gatewayError(failure === 'InvalidAccessKeyId.NotFound' ? 404 : 400, failure)(request);
+    return (queue.shift() ?? fallback)(request);
+  });
+  return {
+    handler,
+    seen,
+    /** Answer the next requests with these replies, in order. */
+    reply(...replies: Reply[]) {
+      queue.push(...replies);
+    },
+    setFallback(reply: Reply) {
+      fallback = reply;
+    },
+  };
+}

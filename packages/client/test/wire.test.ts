@@ -25,7 +25,7 @@ describe('what goes on the wire', () => {
     expect(task.TaskId).toBe(TASK_ID);
     const [sent] = gateway.seen;
     expect(sent?.method).toBe('POST');
-    expect(sent?.url.origin + sent?.url.pathname).toBe(`${BASE_URL}/`);
+    expect(`${sent?.url.origin}${sent?.url.pathname}`).toBe(`${BASE_URL}/`);
     expect(sent?.headers['x-acs-action']).toBe('QueryTask');
     expect(sent?.headers['x-acs-version']).toBe('2018-01-20');
     expect(sent?.headers.authorization).toMatch(
@@ -195,5 +195,27 @@ describe('formats', () => {
       kind: 'parse',
       message: expect.stringContaining('document type and entity declarations are not accepted'),
     });
+  });
+});
+
+describe('the generated SDK through the runtime', () => {
+  it('heyApiClient sends the generated queryTask through the signing transport', async () => {
+    const { queryTask } = await import('../src/generated/actions/QueryTask/index.ts');
+    const c = client();
+    const { data } = await queryTask({
+      client: c.heyApiClient,
+      query: { Action: 'QueryTask', TaskId: TASK_ID },
+      throwOnError: true,
+    });
+    expect(data.Success && data.Data.Progress).toBe(80);
+    expect(gateway.seen[0]?.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 /);
+  });
+
+  it('typed errors reach callers of the generated SDK too', async () => {
+    const { queryTask } = await import('../src/generated/actions/QueryTask/index.ts');
+    const c = client({ credentials: { accessKeyId: ACCESS_KEY.accessKeyId, accessKeySecret: 'bad' }, retry: false });
+    await expect(
+      queryTask({ client: c.heyApiClient, query: { Action: 'QueryTask', TaskId: TASK_ID }, throwOnError: true }),
+    ).rejects.toMatchObject({ kind: 'gateway', code: 'SignatureDoesNotMatch' });
   });
 });

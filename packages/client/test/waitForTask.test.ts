@@ -1,0 +1,132 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createIotTaskClient,
+  isTerminalStatus,
+  type RequestStartEvent,
+  type ResponseEvent,
+  type TaskResult,
+  WaitTimeoutError,
+} from '../src/index.ts';
+import { ACCESS_KEY, fakeGateway, gatewayError, networkError, ok, TASK_ID } from './support/fakeGateway.ts';
+
+const gateway = fakeGateway();
+const server = setupServer(gateway.handler);
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+  gateway.seen.length = 0;
+  gateway.setFallback(ok());
+});
+afterAll(() => server.close());
+
+const client = createIotTaskClient({
+  region: 'cn-shanghai',
+  credentials: ACCESS_KEY,
+  quota: false,
+  retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+});
+const fast = { intervalMs: 5, maxIntervalMs: 20 };
+
+describe('waitForTask', () => {
+  it('polls through QUEUED → SENT → IN_PROGRESS to SUCCEEDED, reporting every poll', async () => {
+    gateway.reply(
+      ok({ Status: 'QUEUED', Progress: 0 }),
+      ok({ Status: 'SENT', Progress: 0 }),
+      ok({ Status: 'IN_PROGRESS', Progress: 30 }),
+      ok({ Status: 'IN_PROGRESS', Progress: 70 }),
+      ok({ Status: 'SUCCEEDED', Progress: 100 }),
+    );
+    const seen: TaskResult[] = [];
+    const final = await client.waitForTask(TASK_ID, { ...fast, onProgress: (t) => seen.push(t) });
+    expect(final).toMatchObject({ Status: 'SUCCEEDED', Progress: 100 });
+    expect(seen.map((t) => `${t.Status}:${t.Progress}`)).toEqual([
+      'QUEUED:0',
+      'SENT:0',
+      'IN_PROGRESS:30',
+      'IN_PROGRESS:70',
+      'SUCCEEDED:100',
+    ]);
+  });
+
+  for (const status of ['FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELLED'] as const) {
+    it(`returns on the terminal status ${status}`, async () => {
+      gateway.reply(ok({ Status: 'IN_PROGRESS', Progress: 50 }), ok({ Status: status }));
+      expect((await client.waitForTask(TASK_ID, fast)).Status).toBe(status);
+      expect(gateway.seen).toHaveLength(2);
+    });
+  }
+
+  it('passes IotInstanceId on every poll', async () => {
+    await client.waitForTask(TASK_ID, { ...fast, IotInstanceId: 'iot-cn-0pp1n8t' });
+    expect(gateway.seen[0]?.params.IotInstanceId).toBe('iot-cn-0pp1n8t');
+  });
+
+  it('throws WaitTimeoutError with the last task when the deadline passes', async () => {
+    gateway.setFallback(ok({ Status: 'IN_PROGRESS', Progress: 10 }));
+    const error = await client.waitForTask(TASK_ID, { ...fast, timeoutMs: 120 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(error).toMatchObject({ code: 'WaitTimeout', lastTask: { Status: 'IN_PROGRESS', Progress: 10 } });
+  });
+
+  it('backs off while nothing changes', async () => {
+    gateway.setFallback(ok({ Status: 'QUEUED', Progress: 0 }));
+    await client
+      .waitForTask(TASK_ID, { intervalMs: 10, maxIntervalMs: 80, backoff: 2, timeoutMs: 400 })
+      .catch(() => undefined);
+    const gaps = gateway.seen.slice(1).map((s, i) => s.at - (gateway.seen[i]?.at ?? 0));
+    // 10, 20, 40, 80, 80, … ms: far fewer polls than a fixed 10 ms interval would make.
+    expect(gateway.seen.length).toBeLessThan(12);
+    expect(gaps.at(-1)).toBeGreaterThanOrEqual(60);
+  });
+
+  it('tolerates a poll that fails with a retryable error, and keeps polling', async () => {
+    gateway.reply(networkError, networkError, ok({ Status: 'SUCCEEDED' }));
+    expect((await client.waitForTask(TASK_ID, fast)).Status).toBe('SUCCEEDED');
+  });
+
+  it('stops on a non-retryable error', async () => {
+    gateway.reply(gatewayError(403, 'Forbidden.RAM'));
+    await expect(client.waitForTask(TASK_ID, fast)).rejects.toMatchObject({ code: 'Forbidden.RAM' });
+  });
+
+  it('aborts between polls', async () => {
+    gateway.setFallback(ok({ Status: 'IN_PROGRESS' }));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 40);
+    await expect(client.waitForTask(TASK_ID, { ...fast, signal: controller.signal })).rejects.toMatchObject({
+      kind: 'aborted',
+    });
+  });
+
+  it('names bad options', async () => {
+    await expect(client.waitForTask(TASK_ID, { intervalMs: -5 })).rejects.toThrow(
+      /^intervalMs: expected a number >= 0/,
+    );
+  });
+
+  it('knows the terminal statuses from the spec', () => {
+    expect(['SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELLED'].every(isTerminalStatus)).toBe(true);
+    expect(['QUEUED', 'SENT', 'IN_PROGRESS'].some(isTerminalStatus)).toBe(false);
+  });
+});
+
+describe('observability hooks', () => {
+  it('report request start (redacted URL), response with RequestId; nothing by default', async () => {
+    const requests: RequestStartEvent[] = [];
+    const responses: ResponseEvent[] = [];
+    const c = createIotTaskClient({
+      region: 'cn-shanghai',
+      credentials: { ...ACCESS_KEY, securityToken: 'sts-token-secret' },
+      signatureVersion: 'v1',
+      quota: false,
+      hooks: { onRequest: (e) => requests.push(e), onResponse: (e) => responses.push(e) },
+    });
+    // The fake gateway does not know this STS key pair's token; it only checks the signature.
+    await c.queryTask({ TaskId: TASK_ID });
+    expect(requests[0]).toMatchObject({ action: 'QueryTask', attempt: 1, method: 'POST', signatureVersion: 'v1' });
+    expect(requests[0]?.url).toContain('Signature=***');
+    expect(requests[0]?.url).toContain('SecurityToken=***');
+    expect(requests[0]?.url).not.toContain('sts-token-secret');
+    expect(responses[0]).toMatchObject({ httpStatus: 200, requestId: '512FF8FD-A97F-4AAF-B0A2-7BE3D3A19BB3' });
+  });
+});

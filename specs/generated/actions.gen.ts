@@ -31,7 +31,7 @@ export interface ParameterDescriptor {
   readonly name: string;
   readonly in: 'query' | 'header';
   readonly required: boolean;
-  /** A signature or protocol parameter shared by every action (`Version`, `x-acs-date`, …). */
+  /** A signature or protocol parameter shared by every action (`Version`, `x-acs-date`, …); see commonParameters. */
   readonly common: boolean;
   /** Set when the value is serialized as a document, e.g. JSON text. */
   readonly contentType?: string;
@@ -44,6 +44,7 @@ export interface ActionDescriptor {
   readonly methods: readonly ('GET' | 'POST')[];
   readonly operationIds: { readonly [method: string]: string };
   readonly quota: { readonly requestsPerSecond: number; readonly scope: string } | null;
+  /** The action's own parameters (`TaskId`, …); the shared ones are in commonParameters. */
   readonly parameters: readonly ParameterDescriptor[];
   readonly responses: {
     readonly [status: string]: { readonly contentTypes: readonly string[]; readonly schema: CompactSchema | null };
@@ -68,6 +69,43 @@ export const product = "Iot" as const;
 /** API version every action of this set belongs to. */
 export const apiVersion = "2018-01-20" as const;
 
+const shared2 = {
+  "RequestId": {
+    "type": "string",
+    "minLength": 1
+  },
+  "HostId": {
+    "type": "string"
+  },
+  "Code": {
+    "type": "string"
+  },
+  "Message": {
+    "type": "string"
+  },
+  "Recommend": {
+    "type": "string"
+  }
+} as const;
+
+const shared1 = {
+  "type": "object",
+  "required": [
+    "RequestId",
+    "Message"
+  ],
+  "properties": shared2,
+  "xmlName": "Error"
+} as const;
+
+const shared0 = {
+  "contentTypes": [
+    "application/json",
+    "text/xml"
+  ],
+  "schema": shared1
+} as const;
+
 /** The `QueryTask` action, from specs/iot-2018-01-20/QueryTask.yaml. */
 export const QueryTask = {
   "action": "QueryTask",
@@ -84,16 +122,6 @@ export const QueryTask = {
     "scope": "account"
   },
   "parameters": [
-    {
-      "name": "Action",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "const": "QueryTask"
-      }
-    },
     {
       "name": "TaskId",
       "in": "query",
@@ -115,164 +143,6 @@ export const QueryTask = {
         "minLength": 1,
         "maxLength": 64,
         "pattern": "^[A-Za-z0-9_*-]+$"
-      }
-    },
-    {
-      "name": "Version",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "const": "2018-01-20"
-      }
-    },
-    {
-      "name": "Format",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "enum": [
-          "JSON",
-          "XML",
-          "json",
-          "xml"
-        ]
-      }
-    },
-    {
-      "name": "AccessKeyId",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 128
-      }
-    },
-    {
-      "name": "SignatureMethod",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "const": "HMAC-SHA1"
-      }
-    },
-    {
-      "name": "SignatureVersion",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "const": "1.0"
-      }
-    },
-    {
-      "name": "SignatureNonce",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 128
-      }
-    },
-    {
-      "name": "Timestamp",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"
-      }
-    },
-    {
-      "name": "RegionId",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "pattern": "^[a-z]{2,}(-[a-z0-9]+)+$"
-      }
-    },
-    {
-      "name": "SecurityToken",
-      "in": "query",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "minLength": 1
-      }
-    },
-    {
-      "name": "x-acs-action",
-      "in": "header",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "const": "QueryTask"
-      }
-    },
-    {
-      "name": "x-acs-version",
-      "in": "header",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "const": "2018-01-20"
-      }
-    },
-    {
-      "name": "x-acs-date",
-      "in": "header",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"
-      }
-    },
-    {
-      "name": "x-acs-signature-nonce",
-      "in": "header",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 128
-      }
-    },
-    {
-      "name": "x-acs-content-sha256",
-      "in": "header",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "pattern": "^[0-9a-f]{64}$"
-      }
-    },
-    {
-      "name": "x-acs-security-token",
-      "in": "header",
-      "required": false,
-      "common": true,
-      "schema": {
-        "type": "string",
-        "minLength": 1
       }
     }
   ],
@@ -407,166 +277,11 @@ export const QueryTask = {
         "xmlName": "QueryTaskResponse"
       }
     },
-    "400": {
-      "contentTypes": [
-        "application/json",
-        "text/xml"
-      ],
-      "schema": {
-        "type": "object",
-        "required": [
-          "RequestId",
-          "Message"
-        ],
-        "properties": {
-          "RequestId": {
-            "type": "string",
-            "minLength": 1
-          },
-          "HostId": {
-            "type": "string"
-          },
-          "Code": {
-            "type": "string"
-          },
-          "Message": {
-            "type": "string"
-          },
-          "Recommend": {
-            "type": "string"
-          }
-        },
-        "xmlName": "Error"
-      }
-    },
-    "403": {
-      "contentTypes": [
-        "application/json",
-        "text/xml"
-      ],
-      "schema": {
-        "type": "object",
-        "required": [
-          "RequestId",
-          "Message"
-        ],
-        "properties": {
-          "RequestId": {
-            "type": "string",
-            "minLength": 1
-          },
-          "HostId": {
-            "type": "string"
-          },
-          "Code": {
-            "type": "string"
-          },
-          "Message": {
-            "type": "string"
-          },
-          "Recommend": {
-            "type": "string"
-          }
-        },
-        "xmlName": "Error"
-      }
-    },
-    "404": {
-      "contentTypes": [
-        "application/json",
-        "text/xml"
-      ],
-      "schema": {
-        "type": "object",
-        "required": [
-          "RequestId",
-          "Message"
-        ],
-        "properties": {
-          "RequestId": {
-            "type": "string",
-            "minLength": 1
-          },
-          "HostId": {
-            "type": "string"
-          },
-          "Code": {
-            "type": "string"
-          },
-          "Message": {
-            "type": "string"
-          },
-          "Recommend": {
-            "type": "string"
-          }
-        },
-        "xmlName": "Error"
-      }
-    },
-    "500": {
-      "contentTypes": [
-        "application/json",
-        "text/xml"
-      ],
-      "schema": {
-        "type": "object",
-        "required": [
-          "RequestId",
-          "Message"
-        ],
-        "properties": {
-          "RequestId": {
-            "type": "string",
-            "minLength": 1
-          },
-          "HostId": {
-            "type": "string"
-          },
-          "Code": {
-            "type": "string"
-          },
-          "Message": {
-            "type": "string"
-          },
-          "Recommend": {
-            "type": "string"
-          }
-        },
-        "xmlName": "Error"
-      }
-    },
-    "503": {
-      "contentTypes": [
-        "application/json",
-        "text/xml"
-      ],
-      "schema": {
-        "type": "object",
-        "required": [
-          "RequestId",
-          "Message"
-        ],
-        "properties": {
-          "RequestId": {
-            "type": "string",
-            "minLength": 1
-          },
-          "HostId": {
-            "type": "string"
-          },
-          "Code": {
-            "type": "string"
-          },
-          "Message": {
-            "type": "string"
-          },
-          "Recommend": {
-            "type": "string"
-          }
-        },
-        "xmlName": "Error"
-      }
-    }
+    "400": shared0,
+    "403": shared0,
+    "404": shared0,
+    "500": shared0,
+    "503": shared0
   },
   "xmlRoot": "QueryTaskResponse"
 } as const satisfies ActionDescriptor;
@@ -578,6 +293,158 @@ export const actions = {
 
 /** Name of an action of the set. */
 export type ActionName = keyof typeof actions;
+
+/** Signature and protocol parameters every action takes (besides `Action`/`x-acs-action`). */
+export const commonParameters = [
+  {
+    "name": "Version",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "const": "2018-01-20"
+    }
+  },
+  {
+    "name": "Format",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "enum": [
+        "JSON",
+        "XML",
+        "json",
+        "xml"
+      ]
+    }
+  },
+  {
+    "name": "AccessKeyId",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 128
+    }
+  },
+  {
+    "name": "SignatureMethod",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "const": "HMAC-SHA1"
+    }
+  },
+  {
+    "name": "SignatureVersion",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "const": "1.0"
+    }
+  },
+  {
+    "name": "SignatureNonce",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 128
+    }
+  },
+  {
+    "name": "Timestamp",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"
+    }
+  },
+  {
+    "name": "RegionId",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "pattern": "^[a-z]{2,}(-[a-z0-9]+)+$"
+    }
+  },
+  {
+    "name": "SecurityToken",
+    "in": "query",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "minLength": 1
+    }
+  },
+  {
+    "name": "x-acs-version",
+    "in": "header",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "const": "2018-01-20"
+    }
+  },
+  {
+    "name": "x-acs-date",
+    "in": "header",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"
+    }
+  },
+  {
+    "name": "x-acs-signature-nonce",
+    "in": "header",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 128
+    }
+  },
+  {
+    "name": "x-acs-content-sha256",
+    "in": "header",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "pattern": "^[0-9a-f]{64}$"
+    }
+  },
+  {
+    "name": "x-acs-security-token",
+    "in": "header",
+    "required": false,
+    "common": true,
+    "schema": {
+      "type": "string",
+      "minLength": 1
+    }
+  }
+] as const satisfies readonly ParameterDescriptor[];
 
 /** Error codes the actions can answer with (x-acs-error-codes). */
 export const errorCodes = [
@@ -751,6 +618,17 @@ export const errorCodes = [
     "message": "The specified task does not exist."
   }
 ] as const satisfies readonly ErrorCodeDescriptor[];
+
+/** The codes of errorCodes that are worth retrying, on their own so clients need not ship the rest. */
+export const retryableErrorCodes = [
+  "SignatureNonceUsed",
+  "Throttling.User",
+  "Throttling.Api",
+  "Throttling",
+  "InternalError",
+  "ServiceUnavailable",
+  "iot.system.SystemException"
+] as const;
 
 /** Values of the `TaskStatus` enumeration. */
 export const TaskStatusValues = [

@@ -4,8 +4,10 @@
 export {
   actions,
   apiVersion,
+  commonParameters,
   errorCodes,
   product,
+  retryableErrorCodes,
   QueryTask,
   TaskStatusValues,
   TaskStatusTerminalValues,

@@ -16,7 +16,7 @@ let out: string;
 beforeAll(async () => {
   await mkdir(scratchRoot, { recursive: true });
   out = await mkdtemp(path.join(scratchRoot, 'job-family-'));
-  await generateSpecSet(repoRoot, fixtureSet, out, standaloneLayout(''));
+  await generateSpecSet(repoRoot, fixtureSet, out, standaloneLayout('', repoRoot, out));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { emitHeyApiClient, emitHeyApiReactQuery } from './emit/heyApi.ts';
+import { emitMswHandlers } from './emit/mswHandlers.ts';
 import { emitSpecArtifacts } from './emit/specArtifacts.ts';
 import type { Layout } from './layout.ts';
 import { loadSpecSet, type SpecSet } from './loadSpecSet.ts';
@@ -23,5 +24,8 @@ export async function generateSpecSet(
   for (const [name, content] of specFiles) await writeFile(path.join(specDir, name), content);
   await emitHeyApiClient(set, outRoot, layout);
   await emitHeyApiReactQuery(set, outRoot, layout);
+  const mswDir = path.join(outRoot, layout.msw);
+  await mkdir(mswDir, { recursive: true });
+  await writeFile(path.join(mswDir, 'handlers.gen.ts'), emitMswHandlers(set, layout));
   return set;
 }

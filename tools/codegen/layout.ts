@@ -11,8 +11,14 @@ export interface Layout {
   client: string;
   /** hey-api TanStack Query helpers (`@iot-task/react`). */
   react: string;
+  /** Typed per-action MSW handler factories (`@iot-task/msw`). */
+  msw: string;
   /** Module specifier through which a file in `fromDir` (relative to the output root) imports an action's SDK. */
   clientActionModule(action: string, fromDir: string): string;
+  /** Module specifier of `@iot-task/spec`'s entry, seen from `fromDir`. */
+  specModule(fromDir: string): string;
+  /** Module specifier of the hand-written MSW runtime (`actionHandler`), seen from `fromDir`. */
+  mswRuntimeModule(fromDir: string): string;
 }
 
 /** The product layout: what `npm run generate` writes and `generate:check` verifies. */
@@ -20,27 +26,38 @@ export const productLayout: Layout = {
   spec: 'specs/generated',
   client: 'packages/client/src/generated',
   react: 'packages/react/src/generated',
+  msw: 'packages/msw/src/generated',
   clientActionModule: (action) => `@iot-task/client/actions/${action}`,
+  specModule: () => '@iot-task/spec',
+  mswRuntimeModule: () => '../actionHandler.ts',
 };
 
 /** The product's spec set manifest. */
 export const productSpecSet = 'specs/iot-2018-01-20/api.yaml';
 
 /** A self-contained layout under one folder, where generated packages import each other relatively. */
-export function standaloneLayout(base: string): Layout {
+export function standaloneLayout(base: string, repoRoot: string, outRoot: string): Layout {
   const client = path.join(base, 'client');
+  const spec = path.join(base, 'spec');
   return {
-    spec: path.join(base, 'spec'),
+    spec,
     client,
     react: path.join(base, 'react'),
+    msw: path.join(base, 'msw'),
     clientActionModule: (action, fromDir) =>
       toModuleSpecifier(path.relative(fromDir, path.join(client, 'actions', action, 'index.js'))),
+    specModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, path.join(spec, 'index.gen.js'))),
+    // The fixture's handlers run on the product's hand-written MSW runtime.
+    mswRuntimeModule: (fromDir) =>
+      toModuleSpecifier(
+        path.relative(path.join(outRoot, fromDir), path.join(repoRoot, 'packages/msw/src/actionHandler.ts')),
+      ),
   };
 }
 
 /** Every folder a layout owns; generation replaces their whole content. */
 export function ownedFolders(layout: Layout): string[] {
-  return [layout.spec, layout.client, layout.react];
+  return [layout.spec, layout.client, layout.react, layout.msw];
 }
 
 function toModuleSpecifier(relative: string): string {

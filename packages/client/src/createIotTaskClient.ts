@@ -18,7 +18,9 @@ export type ActionName = keyof ActionTypes;
  * What the client returns for a wire type: values the spec marks `x-iot-task-decode: number`
  * (the only `number | string` union in this API: `Progress`) are numbers.
  */
-export type Decoded<T> = [T] extends [string | number]
+export type Decoded<T> = undefined extends T ? DecodedValue<NonNullable<T>> | undefined : DecodedValue<T>;
+
+type DecodedValue<T> = [T] extends [string | number]
   ? [string | number] extends [T]
     ? number
     : T
@@ -45,7 +47,11 @@ export type TaskResult = ActionData<'QueryTask'>;
 export interface QuotaOptions {
   /** @default the operation's `x-acs-quota` (5) */
   requestsPerSecond?: number;
-  /** Requests that may go at once after a quiet spell. @default requestsPerSecond */
+  /**
+   * Requests that may go at once after a quiet spell. The default keeps one token below the
+   * server's burst, so timing jitter between the two buckets never draws `Throttling.User`.
+   * @default requestsPerSecond − 1 (at least 1)
+   */
   burst?: number;
   /**
    * Clients with the same key share one bucket in the process. The quota is per account; give
@@ -140,7 +146,7 @@ export function createIotTaskClient(options: IotTaskClientOptions = {}): IotTask
         ? undefined
         : (accessKeyId) => {
             const rate = quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond;
-            const burst = quota?.burst ?? rate;
+            const burst = quota?.burst ?? Math.max(1, rate - 1);
             new TokenBucket(rate, burst); // validates the numbers before the bucket is shared
             return sharedTokenBucket(quota?.key ?? accessKeyId, rate, burst);
           },

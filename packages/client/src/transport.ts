@@ -1,4 +1,4 @@
-import { type ActionDescriptor, actions, apiVersion, errorCodes } from '@iot-task/spec';
+import { type ActionDescriptor, actions, apiVersion, type CompactSchema, retryableErrorCodes } from '@iot-task/spec';
 import { type Credentials, type CredentialsProvider, resolveCredentials } from './credentials.ts';
 import {
   AbortedError,
@@ -12,10 +12,9 @@ import {
   ValidationError,
 } from './errors.ts';
 import type { ClientHooks } from './hooks.ts';
-import { parseXml, XmlSyntaxError } from './parseXml.ts';
+import { normalizeJson } from './normalizeJson.ts';
 import { percentEncode } from './percentEncode.ts';
 import { backoffDelay, type RetryPolicy, sleep } from './retryPolicy.ts';
-import { decodeXml, normalizeJson, validateValue } from './schemaValue.ts';
 import { signRpc } from './signRpc.ts';
 import { canonicalizeV3Query, signV3 } from './signV3.ts';
 import type { TokenBucket } from './tokenBucket.ts';
@@ -58,7 +57,7 @@ const PROTOCOL_PARAMETERS = new Set([
   'SecurityToken',
 ]);
 
-const catalog = new Map<string, (typeof errorCodes)[number]>(errorCodes.map((e) => [e.code, e]));
+const retryableCodes = new Set<string>(retryableErrorCodes);
 
 function timestamp(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -72,23 +71,23 @@ function snippet(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
+/** Retryable: the spec's catalogue says so, or any 5xx, or any throttling code the catalogue lacks. */
 function isRetryableCode(code: string, httpStatus: number): boolean {
-  const known = catalog.get(code);
-  if (known) return known.retryable;
-  return httpStatus >= 500 || code.startsWith('Throttling');
+  return retryableCodes.has(code) || httpStatus >= 500 || code.startsWith('Throttling');
 }
 
 type Parsed = { ok: true; value: unknown; xml: boolean } | { ok: false; reason: string };
 
-function parseBody(text: string, contentType: string | null, schema: Parameters<typeof decodeXml>[0]): Parsed {
+async function parseBody(text: string, contentType: string | null, schema: CompactSchema | undefined): Promise<Parsed> {
   if (/html/i.test(contentType ?? '')) return { ok: false, reason: 'an HTML page' };
-  const trimmed = text.trimStart();
-  const xml = /xml/i.test(contentType ?? '') || (trimmed.startsWith('<') && !/json/i.test(contentType ?? ''));
+  const xml = /xml/i.test(contentType ?? '') || (text.trimStart().startsWith('<') && !/json/i.test(contentType ?? ''));
   if (xml) {
+    // XML is rare (opt-in `format: 'XML'`), so its reader loads on first use.
+    const { decodeXmlBody } = await import('./decodeXmlBody.ts');
     try {
-      return { ok: true, value: decodeXml(schema, parseXml(text)), xml: true };
+      return { ok: true, value: decodeXmlBody(schema, text), xml: true };
     } catch (error) {
-      return { ok: false, reason: error instanceof XmlSyntaxError ? error.message : 'not XML' };
+      return { ok: false, reason: error instanceof Error ? error.message : 'not XML' };
     }
   }
   try {
@@ -154,13 +153,78 @@ async function signRequest(
 }
 
 /**
+ * Deadlines and cancellation of one call without AbortSignal.timeout/any (each of those keeps
+ * a timer or weak references alive long after the call): one controller for the call, one per
+ * attempt, plain timers that are always cleared.
+ */
+class CallSignals {
+  readonly call = new AbortController();
+  stoppedBy: 'caller' | 'deadline' | undefined;
+  private attempt: AbortController | undefined;
+  private attemptTimedOut = false;
+  private readonly deadline: ReturnType<typeof setTimeout>;
+  private readonly onCallerAbort = () => this.stop('caller');
+  private readonly caller: AbortSignal;
+
+  constructor(caller: AbortSignal, timeoutMs: number) {
+    this.caller = caller;
+    this.deadline = setTimeout(() => this.stop('deadline'), timeoutMs);
+    if (caller.aborted) this.stop('caller');
+    else caller.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  get callerReason(): unknown {
+    return this.caller.reason;
+  }
+
+  private stop(why: 'caller' | 'deadline'): void {
+    this.stoppedBy ??= why;
+    this.call.abort();
+    this.attempt?.abort();
+  }
+
+  /** A signal for one attempt, aborted by the call or after `timeoutMs`; `end()` releases it. */
+  startAttempt(timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean; end: () => void } {
+    const controller = new AbortController();
+    this.attempt = controller;
+    this.attemptTimedOut = false;
+    if (this.call.signal.aborted) controller.abort();
+    const timer = setTimeout(() => {
+      this.attemptTimedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    return {
+      signal: controller.signal,
+      timedOut: () => this.attemptTimedOut,
+      end: () => {
+        clearTimeout(timer);
+        if (this.attempt === controller) this.attempt = undefined;
+      },
+    };
+  }
+
+  dispose(): void {
+    clearTimeout(this.deadline);
+    this.caller.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+/**
  * The `fetch` the generated hey-api client sends through. It takes the request the generated
  * SDK built (action and parameters in the URL), and for each attempt: waits for the quota,
  * signs with fresh nonce and timestamp, sends with a per-attempt timeout, reads JSON or XML,
  * and turns every failure into a typed IotTaskError, retrying the retryable ones with backoff.
- * A success is handed back to hey-api as canonical JSON (Progress as a number).
+ * A success is handed back to hey-api as JSON with `x-iot-task-decode` values decoded.
  */
 export function createTransport(config: TransportConfig) {
+  // Static credentials are checked once; a provider is asked (and checked) at every attempt.
+  let checked: Promise<Credentials> | undefined;
+  const credentials = (): Promise<Credentials> => {
+    if (typeof config.credentials === 'function') return resolveCredentials(config.credentials);
+    checked ??= resolveCredentials(config.credentials);
+    return checked;
+  };
+
   return async function transport(request: Request, context: CallContext = {}): Promise<Response> {
     const url = new URL(request.url);
     const action = url.searchParams.get('Action') ?? request.headers.get('x-acs-action') ?? '';
@@ -173,18 +237,17 @@ export function createTransport(config: TransportConfig) {
     for (const [name, value] of url.searchParams) if (!PROTOCOL_PARAMETERS.has(name)) params[name] = value;
     const method = request.method.toUpperCase();
     const timeoutMs = context.timeoutMs ?? config.timeoutMs;
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const overall = AbortSignal.any([request.signal, deadline]);
+    const signals = new CallSignals(request.signal, timeoutMs);
     const stopped = (): IotTaskError | undefined => {
-      if (request.signal.aborted) {
+      if (signals.stoppedBy === 'caller') {
         return new AbortedError({
           code: 'Aborted',
           message: `${action} aborted`,
           retryable: false,
-          cause: request.signal.reason,
+          cause: signals.callerReason,
         });
       }
-      if (deadline.aborted) {
+      if (signals.stoppedBy === 'deadline') {
         return new TimeoutError({
           code: 'Timeout',
           message: `${action} did not complete within ${timeoutMs} ms`,
@@ -194,21 +257,25 @@ export function createTransport(config: TransportConfig) {
       return undefined;
     };
 
-    for (let attempt = 1; ; attempt++) {
-      let error: IotTaskError;
-      try {
-        return await sendOnce(attempt);
-      } catch (caught) {
-        error = stopped() ?? (caught instanceof IotTaskError ? caught : unexpected(caught));
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let error: IotTaskError;
+        try {
+          return await sendOnce(attempt);
+        } catch (caught) {
+          error = stopped() ?? (caught instanceof IotTaskError ? caught : unexpected(caught));
+        }
+        if (!error.retryable || attempt >= config.retry.maxAttempts) throw error;
+        const delayMs = backoffDelay(config.retry, attempt);
+        config.hooks.onRetry?.({ action, attempt, delayMs, error });
+        try {
+          await sleep(delayMs, signals.call.signal);
+        } catch {
+          throw stopped() ?? error;
+        }
       }
-      if (!error.retryable || attempt >= config.retry.maxAttempts) throw error;
-      const delayMs = backoffDelay(config.retry, attempt);
-      config.hooks.onRetry?.({ action, attempt, delayMs, error });
-      try {
-        await sleep(delayMs, overall);
-      } catch {
-        throw stopped() ?? error;
-      }
+    } finally {
+      signals.dispose();
     }
 
     function unexpected(caught: unknown): IotTaskError {
@@ -221,9 +288,9 @@ export function createTransport(config: TransportConfig) {
     }
 
     async function sendOnce(attempt: number): Promise<Response> {
-      const credentials = await resolveCredentials(config.credentials);
-      if (config.quota) await config.quota(credentials.accessKeyId).acquire(overall);
-      const signed = await signRequest(config, method, url, action, params, credentials);
+      const resolved = await credentials();
+      if (config.quota) await config.quota(resolved.accessKeyId).acquire(signals.call.signal);
+      const signed = await signRequest(config, method, url, action, params, resolved);
       config.hooks.onRequest?.({
         action,
         attempt,
@@ -231,18 +298,17 @@ export function createTransport(config: TransportConfig) {
         url: redact(signed.url),
         signatureVersion: config.signatureVersion,
       });
-      const attemptDeadline = AbortSignal.timeout(config.attemptTimeoutMs);
-      const signal = AbortSignal.any([overall, attemptDeadline]);
+      const current = signals.startAttempt(config.attemptTimeoutMs);
       const started = Date.now();
       let response: Response;
       let text: string;
       try {
-        response = await config.fetch(signed.url, { method, headers: signed.headers, signal });
+        response = await config.fetch(signed.url, { method, headers: signed.headers, signal: current.signal });
         text = await response.text();
       } catch (caught) {
         const stop = stopped();
         if (stop) throw stop;
-        if (attemptDeadline.aborted) {
+        if (current.timedOut()) {
           throw new TimeoutError({
             code: 'AttemptTimeout',
             message: `${action} attempt ${attempt} got no complete answer within ${config.attemptTimeoutMs} ms`,
@@ -250,20 +316,26 @@ export function createTransport(config: TransportConfig) {
           });
         }
         throw unexpected(caught);
+      } finally {
+        current.end();
       }
+      return interpret(attempt, response, text, Date.now() - started);
+    }
+
+    async function interpret(attempt: number, response: Response, text: string, durationMs: number): Promise<Response> {
       const status = response.status;
       const headerRequestId = response.headers.get('x-acs-request-id') ?? undefined;
       const isError = status >= 400;
       const schema = isError
         ? (descriptor.responses['400'] ?? descriptor.responses['500'])?.schema
         : descriptor.responses['200']?.schema;
-      const parsed = parseBody(text, response.headers.get('content-type'), schema ?? undefined);
+      const parsed = await parseBody(text, response.headers.get('content-type'), schema ?? undefined);
       const body =
         parsed.ok && parsed.value !== null && typeof parsed.value === 'object'
           ? (parsed.value as Record<string, unknown>)
           : undefined;
       const requestId = typeof body?.RequestId === 'string' ? body.RequestId : headerRequestId;
-      config.hooks.onResponse?.({ action, attempt, httpStatus: status, requestId, durationMs: Date.now() - started });
+      config.hooks.onResponse?.({ action, attempt, httpStatus: status, requestId, durationMs });
 
       const looksLikeError =
         body !== undefined && ['Code', 'Message', 'RequestId'].some((k) => typeof body[k] === 'string');
@@ -311,6 +383,7 @@ export function createTransport(config: TransportConfig) {
       }
       const value = parsed.ok && parsed.xml ? body : normalizeJson(schema ?? undefined, body);
       if (config.responseValidation !== 'off' && schema) {
+        const { validateValue } = await import('./validateValue.ts');
         const issues = validateValue(schema, value);
         if (issues.length > 0) {
           if (config.responseValidation === 'error') throw new ResponseDriftError(action, issues, requestId);
@@ -318,7 +391,8 @@ export function createTransport(config: TransportConfig) {
           else console.warn(new ResponseDriftError(action, issues, requestId).message);
         }
       }
-      return new Response(JSON.stringify(value), {
+      // Unchanged JSON goes back as the very text that arrived.
+      return new Response(value === body && parsed.ok && !parsed.xml ? text : JSON.stringify(value), {
         status: 200,
         headers: { 'content-type': 'application/json', ...(requestId ? { 'x-acs-request-id': requestId } : {}) },
       });

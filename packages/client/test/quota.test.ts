@@ -70,14 +70,6 @@ describe('client-side quota (token bucket)', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
-  it('the default is the spec quota, 5 requests per second per key', () => {
-    const c = createIotTaskClient({ region: 'cn-shanghai', credentials: ACCESS_KEY });
-    expect(c).toBeDefined();
-    // Asserted through the bucket the default builds, not through timing.
-    const bucket = new TokenBucket(5);
-    expect([bucket.requestsPerSecond, bucket.burst]).toEqual([5, 5]);
-  });
-
   it('aborting a queued call removes it from the queue; it never reaches the server', async () => {
     const c = createIotTaskClient({
       region: 'cn-shanghai',

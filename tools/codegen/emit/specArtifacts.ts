@@ -72,7 +72,7 @@ function describeAction({ action, document }: ActionDocument) {
   const ops = operationsOf(document);
   const first = ops[0];
   if (!first) throw new Error(`${action}: no operation`);
-  const parameters = [...(item.parameters ?? []), ...(first.op.parameters ?? [])].map((p) => {
+  const all = [...(item.parameters ?? []), ...(first.op.parameters ?? [])].map((p) => {
     const param = deref<ParameterObject>(document, p as ParameterObject);
     const content = param.content ? Object.entries(param.content)[0] : undefined;
     return {
@@ -84,6 +84,8 @@ function describeAction({ action, document }: ActionDocument) {
       schema: compactSchema(document, content ? content[1].schema : param.schema),
     };
   });
+  const parameters = all.filter((p) => !p.common);
+  const common = all.filter((p) => p.common);
   const responses = Object.fromEntries(
     Object.entries(first.op.responses).map(([status, r]) => {
       const response = deref<ResponseObject>(document, r as ResponseObject);
@@ -99,7 +101,7 @@ function describeAction({ action, document }: ActionDocument) {
     }),
   );
   const ok = responses['200'] as { schema: { xmlName?: string } | null } | undefined;
-  return {
+  const descriptor = {
     action,
     methods: ops.map(({ method }) => method.toUpperCase()),
     operationIds: Object.fromEntries(ops.map(({ method, op }) => [method.toUpperCase(), op.operationId])),
@@ -108,6 +110,54 @@ function describeAction({ action, document }: ActionDocument) {
     responses,
     xmlRoot: ok?.schema?.xmlName ?? `${action}Response`,
   };
+  return { descriptor, common };
+}
+
+/** The common (signature and protocol) parameters, which every action of a set shares. */
+function collectCommonParameters(set: SpecSet): unknown[] {
+  const lists = set.actions.map((doc) =>
+    JSON.stringify(describeAction(doc).common.filter((p) => !['Action', 'x-acs-action'].includes(p.name))),
+  );
+  if (new Set(lists).size > 1) throw new Error(`${set.manifest}: actions disagree on their common parameters`);
+  return JSON.parse(lists[0] ?? '[]');
+}
+
+/**
+ * Serializes a value as a TypeScript literal, hoisting every object literal that occurs more
+ * than once (the gateway-error schema of each error status, say) into one named constant.
+ */
+function hoistingSerializer(prefix: string) {
+  const counts = new Map<string, number>();
+  const count = (value: unknown) => {
+    if (value === null || typeof value !== 'object') return;
+    const key = JSON.stringify(value);
+    if (!Array.isArray(value) && key.length > 80) counts.set(key, (counts.get(key) ?? 0) + 1);
+    for (const child of Object.values(value)) count(child);
+  };
+  const names = new Map<string, string>();
+  const hoisted: string[] = [];
+  const write = (value: unknown, indent: string): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    const key = JSON.stringify(value);
+    if ((counts.get(key) ?? 0) > 1 && !names.has(key)) {
+      const name = `${prefix}${names.size}`;
+      names.set(key, name);
+      hoisted.push(`const ${name} = ${writeLiteral(value, '')} as const;`);
+    }
+    const name = names.get(key);
+    return name ?? writeLiteral(value, indent);
+  };
+  const writeLiteral = (value: object, indent: string): string => {
+    const inner = `${indent}  `;
+    if (Array.isArray(value)) {
+      if (value.length === 0) return '[]';
+      return `[\n${value.map((v) => `${inner}${write(v, inner)}`).join(',\n')}\n${indent}]`;
+    }
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${write(v, inner)}`).join(',\n')}\n${indent}}`;
+  };
+  return { count, write: (value: unknown) => write(value, ''), hoisted };
 }
 
 /** Enumerations declared as component schemas, shared by the set, e.g. `TaskStatus`. */
@@ -164,7 +214,7 @@ export interface ParameterDescriptor {
   readonly name: string;
   readonly in: 'query' | 'header';
   readonly required: boolean;
-  /** A signature or protocol parameter shared by every action (\`Version\`, \`x-acs-date\`, …). */
+  /** A signature or protocol parameter shared by every action (\`Version\`, \`x-acs-date\`, …); see commonParameters. */
   readonly common: boolean;
   /** Set when the value is serialized as a document, e.g. JSON text. */
   readonly contentType?: string;
@@ -177,6 +227,7 @@ export interface ActionDescriptor {
   readonly methods: readonly ('GET' | 'POST')[];
   readonly operationIds: { readonly [method: string]: string };
   readonly quota: { readonly requestsPerSecond: number; readonly scope: string } | null;
+  /** The action's own parameters (\`TaskId\`, …); the shared ones are in commonParameters. */
   readonly parameters: readonly ParameterDescriptor[];
   readonly responses: {
     readonly [status: string]: { readonly contentTypes: readonly string[]; readonly schema: CompactSchema | null };
@@ -202,17 +253,27 @@ function emitManifest(set: SpecSet): string {
   parts.push(
     `/** API version every action of this set belongs to. */\nexport const apiVersion = ${literal(set.version)} as const;\n`,
   );
-  for (const doc of set.actions) {
-    parts.push(
-      `/** The \`${doc.action}\` action, from ${doc.source}. */\nexport const ${doc.action} = ${literal(describeAction(doc))} as const satisfies ActionDescriptor;\n`,
-    );
-  }
+  const descriptors = set.actions.map((doc) => ({ doc, descriptor: describeAction(doc).descriptor }));
+  const serializer = hoistingSerializer('shared');
+  for (const { descriptor } of descriptors) serializer.count(descriptor);
+  const body = descriptors.map(
+    ({ doc, descriptor }) =>
+      `/** The \`${doc.action}\` action, from ${doc.source}. */\nexport const ${doc.action} = ${serializer.write(descriptor)} as const satisfies ActionDescriptor;\n`,
+  );
+  parts.push(...serializer.hoisted.map((line) => `${line}\n`), ...body);
   parts.push(
     `/** Every action of the set, by name. */\nexport const actions = {\n${set.actions.map((a) => `  ${a.action},`).join('\n')}\n} as const;\n`,
   );
   parts.push('/** Name of an action of the set. */\nexport type ActionName = keyof typeof actions;\n');
   parts.push(
-    `/** Error codes the actions can answer with (x-acs-error-codes). */\nexport const errorCodes = ${literal(collectErrorCodes(set))} as const satisfies readonly ErrorCodeDescriptor[];\n`,
+    `/** Signature and protocol parameters every action takes (besides \`Action\`/\`x-acs-action\`). */\nexport const commonParameters = ${literal(collectCommonParameters(set))} as const satisfies readonly ParameterDescriptor[];\n`,
+  );
+  const codes = collectErrorCodes(set) as { code: string; retryable: boolean }[];
+  parts.push(
+    `/** Error codes the actions can answer with (x-acs-error-codes). */\nexport const errorCodes = ${literal(codes)} as const satisfies readonly ErrorCodeDescriptor[];\n`,
+  );
+  parts.push(
+    `/** The codes of errorCodes that are worth retrying, on their own so clients need not ship the rest. */\nexport const retryableErrorCodes = ${literal(codes.filter((c) => c.retryable).map((c) => c.code))} as const;\n`,
   );
   for (const [name, { values, terminal }] of collectEnums(set)) {
     parts.push(
@@ -274,8 +335,10 @@ function emitIndex(set: SpecSet): string {
 export {
   actions,
   apiVersion,
+  commonParameters,
   errorCodes,
   product,
+  retryableErrorCodes,
 ${set.actions.map((a) => `  ${a.action},`).join('\n')}
 ${[...collectEnums(set)]
   .flatMap(([name, e]) => [`  ${name}Values,`, ...(e.terminal ? [`  ${name}TerminalValues,`] : [])])

@@ -1,0 +1,80 @@
+import type { CompactSchema } from '@iot-task/spec';
+import { parseXml, type XmlElement } from './parseXml.ts';
+import { toNumber, typesOf } from './schemaTypes.ts';
+import { validateValue } from './validateValue.ts';
+
+/**
+ * Reading XML bodies as the typed values JSON would give, guided by the compact schemas of the
+ * generated manifest. Loaded on demand: apps that never see XML never load it.
+ */
+
+function isObjectSchema(schema: CompactSchema): boolean {
+  return typesOf(schema).includes('object') || schema.properties !== undefined;
+}
+
+function decodeScalar(schema: CompactSchema, text: string): unknown {
+  if (schema['x-iot-task-decode'] === 'number') return toNumber(text);
+  const types = typesOf(schema);
+  if (types.includes('boolean') && (text === 'true' || text === 'false')) return text === 'true';
+  if ((types.includes('integer') || types.includes('number')) && text.trim() !== '' && Number.isFinite(Number(text))) {
+    return Number(text);
+  }
+  if (schema.const !== undefined && typeof schema.const !== 'string') {
+    return String(schema.const) === text ? schema.const : text;
+  }
+  return text;
+}
+
+/** An element without a schema: text if it has no children, else an object of its children. */
+function looseXml(element: XmlElement): unknown {
+  if (element.children.length === 0) return element.text;
+  const out: Record<string, unknown> = {};
+  for (const child of element.children) {
+    const value = looseXml(child);
+    const existing = out[child.name];
+    out[child.name] =
+      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+/** Reads an XML element as the JSON value the schema describes. */
+export function decodeXml(schema: CompactSchema | undefined, element: XmlElement): unknown {
+  if (!schema) return looseXml(element);
+  const branches = schema.oneOf ?? schema.anyOf;
+  if (branches && schema['x-iot-task-decode'] === undefined) {
+    // Decode against each branch; keep the first that validates, else the closest.
+    let best: { value: unknown; issues: number } | undefined;
+    for (const branch of branches) {
+      const value = decodeXml(branch, element);
+      const issues = validateValue(branch, value).length;
+      if (issues === 0) return value;
+      if (!best || issues < best.issues) best = { value, issues };
+    }
+    return best?.value;
+  }
+  if (isObjectSchema(schema) && (element.children.length > 0 || schema.properties)) {
+    const out: Record<string, unknown> = {};
+    const properties = schema.properties ?? {};
+    for (const child of element.children) {
+      const propertySchema = properties[child.name];
+      if (propertySchema && typesOf(propertySchema).includes('array')) {
+        const items = propertySchema.items;
+        const list = (out[child.name] as unknown[] | undefined) ?? [];
+        // `<data><TaskId>…</TaskId></data><data>…</data>`: each repetition is one item.
+        list.push(decodeXml(items, child));
+        out[child.name] = list;
+      } else {
+        out[child.name] = decodeXml(propertySchema, child);
+      }
+    }
+    return out;
+  }
+  if (typesOf(schema).includes('array')) return [decodeXml(schema.items, element)];
+  return decodeScalar(schema, element.text);
+}
+
+/** Parses an XML body and decodes it against the schema. @throws XmlSyntaxError */
+export function decodeXmlBody(schema: CompactSchema | undefined, text: string): unknown {
+  return decodeXml(schema, parseXml(text));
+}

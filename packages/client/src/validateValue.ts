@@ -1,0 +1,103 @@
+import type { CompactSchema } from '@iot-task/spec';
+import type { DriftIssue } from './errors.ts';
+import { typesOf } from './schemaTypes.ts';
+
+function show(value: unknown): string {
+  const text = value === undefined ? 'nothing' : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function typeMatches(type: string, value: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'null':
+      return value === null;
+    default:
+      return true;
+  }
+}
+
+/** Every way `value` differs from `schema`, with the path and what was expected. */
+export function validateValue(schema: CompactSchema, value: unknown, path = ''): DriftIssue[] {
+  const here = path || '(body)';
+  const branches = schema.oneOf ?? schema.anyOf;
+  if (branches) {
+    let best: DriftIssue[] | undefined;
+    for (const branch of branches) {
+      const issues = validateValue(branch, value, path);
+      if (issues.length === 0) return [];
+      if (!best || issues.length < best.length) best = issues;
+    }
+    return best ?? [];
+  }
+  const types = typesOf(schema);
+  if (types.length > 0 && !types.some((t) => typeMatches(t, value))) {
+    return [{ path: here, expected: types.join(' or '), received: show(value) }];
+  }
+  if (schema.const !== undefined && value !== schema.const) {
+    return [{ path: here, expected: show(schema.const), received: show(value) }];
+  }
+  if (schema.enum && !schema.enum.includes(value)) {
+    return [{ path: here, expected: `one of ${schema.enum.join(', ')}`, received: show(value) }];
+  }
+  const issues: DriftIssue[] = [];
+  if (typeof value === 'string') {
+    if (schema.minLength !== undefined && value.length < schema.minLength) {
+      issues.push({ path: here, expected: `at least ${schema.minLength} characters`, received: show(value) });
+    }
+    if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+      issues.push({ path: here, expected: `at most ${schema.maxLength} characters`, received: show(value) });
+    }
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
+      issues.push({ path: here, expected: `a string matching ${schema.pattern}`, received: show(value) });
+    }
+  }
+  if (typeof value === 'number') {
+    if (schema.minimum !== undefined && value < schema.minimum) {
+      issues.push({ path: here, expected: `>= ${schema.minimum}`, received: show(value) });
+    }
+    if (schema.maximum !== undefined && value > schema.maximum) {
+      issues.push({ path: here, expected: `<= ${schema.maximum}`, received: show(value) });
+    }
+  }
+  if (Array.isArray(value) && schema.items) {
+    value.forEach((item, i) => {
+      issues.push(...validateValue(schema.items as CompactSchema, item, `${path}[${i}]`));
+    });
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    for (const name of schema.required ?? []) {
+      if (record[name] === undefined) {
+        issues.push({ path: path ? `${path}.${name}` : name, expected: 'present (required)', received: 'nothing' });
+      }
+    }
+    for (const [name, propertySchema] of Object.entries(schema.properties ?? {})) {
+      if (record[name] !== undefined)
+        issues.push(...validateValue(propertySchema, record[name], path ? `${path}.${name}` : name));
+    }
+    if (schema.additionalProperties === false) {
+      for (const name of Object.keys(record)) {
+        if (!(name in (schema.properties ?? {}))) {
+          issues.push({
+            path: path ? `${path}.${name}` : name,
+            expected: 'no such property',
+            received: show(record[name]),
+          });
+        }
+      }
+    }
+  }
+  return issues;
+}

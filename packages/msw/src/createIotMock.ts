@@ -1,0 +1,197 @@
+import { type ActionDescriptor, actions, apiVersion, examples } from '@iot-task/spec';
+import { type HttpHandler, HttpResponse, http } from 'msw';
+import { checkWireParams } from './checkWireParams.ts';
+import { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault, renderFault } from './faults.ts';
+import { NonceCache } from './nonceCache.ts';
+import { RateLimiter } from './rateLimiter.ts';
+import { readRpcRequest } from './readRpcRequest.ts';
+import { businessError, gatewayError, newRequestId, rpcResponse } from './respond.ts';
+import { type Advance, type SeedTask, TaskSeedError, TaskStore } from './taskStore.ts';
+import { verifySignature } from './verifySignature.ts';
+
+/** The AccessKey the mock accepts unless told otherwise. Not a secret: a test fixture. */
+export const TEST_CREDENTIALS = { accessKeyId: 'iot-task-test-key', accessKeySecret: 'iot-task-test-secret' } as const;
+
+export interface IotMockOptions {
+  /** Answer only requests to this origin; any origin by default. */
+  baseUrl?: string;
+  /** Check signatures (V3 and RPC HMAC-SHA1), timestamps and nonces as the gateway does. @default false */
+  verifySignatures?: boolean;
+  /** AccessKey ID → secret. @default TEST_CREDENTIALS */
+  credentials?: Readonly<Record<string, string>>;
+  /** Refuse requests over the rate with `Throttling.User`; `false` turns it off. @default the spec's 5 per second per AccessKey */
+  quota?: { requestsPerSecond?: number; burst?: number } | false;
+  /** How tasks move along their scenario. @default 'per-query' */
+  advance?: Advance;
+  /** The clock (lifecycles over time, timestamp checks); pass a fake one for fake time. @default Date.now */
+  now?: () => number;
+  /** Tasks present after every reset. @default the seed's example task, scenario 'succeeds' */
+  seeds?: SeedTask[];
+  /** Instance IDs that exist besides those of seeded tasks. */
+  instances?: string[];
+  /** Serve the control surface under `/__mock/` (tasks, faults, reset). @default false */
+  control?: boolean;
+}
+
+export interface MockLogEntry {
+  action: string | undefined;
+  /** 0 for a dropped connection. */
+  httpStatus: number;
+  /** The error code or fault kind answered, if any. */
+  code: string | undefined;
+}
+
+export interface IotMock {
+  /** Give these to `setupServer`, `setupWorker` or the mock server. */
+  readonly handlers: HttpHandler[];
+  readonly tasks: TaskStore;
+  readonly faults: FaultQueue;
+  /** What the mock answered, oldest first (the last 1000). */
+  readonly log: readonly MockLogEntry[];
+  /** Tasks back to their seeds, faults, quota and nonces cleared. */
+  reset(): void;
+}
+
+const LOG_LIMIT = 1000;
+
+/**
+ * A stateful stand-in for IoT Platform's QueryTask: tasks that move through their lifecycle,
+ * the gateway's checks (signature, timestamp, nonce, version, quota, parameters), both wire
+ * formats, and faults on demand — as MSW handlers, for Node tests, the browser and the server.
+ *
+ * @example
+ * const mock = createIotMock();
+ * mock.tasks.seed({ TaskId: 'T1', scenario: 'fails' });
+ * mock.faults.add('gateway:Throttling.User');
+ * const server = setupServer(...mock.handlers);
+ */
+export function createIotMock(options: IotMockOptions = {}): IotMock {
+  const baseUrl = options.baseUrl ?? '*';
+  const now = options.now ?? Date.now;
+  const credentials = options.credentials ?? { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.accessKeySecret };
+  const tasks = new TaskStore({
+    ...(options.advance ? { advance: options.advance } : {}),
+    now,
+    ...(options.seeds ? { seeds: options.seeds } : {}),
+    ...(options.instances ? { instances: options.instances } : {}),
+  });
+  const faults = new FaultQueue();
+  const nonces = new NonceCache();
+  const quota =
+    options.quota === false
+      ? undefined
+      : new RateLimiter(
+          options.quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond,
+          options.quota?.burst ?? options.quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond,
+        );
+  const log: MockLogEntry[] = [];
+  const record = (action: string | undefined, response: Response, code: string | undefined): Response => {
+    log.push({ action, httpStatus: response.type === 'error' ? 0 : response.status, code });
+    if (log.length > LOG_LIMIT) log.shift();
+    return response;
+  };
+
+  const service = http.all(`${baseUrl}/`, async ({ request }) => {
+    const rpc = await readRpcRequest(request);
+    const action = rpc.action;
+    if (action === undefined && rpc.signatureVersion === 'none') return undefined;
+    const format = rpc.format;
+    const descriptor =
+      action === undefined ? undefined : (actions as Readonly<Record<string, ActionDescriptor>>)[action];
+    const xmlRoot = descriptor?.xmlRoot ?? `${action}Response`;
+    const answer = (response: Response, code?: string) => record(action, response, code);
+    const gateway = (code: string, extra: { status?: number; message?: string } = {}) =>
+      answer(gatewayError(code, { format, ...extra }), code);
+
+    let fault: Fault | undefined;
+    const requested = request.headers.get('x-iot-mock-fault');
+    try {
+      fault = requested ? parseFault(requested) : faults.take(action, rpc.params.TaskId);
+    } catch (error) {
+      return gateway('InvalidParameter', { message: `x-iot-mock-fault: ${(error as Error).message}` });
+    }
+    if (fault) {
+      const faulted = await renderFault(fault, format, xmlRoot);
+      if (faulted) return answer(faulted, 'code' in fault ? fault.code : fault.kind);
+    }
+
+    let accessKeyId =
+      rpc.params.AccessKeyId ??
+      /Credential=([^,]+)/.exec(request.headers.get('authorization') ?? '')?.[1] ??
+      'anonymous';
+    if (options.verifySignatures) {
+      const verified = await verifySignature(request, rpc, { credentials, nonces, now: now() });
+      if ('failure' in verified)
+        return gateway(verified.failure.code, verified.failure.message ? { message: verified.failure.message } : {});
+      accessKeyId = verified.accessKeyId;
+    }
+    if (action === undefined) return gateway('MissingAction', { message: 'Action is mandatory for this action.' });
+    if (!descriptor || rpc.version !== apiVersion || !descriptor.methods.includes(rpc.method as 'GET' | 'POST')) {
+      return gateway('InvalidApi.NotFound');
+    }
+    if (quota && !quota.tryTake(accessKeyId, now())) return gateway('Throttling.User');
+    const invalid = checkWireParams(descriptor, rpc.params);
+    if (invalid) return gateway(invalid.code, { status: 400, message: invalid.message });
+
+    if (action === 'QueryTask') {
+      const result = tasks.query(rpc.params.TaskId as string, rpc.params.IotInstanceId || undefined);
+      if (!result.ok) return answer(businessError(result.code, { format, xmlRoot }), result.code);
+      return answer(rpcResponse({ RequestId: newRequestId(), Success: true, Data: result.task }, { format, xmlRoot }));
+    }
+    // Actions without a stateful model answer with the spec's example.
+    const named = (examples as Record<string, Record<string, Record<string, Record<string, unknown>>>>)[action]?.[
+      '200'
+    ]?.['application/json'];
+    const example = named ? (Object.values(named)[0] as Record<string, unknown>) : undefined;
+    if (!example) return gateway('InternalError');
+    return answer(rpcResponse({ ...example, RequestId: newRequestId() }, { format, xmlRoot }));
+  });
+
+  const control = [
+    http.get(`${baseUrl}/__mock/tasks`, () => HttpResponse.json(tasks.list())),
+    http.post(`${baseUrl}/__mock/tasks`, async ({ request }) => {
+      try {
+        tasks.seed((await request.json()) as SeedTask);
+        return HttpResponse.json({ ok: true }, { status: 201 });
+      } catch (error) {
+        return controlError(error);
+      }
+    }),
+    http.post(`${baseUrl}/__mock/faults`, async ({ request }) => {
+      try {
+        const { fault, ...rule } = (await request.json()) as { fault: Fault | string } & Omit<FaultRule, 'fault'>;
+        faults.add(fault, rule.times === null ? { ...rule, times: Number.POSITIVE_INFINITY } : rule);
+        return HttpResponse.json({ ok: true }, { status: 201 });
+      } catch (error) {
+        return controlError(error);
+      }
+    }),
+    http.post(`${baseUrl}/__mock/reset`, () => {
+      mock.reset();
+      return new HttpResponse(null, { status: 204 });
+    }),
+  ];
+
+  const mock: IotMock = {
+    handlers: options.control ? [...control, service] : [service],
+    tasks,
+    faults,
+    log,
+    reset() {
+      tasks.reset();
+      faults.clear();
+      nonces.clear();
+      quota?.clear();
+      log.length = 0;
+    },
+  };
+  return mock;
+}
+
+function controlError(error: unknown): Response {
+  const known = error instanceof TaskSeedError || error instanceof FaultSyntaxError || error instanceof SyntaxError;
+  return HttpResponse.json(
+    { error: known ? (error as Error).message : 'unexpected error' },
+    { status: known ? 400 : 500 },
+  );
+}

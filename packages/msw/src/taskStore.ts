@@ -1,0 +1,152 @@
+import { QueryTaskExamples } from '@iot-task/spec';
+import { isScenario, type Scenario, scenarioSteps, type TaskStep } from './scenarios.ts';
+
+/** How tasks move along their scenario: one step per query of that task, or one per `everyMs`. */
+export type Advance = 'per-query' | { everyMs: number };
+
+export interface SeedTask {
+  TaskId: string;
+  /** @default 'succeeds' */
+  scenario?: Scenario;
+  /** The task's instance; queries must then pass the same `IotInstanceId`. */
+  IotInstanceId?: string;
+  /** Fields to set on every answer (JobId, DeviceName, …). */
+  data?: Partial<Record<'JobId' | 'JobName' | 'IotId' | 'ProductKey' | 'DeviceName', string>>;
+  /** Overrides the store's `advance` for this task. */
+  advance?: Advance;
+}
+
+interface StoredTask {
+  seed: Required<Pick<SeedTask, 'TaskId' | 'scenario'>> & SeedTask;
+  createdAt: number;
+  queries: number;
+  /** When the current step began, for UtcModified. */
+  stepSince: number;
+  lastStep: number;
+}
+
+export type TaskQueryResult =
+  | { ok: true; task: Record<string, unknown> }
+  | { ok: false; code: 'iot.job.TaskNotFound' | 'iot.common.InvalidTenant' | 'iot.system.InstanceNotFound' };
+
+export class TaskSeedError extends Error {
+  override name = 'TaskSeedError';
+}
+
+const example = QueryTaskExamples['200']['application/json'].Succeeded.Data;
+/** The seed's example task (querytask-api seed document): it exists by default. */
+export const EXAMPLE_TASK_ID = example.TaskId;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The mock's tasks. Deterministic: a task's answer depends only on its seed, how many times it
+ * was queried (`per-query`) or the clock (`everyMs`), never on randomness.
+ */
+export class TaskStore {
+  private readonly tasks = new Map<string, StoredTask>();
+  private readonly instances = new Set<string>();
+  private readonly advance: Advance;
+  private readonly now: () => number;
+  private readonly defaults: SeedTask[];
+
+  constructor(options: { advance?: Advance; now?: () => number; seeds?: SeedTask[]; instances?: string[] } = {}) {
+    this.advance = options.advance ?? 'per-query';
+    this.now = options.now ?? Date.now;
+    this.defaults = options.seeds ?? [{ TaskId: EXAMPLE_TASK_ID, scenario: 'succeeds' }];
+    for (const id of options.instances ?? []) this.instances.add(id);
+    this.reset();
+  }
+
+  /** Adds or replaces a task; it starts at the first step of its scenario. */
+  seed(task: SeedTask): void {
+    if (typeof task?.TaskId !== 'string' || task.TaskId.trim() === '') {
+      throw new TaskSeedError('TaskId: expected a non-empty string');
+    }
+    const scenario = task.scenario ?? 'succeeds';
+    if (!isScenario(scenario)) {
+      throw new TaskSeedError(
+        `scenario: expected one of ${Object.keys(scenarioSteps).join(', ')}, received ${JSON.stringify(scenario)}`,
+      );
+    }
+    const advance = task.advance;
+    if (advance !== undefined && advance !== 'per-query' && !(typeof advance === 'object' && advance.everyMs > 0)) {
+      throw new TaskSeedError("advance: expected 'per-query' or { everyMs: <positive number> }");
+    }
+    if (task.IotInstanceId) this.instances.add(task.IotInstanceId);
+    const now = this.now();
+    this.tasks.set(task.TaskId, {
+      seed: { ...task, scenario },
+      createdAt: now,
+      queries: 0,
+      stepSince: now,
+      lastStep: 0,
+    });
+  }
+
+  /** Back to the default seeds (the example task), every task at its first step. */
+  reset(): void {
+    this.tasks.clear();
+    for (const seed of this.defaults) this.seed(seed);
+  }
+
+  /** IDs and current steps, without advancing anything. */
+  list(): { TaskId: string; scenario: Scenario; step: TaskStep }[] {
+    return [...this.tasks.values()].map((t) => ({
+      TaskId: t.seed.TaskId,
+      scenario: t.seed.scenario,
+      step: scenarioSteps[t.seed.scenario][this.stepIndex(t, this.now())] as TaskStep,
+    }));
+  }
+
+  private stepIndex(task: StoredTask, now: number): number {
+    const steps = scenarioSteps[task.seed.scenario];
+    const advance = task.seed.advance ?? this.advance;
+    const raw = advance === 'per-query' ? task.queries - 1 : Math.floor((now - task.createdAt) / advance.everyMs);
+    return Math.max(0, Math.min(steps.length - 1, raw));
+  }
+
+  /**
+   * Answers QueryTask for a task, advancing it one step when the store advances per query.
+   * Unknown task → `iot.job.TaskNotFound`; a task of an instance queried without its
+   * `IotInstanceId` → `iot.common.InvalidTenant`; an unknown instance → `iot.system.InstanceNotFound`
+   * (codes for the first two are assumed: see decisions/unconfirmed-wire-facts.md).
+   */
+  query(taskId: string, iotInstanceId: string | undefined): TaskQueryResult {
+    if (iotInstanceId !== undefined && !this.instances.has(iotInstanceId))
+      return { ok: false, code: 'iot.system.InstanceNotFound' };
+    const task = this.tasks.get(taskId);
+    if (!task || (iotInstanceId !== undefined && task.seed.IotInstanceId !== iotInstanceId)) {
+      return { ok: false, code: 'iot.job.TaskNotFound' };
+    }
+    if (task.seed.IotInstanceId !== undefined && iotInstanceId === undefined)
+      return { ok: false, code: 'iot.common.InvalidTenant' };
+    const now = this.now();
+    task.queries += 1;
+    const index = this.stepIndex(task, now);
+    if (index !== task.lastStep) {
+      task.lastStep = index;
+      task.stepSince = now;
+    }
+    const step = scenarioSteps[task.seed.scenario][index] as TaskStep;
+    return {
+      ok: true,
+      task: {
+        TaskId: task.seed.TaskId,
+        Status: step.Status,
+        Progress: step.Progress,
+        JobId: task.seed.data?.JobId ?? example.JobId,
+        JobName: task.seed.data?.JobName ?? example.JobName,
+        IotId: task.seed.data?.IotId ?? example.IotId,
+        ProductKey: task.seed.data?.ProductKey ?? example.ProductKey,
+        DeviceName: task.seed.data?.DeviceName ?? example.DeviceName,
+        Message: step.Message ?? `task ${step.Status.toLowerCase().replace('_', ' ')}`,
+        StatusDetail: step.StatusDetail ?? '{}',
+        UtcQueueTime: iso(task.createdAt),
+        UtcModified: iso(task.stepSince),
+      },
+    };
+  }
+}

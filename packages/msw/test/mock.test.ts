@@ -1,0 +1,294 @@
+import {
+  BusinessError,
+  createIotTaskClient,
+  GatewayError,
+  type IotTaskClientOptions,
+  NetworkError,
+  ResponseParseError,
+  type TaskResult,
+} from '@iot-task/client';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createIotMock, EXAMPLE_TASK_ID, type Scenario, scenarioSteps, TEST_CREDENTIALS } from '../src/index.ts';
+
+const mock = createIotMock({ quota: false });
+const server = setupServer(...mock.handlers);
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  mock.reset();
+});
+afterAll(() => server.close());
+
+function client(options: IotTaskClientOptions = {}) {
+  return createIotTaskClient({
+    region: 'cn-shanghai',
+    credentials: TEST_CREDENTIALS,
+    quota: false,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    ...options,
+  });
+}
+const fast = { intervalMs: 1, maxIntervalMs: 2 };
+
+describe('task lifecycle', () => {
+  it("the seed's example task exists and moves QUEUED → SENT → IN_PROGRESS (rising) → SUCCEEDED", async () => {
+    const seen: TaskResult[] = [];
+    const final = await client().waitForTask(EXAMPLE_TASK_ID, { ...fast, onProgress: (t) => seen.push(t) });
+    expect(final).toMatchObject({
+      TaskId: EXAMPLE_TASK_ID,
+      Status: 'SUCCEEDED',
+      Progress: 100,
+      JobName: 'MyTestJobIax6Eq',
+      DeviceName: 'mydevice',
+    });
+    expect(seen.map((t) => t.Status)).toEqual([
+      'QUEUED',
+      'SENT',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'SUCCEEDED',
+    ]);
+    const progress = seen.filter((t) => t.Status === 'IN_PROGRESS').map((t) => t.Progress ?? 0);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  const outcomes: [Scenario, string][] = [
+    ['succeeds', 'SUCCEEDED'],
+    ['fails', 'FAILED'],
+    ['rejected', 'REJECTED'],
+    ['times-out', 'TIMED_OUT'],
+    ['cancelled', 'CANCELLED'],
+  ];
+  for (const [scenario, status] of outcomes) {
+    it(`scenario ${scenario} ends ${status}`, async () => {
+      mock.tasks.seed({ TaskId: `T-${scenario}`, scenario });
+      expect((await client().waitForTask(`T-${scenario}`, fast)).Status).toBe(status);
+    });
+  }
+
+  it('scenario stuck never ends: waitForTask times out with the last task', async () => {
+    mock.tasks.seed({ TaskId: 'T-stuck', scenario: 'stuck' });
+    await expect(client().waitForTask('T-stuck', { ...fast, timeoutMs: 80 })).rejects.toMatchObject({
+      code: 'WaitTimeout',
+      lastTask: { Status: 'IN_PROGRESS', Progress: 50 },
+    });
+  });
+
+  it('advances over (fake) time when told to', async () => {
+    let now = Date.parse('2026-11-26T00:00:00Z');
+    const timed = createIotMock({ quota: false, advance: { everyMs: 1000 }, now: () => now });
+    server.use(...timed.handlers);
+    const c = client();
+    expect((await c.queryTask({ TaskId: EXAMPLE_TASK_ID })).Status).toBe('QUEUED');
+    expect((await c.queryTask({ TaskId: EXAMPLE_TASK_ID })).Status).toBe('QUEUED');
+    now += 2500;
+    expect(await c.queryTask({ TaskId: EXAMPLE_TASK_ID })).toMatchObject({ Status: 'IN_PROGRESS', Progress: 20 });
+    now += 60_000;
+    const done = await c.queryTask({ TaskId: EXAMPLE_TASK_ID });
+    expect(done).toMatchObject({
+      Status: 'SUCCEEDED',
+      UtcModified: '2026-11-26T00:01:02.500Z',
+      UtcQueueTime: '2026-11-26T00:00:00.000Z',
+    });
+  });
+
+  it('every scenario is a path through the documented statuses', () => {
+    for (const steps of Object.values(scenarioSteps)) {
+      expect(steps[0]?.Status).toBe('QUEUED');
+      expect(steps[1]?.Status).toBe('SENT');
+    }
+  });
+});
+
+describe('business errors (HTTP 200, Success false)', () => {
+  it('unknown TaskId → iot.job.TaskNotFound', async () => {
+    await expect(client().queryTask({ TaskId: 'nope' })).rejects.toMatchObject({
+      kind: 'business',
+      code: 'iot.job.TaskNotFound',
+      httpStatus: 200,
+    });
+  });
+
+  it('a task of an instance: missing IotInstanceId → iot.common.InvalidTenant; unknown instance → iot.system.InstanceNotFound; right one → the task', async () => {
+    mock.tasks.seed({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-0pp1n8t' });
+    const c = client();
+    await expect(c.queryTask({ TaskId: 'T-inst' })).rejects.toMatchObject({ code: 'iot.common.InvalidTenant' });
+    await expect(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-other' })).rejects.toMatchObject({
+      code: 'iot.system.InstanceNotFound',
+    });
+    expect((await c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-0pp1n8t' })).TaskId).toBe('T-inst');
+  });
+});
+
+describe('the gateway', () => {
+  const raw = (query: string, init: RequestInit = {}) => fetch(`https://iot.cn-shanghai.aliyuncs.com/?${query}`, init);
+
+  it('missing and invalid parameters: MissingTaskId / InvalidIotInstanceId, HTTP 400', async () => {
+    const missing = await raw('Action=QueryTask&Version=2018-01-20&Format=JSON&AccessKeyId=k&Signature=s');
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({
+      Code: 'MissingTaskId',
+      Message: 'TaskId is mandatory for this action.',
+    });
+    const invalid = await raw(
+      'Action=QueryTask&Version=2018-01-20&Format=JSON&AccessKeyId=k&Signature=s&TaskId=x&IotInstanceId=a%2Fb',
+    );
+    expect(await invalid.json()).toMatchObject({ Code: 'InvalidIotInstanceId' });
+  });
+
+  it('unknown action or version: InvalidApi.NotFound, HTTP 404, XML <Error> by default', async () => {
+    const unknown = await raw('Action=QueryTasks&Version=2018-01-20&AccessKeyId=k&Signature=s');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toMatch(/<Error>[\s\S]*<Code>InvalidApi.NotFound<\/Code>/);
+    const version = await raw('Action=QueryTask&Version=2099-01-01&Format=JSON&TaskId=x&AccessKeyId=k&Signature=s');
+    expect(await version.json()).toMatchObject({ Code: 'InvalidApi.NotFound' });
+  });
+
+  it('quota: a burst over 5 a second per AccessKey draws Throttling.User (HTTP 400), which the client retries', async () => {
+    const limited = createIotMock({});
+    server.use(...limited.handlers);
+    const c = client({ retry: false });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => c.queryTask({ TaskId: EXAMPLE_TASK_ID })));
+    const throttled = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect(throttled).toHaveLength(3);
+    expect(throttled[0]).toMatchObject({ kind: 'gateway', code: 'Throttling.User', httpStatus: 400, retryable: true });
+    // The client's own token bucket keeps a burst under the quota instead.
+    const polite = createIotTaskClient({
+      region: 'cn-shanghai',
+      credentials: TEST_CREDENTIALS,
+      quota: { key: 'polite' },
+      retry: false,
+    });
+    // (Default burst is rate − 1: one token of margin for timing jitter between the two buckets.)
+    limited.reset();
+    const ok = await Promise.all(Array.from({ length: 7 }, () => polite.queryTask({ TaskId: EXAMPLE_TASK_ID })));
+    expect(ok).toHaveLength(7);
+  });
+
+  it('XML answers read as the very same typed result as JSON', async () => {
+    mock.tasks.seed({ TaskId: 'J' });
+    mock.tasks.seed({ TaskId: 'X' });
+    const json = await client().queryTask({ TaskId: 'J' });
+    const xml = await client({ format: 'XML' }).queryTask({ TaskId: 'X' });
+    expect({ ...xml, TaskId: 'J', UtcModified: '', UtcQueueTime: '' }).toEqual({
+      ...json,
+      UtcModified: '',
+      UtcQueueTime: '',
+    });
+  });
+});
+
+describe('signature verification', () => {
+  const verifying = createIotMock({ quota: false, verifySignatures: true });
+  const use = () => server.use(...verifying.handlers);
+
+  it('accepts V3 and RPC HMAC-SHA1, GET and POST', async () => {
+    use();
+    for (const signatureVersion of ['v3', 'v1'] as const) {
+      for (const method of ['GET', 'POST'] as const) {
+        verifying.reset();
+        expect((await client({ signatureVersion, method }).queryTask({ TaskId: EXAMPLE_TASK_ID })).Status).toBe(
+          'QUEUED',
+        );
+      }
+    }
+  });
+
+  it("a tampered request: SignatureDoesNotMatch, with the server's string to sign", async () => {
+    use();
+    const tamper: typeof fetch = (input, init) => globalThis.fetch(String(input).replace('TaskId=', 'TaskId=X'), init);
+    for (const signatureVersion of ['v3', 'v1'] as const) {
+      const error = await client({ signatureVersion, fetch: tamper })
+        .queryTask({ TaskId: EXAMPLE_TASK_ID })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GatewayError);
+      expect(error).toMatchObject({ code: 'SignatureDoesNotMatch', httpStatus: 400, retryable: false });
+      expect((error as Error).message).toMatch(
+        signatureVersion === 'v1'
+          ? /server string to sign is:POST&%2F&AccessKeyId%3D/
+          : /server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/,
+      );
+    }
+  });
+
+  it('a replayed nonce: SignatureNonceUsed', async () => {
+    use();
+    let first: [RequestInfo | URL, RequestInit | undefined] | undefined;
+    const replay: typeof fetch = (input, init) => {
+      first ??= [input, init];
+      return globalThis.fetch(...first);
+    };
+    const c = client({ fetch: replay, retry: false });
+    await c.queryTask({ TaskId: EXAMPLE_TASK_ID });
+    await expect(c.queryTask({ TaskId: EXAMPLE_TASK_ID })).rejects.toMatchObject({
+      code: 'SignatureNonceUsed',
+      httpStatus: 400,
+    });
+  });
+
+  it('a stale timestamp: InvalidTimeStamp.Expired; an unknown key: InvalidAccessKeyId.NotFound (404)', async () => {
+    const future = createIotMock({ quota: false, verifySignatures: true, now: () => Date.now() + 20 * 60_000 });
+    server.use(...future.handlers);
+    await expect(client({ retry: false }).queryTask({ TaskId: EXAMPLE_TASK_ID })).rejects.toMatchObject({
+      code: 'InvalidTimeStamp.Expired',
+    });
+    use();
+    await expect(
+      client({ credentials: { accessKeyId: 'who', accessKeySecret: 'x' } }).queryTask({ TaskId: EXAMPLE_TASK_ID }),
+    ).rejects.toMatchObject({ code: 'InvalidAccessKeyId.NotFound', httpStatus: 404 });
+  });
+});
+
+describe('fault injection', () => {
+  it('per test: each kind reaches the client as the right typed error', async () => {
+    const c = client({ retry: false });
+    const q = () => c.queryTask({ TaskId: EXAMPLE_TASK_ID }).catch((e: unknown) => e);
+    mock.faults.add('gateway:Forbidden.RAM');
+    expect(await q()).toMatchObject({ kind: 'gateway', code: 'Forbidden.RAM', httpStatus: 403 });
+    mock.faults.add('status:503');
+    expect(await q()).toMatchObject({ kind: 'gateway', code: 'ServiceUnavailable', httpStatus: 503, retryable: true });
+    mock.faults.add('business:iot.system.SystemException');
+    expect(await q()).toBeInstanceOf(BusinessError);
+    mock.faults.add('html');
+    expect(await q()).toBeInstanceOf(ResponseParseError);
+    mock.faults.add('truncated');
+    expect(await q()).toMatchObject({ kind: 'parse', httpStatus: 200 });
+    mock.faults.add('drop');
+    expect(await q()).toBeInstanceOf(NetworkError);
+    expect(mock.faults.pending).toBe(0);
+  });
+
+  it('latency: the answer comes late, and the client times out if told to', async () => {
+    mock.faults.add({ kind: 'latency', ms: 300 });
+    await expect(client({ retry: false, timeoutMs: 50 }).queryTask({ TaskId: EXAMPLE_TASK_ID })).rejects.toMatchObject({
+      code: 'Timeout',
+    });
+  });
+
+  it('drives retries: two 503s then the task', async () => {
+    mock.faults.add('status:503', { times: 2 });
+    expect((await client().queryTask({ TaskId: EXAMPLE_TASK_ID })).Status).toBe('QUEUED');
+    expect(mock.log.map((e) => e.httpStatus)).toEqual([503, 503, 200]);
+  });
+
+  it('per request: the x-iot-mock-fault header; scoped to a task', async () => {
+    const withFault: typeof fetch = (input, init) =>
+      globalThis.fetch(input, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), 'x-iot-mock-fault': 'gateway:Throttling.User' },
+      });
+    await expect(
+      client({ fetch: withFault, retry: false }).queryTask({ TaskId: EXAMPLE_TASK_ID }),
+    ).rejects.toMatchObject({ code: 'Throttling.User' });
+    mock.tasks.seed({ TaskId: 'other' });
+    mock.faults.add('gateway:InternalError', { taskId: 'other', times: Number.POSITIVE_INFINITY });
+    expect((await client().queryTask({ TaskId: EXAMPLE_TASK_ID })).TaskId).toBe(EXAMPLE_TASK_ID);
+    await expect(client({ retry: false }).queryTask({ TaskId: 'other' })).rejects.toMatchObject({
+      code: 'InternalError',
+    });
+  });
+});

@@ -45,7 +45,7 @@ export async function valgrindAvailable(): Promise<boolean> {
   }
 }
 
-export async function measureInstructionsPerCall(low = 50, high = 150): Promise<InstructionResult[]> {
+export async function measureInstructionsPerCall(low = 100, high = 300): Promise<InstructionResult[]> {
   const server = await startFixtureServer();
   try {
     const results: InstructionResult[] = [];

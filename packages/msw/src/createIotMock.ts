@@ -48,6 +48,8 @@ export interface IotMock {
   readonly faults: FaultQueue;
   /** What the mock answered, oldest first (the last 1000). */
   readonly log: readonly MockLogEntry[];
+  /** Nonces held for replay detection (bounded: 100,000 and 15 minutes). */
+  readonly nonceCount: number;
   /** Tasks back to their seeds, faults, quota and nonces cleared. */
   reset(): void;
 }
@@ -177,6 +179,9 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     tasks,
     faults,
     log,
+    get nonceCount() {
+      return nonces.size;
+    },
     reset() {
       tasks.reset();
       faults.clear();

@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createIotMock, type IotMock, type IotMockOptions } from '@iot-task/msw';
+import { getResponse } from 'msw';
+
+export interface MockServerOptions extends Omit<IotMockOptions, 'baseUrl' | 'control'> {
+  /** @default 0 (a free port) */
+  port?: number;
+  /** @default '127.0.0.1' (loopback only) */
+  host?: string;
+}
+
+export interface MockServer {
+  /** e.g. `http://127.0.0.1:4010` */
+  readonly url: string;
+  readonly mock: IotMock;
+  /** Stops accepting, ends open connections, resolves when closed. */
+  close(): Promise<void>;
+}
+
+async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2)
+    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && chunks.length > 0;
+  return new Request(new URL(req.url ?? '/', origin), {
+    method: req.method ?? 'GET',
+    headers,
+    ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+  });
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) });
+  res.end(body);
+}
+
+/**
+ * Serves the stateful mock of `@iot-task/msw` over real HTTP on loopback, with signature
+ * verification and the quota on by default and the control surface under `/__mock/`
+ * (`GET|POST /__mock/tasks`, `POST /__mock/faults`, `POST /__mock/reset`, `GET /__mock/stats`).
+ * A `drop` fault really destroys the connection.
+ *
+ * @example
+ * const server = await createMockServer({ port: 4010 });
+ * const client = createIotTaskClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
+ */
+export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const { port = 0, host = '127.0.0.1', ...mockOptions } = options;
+  const mock = createIotMock({ verifySignatures: true, ...mockOptions, control: true });
+  const sockets = new Set<Socket>();
+  let origin = '';
+
+  const server: Server = createServer(async (req, res) => {
+    try {
+      const request = await toRequest(req, origin);
+      if (new URL(request.url).pathname === '/__mock/stats') {
+        // With --expose-gc, report what is retained rather than what awaits collection.
+        (globalThis as { gc?: () => void }).gc?.();
+        const memory = process.memoryUsage();
+        await send(res, Response.json({ rss: memory.rss, heapUsed: memory.heapUsed, nonces: mock.nonceCount }));
+        return;
+      }
+      const response = await getResponse(mock.handlers, request);
+      if (!response) {
+        await send(res, Response.json({ error: `nothing is served at ${req.method} ${req.url}` }, { status: 404 }));
+      } else if (response.type === 'error') {
+        req.socket.destroy();
+      } else {
+        await send(res, response);
+      }
+    } catch (error) {
+      if (!res.headersSent) {
+        await send(
+          res,
+          Response.json({ error: error instanceof Error ? error.message : String(error) }, { status: 500 }),
+        );
+      } else {
+        res.destroy();
+      }
+    }
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  return {
+    url: origin,
+    mock,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

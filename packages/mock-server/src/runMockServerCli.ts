@@ -1,0 +1,143 @@
+import { parseArgs } from 'node:util';
+import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
+import { createMockServer, type MockServer, type MockServerOptions } from './createMockServer.ts';
+
+export const MOCK_SERVER_USAGE = `Usage: iot-task-mock [options]
+
+Serves a stateful mock of Alibaba Cloud IoT Platform QueryTask (2018-01-20) over HTTP.
+
+Options:
+  --port <n>                  port to listen on (default 4010; 0 picks a free one)
+  --host <address>            address to bind (default 127.0.0.1)
+  --access-key-id <id>        AccessKey ID to accept (default ${TEST_CREDENTIALS.accessKeyId})
+  --access-key-secret <s>     its secret (default ${TEST_CREDENTIALS.accessKeySecret})
+  --no-verify                 accept requests without checking signatures
+  --no-quota                  do not enforce 5 requests per second per AccessKey
+  --advance <per-query|ms>    tasks move one step per query (default) or every <ms>
+  -h, --help                  show this help
+
+Control (JSON): GET|POST /__mock/tasks, POST /__mock/faults, POST /__mock/reset, GET /__mock/stats`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Reads the command line into server options; throws UsageError with a one-line reason. */
+export function parseMockServerArgs(argv: string[]): MockServerOptions & { help?: boolean; customSecret: boolean } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'access-key-id': { type: 'string' },
+        'access-key-secret': { type: 'string' },
+        'no-verify': { type: 'boolean' },
+        'no-quota': { type: 'boolean' },
+        advance: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+  if (values.help) return { help: true, customSecret: false };
+  const port = values.port === undefined ? 4010 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: expected 0–65535, received ${values.port}`);
+  const id = values['access-key-id'] as string | undefined;
+  const secret = values['access-key-secret'] as string | undefined;
+  if ((id === undefined) !== (secret === undefined))
+    throw new UsageError('--access-key-id and --access-key-secret go together');
+  if (id !== undefined && (id.trim() === '' || (secret as string).trim() === ''))
+    throw new UsageError('--access-key-id and --access-key-secret must not be empty');
+  let advance: MockServerOptions['advance'];
+  if (values.advance !== undefined && values.advance !== 'per-query') {
+    const everyMs = Number(values.advance);
+    if (!(everyMs > 0))
+      throw new UsageError(`--advance: expected per-query or a number of milliseconds, received ${values.advance}`);
+    advance = { everyMs };
+  }
+  return {
+    port,
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    credentials:
+      id === undefined
+        ? { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.accessKeySecret }
+        : { [id]: secret as string },
+    verifySignatures: !values['no-verify'],
+    ...(values['no-quota'] ? { quota: false as const } : {}),
+    ...(advance ? { advance } : {}),
+    customSecret: id !== undefined,
+  };
+}
+
+/** The lines printed on start: where it listens and what it accepts. */
+export function describeMockServer(server: MockServer, options: ReturnType<typeof parseMockServerArgs>): string[] {
+  const [id, secret] = Object.entries(options.credentials ?? {})[0] ?? ['', ''];
+  const shown = options.customSecret
+    ? `${'*'.repeat(Math.max(0, secret.length - 4))}${secret.slice(-4)} (as given)`
+    : `${secret} (test credentials, not a secret)`;
+  const advance =
+    options.advance && options.advance !== 'per-query'
+      ? `one step every ${options.advance.everyMs} ms`
+      : 'one step per query';
+  return [
+    `IoT Platform QueryTask mock listening on ${server.url}`,
+    `  AccessKey ID:     ${id}`,
+    `  AccessKey secret: ${shown}`,
+    `  Signatures: ${options.verifySignatures === false ? 'not checked' : 'verified (V3 and RPC HMAC-SHA1)'}; quota: ${options.quota === false ? 'off' : '5 requests/s per AccessKey'}`,
+    `  Example task: ${EXAMPLE_TASK_ID} (scenario succeeds, ${advance})`,
+    '  Control: GET|POST /__mock/tasks  POST /__mock/faults  POST /__mock/reset  GET /__mock/stats',
+  ];
+}
+
+/**
+ * Runs `iot-task-mock` until SIGINT/SIGTERM; resolves with the exit code. Errors are one line,
+ * never a stack trace.
+ */
+export async function runMockServerCli(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  let options: ReturnType<typeof parseMockServerArgs>;
+  try {
+    options = parseMockServerArgs(argv);
+  } catch (error) {
+    io.err(`iot-task-mock: ${(error as Error).message}. Run iot-task-mock --help.`);
+    return 2;
+  }
+  if (options.help) {
+    io.out(MOCK_SERVER_USAGE);
+    return 0;
+  }
+  const { customSecret: _custom, help: _help, ...serverOptions } = options;
+  let server: MockServer;
+  try {
+    server = await createMockServer(serverOptions);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.err(
+      code === 'EADDRINUSE'
+        ? `iot-task-mock: port ${options.port} is in use; pick another with --port (0 picks a free one)`
+        : `iot-task-mock: could not listen on ${options.host}:${options.port}: ${(error as Error).message}`,
+    );
+    return 1;
+  }
+  for (const line of describeMockServer(server, options)) io.out(line);
+  io.out('Press Ctrl+C to stop.');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+  await server.close();
+  io.out('iot-task-mock: stopped');
+  return 0;
+}

@@ -1,0 +1,146 @@
+import {
+  AbortedError,
+  createIotTaskClient,
+  ENV_ACCESS_KEY_ID,
+  ENV_ACCESS_KEY_SECRET,
+  ENV_SECURITY_TOKEN,
+  type IotTaskClient,
+  type TaskResult,
+} from '@iot-task/client';
+import { createMockServer, type MockServer, runMockServerCli } from '@iot-task/mock-server';
+import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
+import packageJson from '../package.json' with { type: 'json' };
+import { describeError } from './describeError.ts';
+import { EXIT, exitForStatus } from './exitCodes.ts';
+import { formatTask } from './formatTask.ts';
+import { parseCommandLine, type TaskCommand } from './parseCommandLine.ts';
+import { createProgressView, type OutputStream } from './progressView.ts';
+import { USAGE } from './usage.ts';
+
+export interface CliEnvironment {
+  argv: string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** Aborted on Ctrl+C. */
+  signal?: AbortSignal;
+}
+
+/** Polls against the embedded mock go faster: it moves one step per query anyway. */
+const MOCK_INTERVAL_MS = 250;
+
+async function connect(
+  cmd: TaskCommand,
+  environment: CliEnvironment,
+): Promise<{ client: IotTaskClient; server: MockServer | undefined }> {
+  const common = { signatureVersion: cmd.signature, format: cmd.format, method: cmd.method } as const;
+  if (cmd.mock) {
+    const server = await createMockServer({ port: 0 });
+    if (cmd.mock.scenario !== undefined || cmd.taskId !== EXAMPLE_TASK_ID || cmd.instance !== undefined) {
+      server.mock.tasks.seed({
+        TaskId: cmd.taskId,
+        scenario: cmd.mock.scenario ?? 'succeeds',
+        ...(cmd.instance ? { IotInstanceId: cmd.instance } : {}),
+      });
+    }
+    environment.stderr.write(`Using the embedded mock at ${server.url} (test credentials, signatures verified)\n`);
+    return { client: createIotTaskClient({ ...common, endpoint: server.url, credentials: TEST_CREDENTIALS }), server };
+  }
+  const missing = [ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET].filter((name) => !environment.env[name]?.trim());
+  if (missing.length > 0) {
+    throw Object.assign(new Error(), { missing });
+  }
+  const credentials = {
+    accessKeyId: environment.env[ENV_ACCESS_KEY_ID] as string,
+    accessKeySecret: environment.env[ENV_ACCESS_KEY_SECRET] as string,
+    ...(environment.env[ENV_SECURITY_TOKEN] ? { securityToken: environment.env[ENV_SECURITY_TOKEN] } : {}),
+  };
+  const client = createIotTaskClient({
+    ...common,
+    credentials,
+    ...(cmd.endpoint
+      ? { endpoint: cmd.endpoint }
+      : { region: cmd.region ?? environment.env.ALIBABA_CLOUD_REGION_ID ?? 'cn-shanghai' }),
+  });
+  return { client, server: undefined };
+}
+
+async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<number> {
+  let connection: Awaited<ReturnType<typeof connect>>;
+  try {
+    connection = await connect(cmd, environment);
+  } catch (error) {
+    const missing = (error as { missing?: string[] }).missing;
+    if (missing) {
+      environment.stderr.write(
+        `iot-task: no credentials: set ${missing.join(' and ')} (and ${ENV_SECURITY_TOKEN} for an STS token), or add --mock to try the embedded mock\n`,
+      );
+      return EXIT.credentials;
+    }
+    throw error;
+  }
+  const { client, server } = connection;
+  const params = cmd.instance ? { TaskId: cmd.taskId, IotInstanceId: cmd.instance } : { TaskId: cmd.taskId };
+  const signal = environment.signal;
+  try {
+    if (cmd.command === 'query') {
+      const task = await client.queryTask(params, {
+        ...(cmd.timeoutMs ? { timeoutMs: cmd.timeoutMs } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      environment.stdout.write(`${cmd.json ? JSON.stringify(task, null, 2) : formatTask(task)}\n`);
+      return EXIT.ok;
+    }
+    const view = createProgressView(cmd.json ? environment.stderr : environment.stdout);
+    let final: TaskResult | undefined;
+    try {
+      final = await client.waitForTask(cmd.taskId, {
+        ...(cmd.instance ? { IotInstanceId: cmd.instance } : {}),
+        intervalMs: cmd.intervalMs ?? (server ? MOCK_INTERVAL_MS : 1000),
+        ...(cmd.timeoutMs ? { timeoutMs: cmd.timeoutMs } : {}),
+        ...(signal ? { signal } : {}),
+        onProgress: (task) => view.update(task),
+      });
+    } finally {
+      view.finish(final);
+    }
+    if (cmd.json) environment.stdout.write(`${JSON.stringify(final, null, 2)}\n`);
+    return exitForStatus(final.Status);
+  } finally {
+    await server?.close();
+  }
+}
+
+/** `iot-task`: resolves with the exit code; writes nothing but its own lines (no stack traces). */
+export async function main(environment: CliEnvironment): Promise<number> {
+  try {
+    const commandLine = parseCommandLine(environment.argv);
+    switch (commandLine.command) {
+      case 'help':
+        environment.stdout.write(`${USAGE}\n`);
+        return EXIT.ok;
+      case 'version':
+        environment.stdout.write(`${packageJson.version}\n`);
+        return EXIT.ok;
+      case 'mock':
+        return await runMockServerCli(
+          commandLine.args,
+          {
+            out: (line) => environment.stdout.write(`${line}\n`),
+            err: (line) => environment.stderr.write(`${line}\n`),
+          },
+          environment.signal,
+        );
+      default:
+        return await runTask(commandLine, environment);
+    }
+  } catch (error) {
+    if (error instanceof AbortedError && environment.signal?.aborted) {
+      environment.stderr.write('iot-task: interrupted\n');
+      return EXIT.interrupted;
+    }
+    const { line, exitCode } = describeError(error);
+    environment.stderr.write(`${line}\n`);
+    return exitCode;
+  }
+}

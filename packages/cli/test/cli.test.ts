@@ -1,0 +1,303 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createMockServer } from '@iot-task/mock-server';
+import { describe, expect, it } from 'vitest';
+
+const cli = path.resolve(import.meta.dirname, '..', 'dist', 'cli.mjs');
+const TASK = 'MSnT9***q010101';
+const CLEAN_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  args: string[],
+  options: {
+    env?: Record<string, string>;
+    onStart?: (kill: (s: NodeJS.Signals) => void, out: () => string) => void;
+  } = {},
+): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...CLEAN_ENV, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    options.onStart?.(
+      (signal) => child.kill(signal),
+      () => stdout + stderr,
+    );
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
+function runOnTty(args: string[]): Promise<Run> {
+  const quoted = [process.execPath, cli, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qfec', quoted, '/dev/null'], {
+      env: { ...CLEAN_ENV, COLUMNS: '120', TERM: 'xterm' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr: '' }));
+  });
+}
+
+const noStackTrace = (r: Run) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |Error: .*\n.*node:/);
+
+describe('iot-task watch --mock (the quick start)', () => {
+  it('piped: plain timestamped lines up to SUCCEEDED, exit 0', async () => {
+    const r = await run(['watch', TASK, '--mock']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[1])).toEqual([
+      'QUEUED',
+      'SENT',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'SUCCEEDED',
+      'finished',
+    ]);
+    for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /);
+    expect(lines.at(-1)).toMatch(/finished SUCCEEDED after 7 poll\(s\) in \d+\.\ds$/);
+    expect(r.stderr).toMatch(
+      /^Using the embedded mock at http:\/\/127\.0\.0\.1:\d+ \(test credentials, signatures verified\)\n$/,
+    );
+  });
+
+  it('on a terminal: one live status line with a progress bar, redrawn in place, ending ✔ SUCCEEDED', async () => {
+    const r = await runOnTty(['watch', TASK, '--mock']);
+    expect(r.code).toBe(0);
+    const frames = r.stdout.split('\r').map((f) => f.replace('\u001b[2K', ''));
+    expect(
+      frames.some((f) => /IN_PROGRESS +\[█{10}░{14}\] {2}40% {2}MyTestJobIax6Eq · mydevice {2}\d+\.\ds/.test(f)),
+    ).toBe(true);
+    const last = frames.filter((f) => f.trim() !== '').at(-1);
+    expect(last).toMatch(/^✔ SUCCEEDED +\[█{24}\] 100% {2}MyTestJobIax6Eq · mydevice {2}\d+\.\ds$/);
+    expect(r.stdout).not.toMatch(/^\d{4}-\d\d-\d\dT/m);
+  });
+
+  const outcomes: [string, number][] = [
+    ['fails', 10],
+    ['rejected', 11],
+    ['times-out', 12],
+    ['cancelled', 13],
+  ];
+  for (const [scenario, code] of outcomes) {
+    it(`scenario ${scenario}: exit ${code}`, async () => {
+      const r = await run(['watch', 'T-1', '--mock', scenario]);
+      expect(r.code).toBe(code);
+    });
+  }
+
+  it('a task that never ends: exit 4 after --timeout, one line', async () => {
+    const r = await run(['watch', 'T-1', '--mock=stuck', '--timeout', '600']);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'iot-task: WaitTimeout: task T-1 did not reach a terminal status within 600 ms',
+    );
+  });
+
+  it('Ctrl+C: exit 130, "interrupted"', async () => {
+    const r = await run(['watch', 'T-1', '--mock', 'stuck'], {
+      onStart: (kill, out) => {
+        const wait = setInterval(() => {
+          if (out().includes('IN_PROGRESS')) {
+            clearInterval(wait);
+            kill('SIGINT');
+          }
+        }, 20);
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('iot-task: interrupted');
+  });
+});
+
+describe('iot-task query', () => {
+  it('prints a table by default', async () => {
+    const r = await run(['query', TASK, '--mock']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^Task {6}MSnT9\*\*\*q010101\nStatus {4}QUEUED\nProgress {2}0%\nJob {7}MyTestJobIax6Eq \(sGWotgRkutxX\*\*\*\*\*\)\nDevice {4}a1S\*\*\*\*\/mydevice \(BDjhI\*\*\*\*01\)\n/,
+    );
+  });
+
+  it('--json prints exactly the typed result; the same over XML, V1 and GET', async () => {
+    const json = JSON.parse((await run(['query', TASK, '--mock', '--json'])).stdout);
+    const xml = JSON.parse(
+      (await run(['query', TASK, '--mock', '--json', '--format', 'xml', '--signature', 'v1', '--method', 'GET']))
+        .stdout,
+    );
+    expect(Object.keys(json).sort()).toEqual(
+      [
+        'DeviceName',
+        'IotId',
+        'JobId',
+        'JobName',
+        'Message',
+        'ProductKey',
+        'Progress',
+        'Status',
+        'StatusDetail',
+        'TaskId',
+        'UtcModified',
+        'UtcQueueTime',
+      ].sort(),
+    );
+    expect(json.Progress).toBe(0);
+    expect({ ...xml, UtcModified: 0, UtcQueueTime: 0 }).toEqual({ ...json, UtcModified: 0, UtcQueueTime: 0 });
+  });
+
+  it('--instance: the task of an instance, and the hint when it is missing', async () => {
+    expect((await run(['query', 'T-i', '--mock', '--instance', 'iot-cn-0pp1n8t'])).code).toBe(0);
+  });
+
+  it('talks to a real endpoint with credentials from the environment', async () => {
+    const server = await createMockServer({ port: 0, credentials: { 'env-key': 'env-secret' } });
+    try {
+      const r = await run(['query', TASK, '--endpoint', server.url, '--json'], {
+        env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'env-key', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret' },
+      });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).TaskId).toBe(TASK);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('errors: one line, the right exit code, no stack, no secret', () => {
+  it('no credentials and no --mock: names the variables, exit 3', async () => {
+    const r = await run(['watch', TASK]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      'iot-task: no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for an STS token), or add --mock to try the embedded mock\n',
+    );
+  });
+
+  it('a wrong secret: code, message, RequestId, what to do — and never the secret', async () => {
+    const server = await createMockServer({ port: 0 });
+    try {
+      const r = await run(['query', TASK, '--endpoint', server.url], {
+        env: {
+          ALIBABA_CLOUD_ACCESS_KEY_ID: 'iot-task-test-key',
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'super-secret-value-42',
+        },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^iot-task: SignatureDoesNotMatch: Specified signature is not matched with our calculation\. \(RequestId [0-9A-F-]{36}\) — check ALIBABA_CLOUD_ACCESS_KEY_SECRET\n$/,
+      );
+      expect(r.stdout + r.stderr).not.toContain('super-secret-value-42');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an unknown task: the business error and a hint, exit 1', async () => {
+    const server = await createMockServer({ port: 0 });
+    try {
+      const r = await run(['query', 'nope', '--endpoint', server.url], {
+        env: {
+          ALIBABA_CLOUD_ACCESS_KEY_ID: 'iot-task-test-key',
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'iot-task-test-secret',
+        },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^iot-task: iot\.job\.TaskNotFound: The specified task does not exist\. \(RequestId .+\) — check the TaskId/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an unreachable endpoint: a network error, exit 1', async () => {
+    const r = await run(['query', TASK, '--endpoint', 'http://127.0.0.1:9', '--timeout', '3000'], {
+      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^iot-task: NetworkError: QueryTask failed before an answer: .* — check --region\/--endpoint and the network\n$/,
+    );
+    noStackTrace(r);
+  });
+
+  const usage: [string[], string][] = [
+    [['query'], 'iot-task: query: expected a TaskId. Run iot-task --help.'],
+    [
+      ['watch', TASK, '--frobnicate'],
+      "iot-task: Unknown option '--frobnicate'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--frobnicate\". Run iot-task --help.",
+    ],
+    [
+      ['query', TASK, '--format', 'yaml'],
+      'iot-task: --format: expected json or xml, received yaml. Run iot-task --help.',
+    ],
+    [
+      ['watch', TASK, '--mock', '--timeout=-5'],
+      'iot-task: --timeout: expected a positive number of milliseconds, received -5. Run iot-task --help.',
+    ],
+    [['frob'], 'iot-task: unknown command "frob"; expected query, watch or mock. Run iot-task --help.'],
+    [
+      ['query', 'x'.repeat(200), '--mock'],
+      'iot-task: ValidationError: TaskId: expected at most 128 characters, received 200 — run iot-task --help',
+    ],
+    [['query', TASK, '--region', 'mars-1'], ''],
+  ];
+  for (const [args, line] of usage) {
+    it(`usage: ${args.join(' ').slice(0, 50)} → exit 2, one line`, async () => {
+      const r = await run(args, { env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' } });
+      expect(r.code).toBe(2);
+      // With --mock, a line saying so may come first; the error is the last line.
+      if (line) expect(r.stderr.trim().split('\n').at(-1)).toBe(line);
+      else
+        expect(r.stderr).toMatch(
+          /^iot-task: ValidationError: region: expected a region with IoT Platform \(.*\), or an explicit endpoint, received "mars-1" — run iot-task --help\n$/,
+        );
+      noStackTrace(r);
+    });
+  }
+
+  it('--help documents the commands and the exit codes; --version prints it', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    for (const text of ['query <TaskId>', 'watch <TaskId>', '--mock [scenario]', '10   FAILED', '4    watch gave up'])
+      expect(help.stdout).toContain(text);
+    expect((await run(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('iot-task mock', () => {
+  it('runs the mock server standalone until SIGTERM', async () => {
+    const r = await run(['mock', '--port', '0'], {
+      onStart: (kill, out) => {
+        const wait = setInterval(() => {
+          if (out().includes('Press Ctrl+C')) {
+            clearInterval(wait);
+            kill('SIGTERM');
+          }
+        }, 20);
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stdout).toContain('iot-task-mock: stopped');
+  });
+});

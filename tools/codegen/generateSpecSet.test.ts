@@ -36,6 +36,17 @@ describe('the two-action fixture set (QueryTask + ListTask)', () => {
     expect(actions.ListTask.xmlRoot).toBe('ListTaskResponse');
   });
 
+  it('derives contract cases for both actions, from their own parameters', async () => {
+    const { contractCases } = await import(path.join(out, 'contract', 'cases.gen.ts'));
+    const ids: string[] = contractCases.map((c: { id: string }) => c.id);
+    expect(ids).toContain('QueryTask/missing/TaskId');
+    expect(ids).toContain('ListTask/missing/Limit');
+    expect(ids).toContain('ListTask/invalid/Limit/maximum');
+    expect(ids).toContain('ListTask/invalid/Status/enum');
+    expect(ids).toContain('ListTask/exchange/POST/XML/v1');
+    expect(ids.filter((id) => id.startsWith('ListTask/')).length).toBeGreaterThan(10);
+  });
+
   it('types both actions: a probe using them compiles, and misuse is rejected', async () => {
     await writeFile(
       path.join(out, 'probe.ts'),

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { emitContractCases } from './emit/contractCases.ts';
 import { emitHeyApiClient, emitHeyApiReactQuery } from './emit/heyApi.ts';
 import { emitMswHandlers } from './emit/mswHandlers.ts';
 import { emitSpecArtifacts } from './emit/specArtifacts.ts';
@@ -27,5 +28,8 @@ export async function generateSpecSet(
   const mswDir = path.join(outRoot, layout.msw);
   await mkdir(mswDir, { recursive: true });
   await writeFile(path.join(mswDir, 'handlers.gen.ts'), emitMswHandlers(set, layout));
+  const contractDir = path.join(outRoot, layout.contract);
+  await mkdir(contractDir, { recursive: true });
+  await writeFile(path.join(contractDir, 'cases.gen.ts'), emitContractCases(set));
   return set;
 }

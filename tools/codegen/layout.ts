@@ -13,6 +13,8 @@ export interface Layout {
   react: string;
   /** Typed per-action MSW handler factories (`@iot-task/msw`). */
   msw: string;
+  /** Contract cases (`@iot-task/contract`). */
+  contract: string;
   /** Module specifier through which a file in `fromDir` (relative to the output root) imports an action's SDK. */
   clientActionModule(action: string, fromDir: string): string;
   /** Module specifier of `@iot-task/spec`'s entry, seen from `fromDir`. */
@@ -27,6 +29,7 @@ export const productLayout: Layout = {
   client: 'packages/client/src/generated',
   react: 'packages/react/src/generated',
   msw: 'packages/msw/src/generated',
+  contract: 'packages/contract/src/generated',
   clientActionModule: (action) => `@iot-task/client/actions/${action}`,
   specModule: () => '@iot-task/spec',
   mswRuntimeModule: () => '../actionHandler.ts',
@@ -44,6 +47,7 @@ export function standaloneLayout(base: string, repoRoot: string, outRoot: string
     client,
     react: path.join(base, 'react'),
     msw: path.join(base, 'msw'),
+    contract: path.join(base, 'contract'),
     clientActionModule: (action, fromDir) =>
       toModuleSpecifier(path.relative(fromDir, path.join(client, 'actions', action, 'index.js'))),
     specModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, path.join(spec, 'index.gen.js'))),
@@ -57,7 +61,7 @@ export function standaloneLayout(base: string, repoRoot: string, outRoot: string
 
 /** Every folder a layout owns; generation replaces their whole content. */
 export function ownedFolders(layout: Layout): string[] {
-  return [layout.spec, layout.client, layout.react, layout.msw];
+  return [layout.spec, layout.client, layout.react, layout.msw, layout.contract];
 }
 
 function toModuleSpecifier(relative: string): string {

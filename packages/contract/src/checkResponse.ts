@@ -1,0 +1,55 @@
+import { decodeXmlBody } from '@iot-task/client';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
+import { documentedStatuses, responseSchemaPointer, schemaProblems } from './specSchemas.ts';
+
+export interface RawResponse {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/**
+ * Whether an answer is one the spec describes for the action: a documented status, a JSON or
+ * XML content type (as asked), and a body that validates against the schema of that status —
+ * XML read the way clients read it, with the documented root element. Returns the problems.
+ */
+export function checkResponse(
+  action: string,
+  method: string,
+  response: RawResponse,
+  expectedFormat?: 'JSON' | 'XML',
+): string[] {
+  const statuses = documentedStatuses(action, method);
+  const status = String(response.status);
+  if (!statuses.includes(status))
+    return [`status ${status}: not documented for ${action} (documented: ${statuses.join(', ')})`];
+  const type = response.contentType ?? '';
+  const format = /json/i.test(type) ? 'JSON' : /xml/i.test(type) ? 'XML' : undefined;
+  if (!format) return [`content-type ${type || '(none)'}: expected JSON or XML`];
+  const problems: string[] = [];
+  if (expectedFormat && format !== expectedFormat)
+    problems.push(`content-type ${type}: ${expectedFormat} was asked for`);
+  const mediaType = format === 'JSON' ? 'application/json' : 'text/xml';
+  const pointer = responseSchemaPointer(action, method, status, mediaType);
+  if (!pointer) return [...problems, `status ${status}: no ${mediaType} schema documented`];
+  let body: unknown;
+  if (format === 'JSON') {
+    try {
+      body = JSON.parse(response.body);
+    } catch (error) {
+      return [...problems, `body: not JSON (${(error as Error).message})`];
+    }
+  } else {
+    const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
+    const compact = descriptor?.responses[status]?.schema ?? undefined;
+    const root = /<([A-Za-z_][\w.-]*)[\s>]/.exec(response.body.replace(/^<\?xml[^>]*\?>\s*/, ''))?.[1];
+    const expectedRoot = response.status >= 400 ? 'Error' : descriptor?.xmlRoot;
+    if (expectedRoot && root !== expectedRoot) problems.push(`XML root <${root}>: expected <${expectedRoot}>`);
+    try {
+      body = decodeXmlBody(compact, response.body);
+    } catch (error) {
+      return [...problems, `body: not XML the API would send (${(error as Error).message})`];
+    }
+  }
+  return [...problems, ...schemaProblems(action, pointer, body).map((p) => `body ${p}`)];
+}

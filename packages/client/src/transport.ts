@@ -394,7 +394,11 @@ export function createTransport(config: TransportConfig) {
       // Unchanged JSON goes back as the very text that arrived.
       return new Response(value === body && parsed.ok && !parsed.xml ? text : JSON.stringify(value), {
         status: 200,
-        headers: { 'content-type': 'application/json', ...(requestId ? { 'x-acs-request-id': requestId } : {}) },
+        // Headers carry printable ASCII only; a RequestId with anything else stays in the body.
+        headers: {
+          'content-type': 'application/json',
+          ...(requestId && /^[\x20-\x7e]+$/.test(requestId) ? { 'x-acs-request-id': requestId } : {}),
+        },
       });
     }
   };

@@ -128,6 +128,11 @@ describe('typed errors', () => {
     });
   });
 
+  it('a RequestId that cannot be an HTTP header (found by the contract property test) is still read', async () => {
+    gateway.setFallback(raw(200, JSON.stringify({ RequestId: 'ĀĀ-作业', Success: true, Data: { TaskId: 'x', Status: 'SENT' } }), 'application/json'));
+    expect((await client().queryTask({ TaskId: TASK_ID })).Status).toBe('SENT');
+  });
+
   it('network error: NetworkError, retryable', async () => {
     gateway.setFallback(networkError);
     const error = await failure(client({ retry: false }).queryTask({ TaskId: TASK_ID }));

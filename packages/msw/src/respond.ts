@@ -15,7 +15,9 @@ export function rpcResponse(
   body: Record<string, unknown>,
   options: { status?: number; format: WireFormat; xmlRoot: string },
 ): Response {
-  const headers = { 'x-acs-request-id': String(body.RequestId ?? '') };
+  // A header can only carry printable ASCII; the body always has the RequestId anyway.
+  const requestId = String(body.RequestId ?? '');
+  const headers: Record<string, string> = /^[\x20-\x7e]+$/.test(requestId) ? { 'x-acs-request-id': requestId } : {};
   if (options.format === 'XML') {
     return new HttpResponse(serializeXml(options.xmlRoot, body), {
       status: options.status ?? 200,

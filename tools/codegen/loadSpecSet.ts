@@ -63,12 +63,7 @@ export async function loadSpecSet(repoRoot: string, manifestPath: string): Promi
     }
     const abs = path.resolve(path.dirname(manifestAbs), entry);
     const source = path.relative(repoRoot, abs);
-    const result = await bundle({ ref: abs, config });
-    const errors = result.problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) {
-      throw new SpecSetError(`${source}: ${errors.map((p) => p.message).join('; ')}`);
-    }
-    const document = result.bundle.parsed as OpenApiDocument;
+    const document = await bundleDocument(abs, source, config);
     const action = checkRpcDocument(source, document, manifest.version);
     if (actions.some((a) => a.action === action)) {
       throw new SpecSetError(`${manifestPath}: action ${action} is listed twice`);
@@ -81,6 +76,18 @@ export async function loadSpecSet(repoRoot: string, manifestPath: string): Promi
     manifest: path.relative(repoRoot, manifestAbs),
     actions,
   };
+}
+
+/** Bundles one document (external `$ref`s inlined as components); throws on unresolvable references. */
+export async function bundleDocument(
+  absolutePath: string,
+  shownAs: string = absolutePath,
+  config?: Awaited<ReturnType<typeof createConfig>>,
+): Promise<OpenApiDocument> {
+  const result = await bundle({ ref: absolutePath, config: config ?? (await createConfig({})) });
+  const errors = result.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new SpecSetError(`${shownAs}: ${errors.map((p) => p.message).join('; ')}`);
+  return result.bundle.parsed as OpenApiDocument;
 }
 
 /** Checks the RPC shape every generator relies on and returns the action name. */

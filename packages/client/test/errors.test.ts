@@ -129,7 +129,13 @@ describe('typed errors', () => {
   });
 
   it('a RequestId that cannot be an HTTP header (found by the contract property test) is still read', async () => {
-    gateway.setFallback(raw(200, JSON.stringify({ RequestId: 'ĀĀ-作业', Success: true, Data: { TaskId: 'x', Status: 'SENT' } }), 'application/json'));
+    gateway.setFallback(
+      raw(
+        200,
+        JSON.stringify({ RequestId: 'ĀĀ-作业', Success: true, Data: { TaskId: 'x', Status: 'SENT' } }),
+        'application/json',
+      ),
+    );
     expect((await client().queryTask({ TaskId: TASK_ID })).Status).toBe('SENT');
   });
 

@@ -108,9 +108,9 @@ function compareSchema(
         what: `alternatives ${branchesBefore?.length ?? 0} → ${branchesAfter?.length ?? 0}`,
       });
     } else {
-      branchesBefore?.forEach((b, i) =>
-        compareSchema(b, branchesAfter?.[i], location, direction, out, `${field}[${i}]`),
-      );
+      branchesBefore?.forEach((b, i) => {
+        compareSchema(b, branchesAfter?.[i], location, direction, out, `${field}[${i}]`);
+      });
     }
   }
   compareSchema(before.items, after.items, location, direction, out, `${field}[]`);

@@ -1,6 +1,6 @@
 import type { ContractReport } from './runContract.ts';
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -8,16 +8,16 @@ function escape(text: string): string {
 export function toJUnit(report: ContractReport): string {
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const cases = report.results.map((r) => {
-    const open = `    <testcase classname="iot-task.contract.${escape(r.action)}" name="${escape(`${r.id}: ${r.title}`)}" time="${seconds(r.durationMs)}"`;
+    const open = `    <testcase classname="iot-task.contract.${escapeXml(r.action)}" name="${escapeXml(`${r.id}: ${r.title}`)}" time="${seconds(r.durationMs)}"`;
     if (r.outcome === 'passed') return `${open}/>`;
     if (r.outcome === 'skipped')
-      return `${open}>\n      <skipped message="${escape(r.skipReason ?? '')}"/>\n    </testcase>`;
-    return `${open}>\n      <failure message="${escape(r.problems[0] ?? 'failed')}">${escape(r.problems.join('\n'))}</failure>\n    </testcase>`;
+      return `${open}>\n      <skipped message="${escapeXml(r.skipReason ?? '')}"/>\n    </testcase>`;
+    return `${open}>\n      <failure message="${escapeXml(r.problems[0] ?? 'failed')}">${escapeXml(r.problems.join('\n'))}</failure>\n    </testcase>`;
   });
   const counts = `tests="${report.results.length}" failures="${report.failed}" skipped="${report.skipped}" time="${seconds(report.durationMs)}"`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="iot-task contract" ${counts}>
-  <testsuite name="${escape(report.target)}" ${counts}>
+  <testsuite name="${escapeXml(report.target)}" ${counts}>
 ${cases.join('\n')}
   </testsuite>
 </testsuites>

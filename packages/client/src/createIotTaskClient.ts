@@ -69,7 +69,11 @@ export interface IotTaskClientOptions {
   credentials?: Credentials | CredentialsProvider;
   /** @default 'POST', as the official SDK sends */
   method?: 'GET' | 'POST';
-  /** `v3` is ACS3-HMAC-SHA256 (the official SDK's default); `v1` is the RPC HMAC-SHA1 scheme. @default 'v3' */
+  /**
+   * `v3` is ACS3-HMAC-SHA256 (the official SDK's default); `v1` is the RPC HMAC-SHA1 scheme;
+   * `none` sends unsigned requests to an `endpoint` that signs on the server (createSigningProxy),
+   * so a browser app holds no secret. @default 'v3'
+   */
   signatureVersion?: SignatureVersion;
   /** Wire format; results are the same typed values either way. @default 'JSON' */
   format?: ResponseFormat;
@@ -138,7 +142,7 @@ export function createIotTaskClient(options: IotTaskClientOptions = {}): IotTask
   const quota = options.quota;
   const transport = createTransport({
     credentials: options.credentials ?? fromEnv(),
-    signatureVersion: oneOf('signatureVersion', options.signatureVersion, ['v3', 'v1'], 'v3'),
+    signatureVersion: oneOf('signatureVersion', options.signatureVersion, ['v3', 'v1', 'none'], 'v3'),
     format: oneOf('format', options.format, ['JSON', 'XML'], 'JSON'),
     retry: retryPolicy(options.retry),
     quota:

@@ -56,13 +56,15 @@ export function endpointForRegion(region: string): string {
 }
 
 /**
- * The base URL requests go to: `endpoint` as given (a host, or a full URL such as a mock server
- * or a same-origin proxy path), else the region's endpoint over HTTPS.
+ * The base URL requests go to: `endpoint` as given (a host, a full URL such as a mock server, or
+ * a path on the page's own origin such as a signing proxy's), else the region's endpoint over HTTPS.
  */
 export function resolveBaseUrl(options: { region?: string | undefined; endpoint?: string | undefined }): string {
   if (options.endpoint !== undefined) {
     const endpoint = options.endpoint.trim();
     if (endpoint === '') throw new ValidationError('endpoint', 'a host or an absolute URL', '""');
+    // A path (`/api/iot`): the same origin, for a browser app that talks to its own signing proxy.
+    if (/^\/(?!\/)/.test(endpoint)) return endpoint.replace(/\/+$/, '');
     const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
     try {
       const parsed = new URL(url);

@@ -6,7 +6,7 @@ export interface RequestStartEvent {
   attempt: number;
   method: string;
   url: string;
-  signatureVersion: 'v3' | 'v1';
+  signatureVersion: 'v3' | 'v1' | 'none';
 }
 
 /** An attempt failed with a retryable error; the next starts after `delayMs`. */

@@ -14,6 +14,7 @@ export type {
   TaskResult,
 } from './createIotTaskClient.ts';
 export { createIotTaskClient } from './createIotTaskClient.ts';
+export { createSigningProxy, type SigningProxyOptions } from './createSigningProxy.ts';
 export {
   type Credentials,
   type CredentialsProvider,

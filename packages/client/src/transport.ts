@@ -20,7 +20,11 @@ import { canonicalizeV3Query, signV3 } from './signV3.ts';
 import type { TokenBucket } from './tokenBucket.ts';
 import { EMPTY_BODY_SHA256 } from './webCrypto.ts';
 
-export type SignatureVersion = 'v3' | 'v1';
+/**
+ * `v3`: ACS3-HMAC-SHA256; `v1`: RPC HMAC-SHA1; `none`: send unsigned, to a same-origin endpoint
+ * that signs on the server (see createSigningProxy) — for browsers, which must hold no secret.
+ */
+export type SignatureVersion = 'v3' | 'v1' | 'none';
 export type ResponseFormat = 'JSON' | 'XML';
 export type ResponseValidation = 'off' | 'warn' | 'error';
 
@@ -112,10 +116,15 @@ async function signRequest(
   base: URL,
   action: string,
   params: Record<string, string>,
-  credentials: Credentials,
+  credentials: Credentials | undefined,
 ): Promise<SignedRequest> {
   const accept = config.format === 'XML' ? 'text/xml' : 'application/json';
   const origin = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  if (config.signatureVersion === 'none') {
+    const query = canonicalizeV3Query({ ...params, Action: action, Format: config.format });
+    return { url: `${origin}/?${query}`, headers: { accept } };
+  }
+  if (!credentials) throw new Error('credentials are needed to sign');
   if (config.signatureVersion === 'v1') {
     const all: Record<string, string> = {
       ...params,
@@ -288,8 +297,9 @@ export function createTransport(config: TransportConfig) {
     }
 
     async function sendOnce(attempt: number): Promise<Response> {
-      const resolved = await credentials();
-      if (config.quota) await config.quota(resolved.accessKeyId).acquire(signals.call.signal);
+      // Unsigned requests go to an endpoint that signs (and keeps the quota) on the server.
+      const resolved = config.signatureVersion === 'none' ? undefined : await credentials();
+      if (config.quota && resolved) await config.quota(resolved.accessKeyId).acquire(signals.call.signal);
       const signed = await signRequest(config, method, url, action, params, resolved);
       config.hooks.onRequest?.({
         action,

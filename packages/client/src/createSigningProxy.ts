@@ -1,0 +1,123 @@
+import { type ActionDescriptor, actions } from '@iot-task/spec';
+import { type ActionName, createIotTaskClient, type IotTaskClientOptions } from './createIotTaskClient.ts';
+import { IotTaskError } from './errors.ts';
+
+export interface SigningProxyOptions extends Omit<IotTaskClientOptions, 'signatureVersion' | 'format'> {
+  /** The only actions forwarded; anything else is refused. @default ['QueryTask'] */
+  allowedActions?: readonly ActionName[];
+  /** How requests are signed upstream. @default 'v3' */
+  signatureVersion?: 'v3' | 'v1';
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json;charset=utf-8' };
+
+function gatewayBody(requestId: string | undefined, code: string, message: string): string {
+  return JSON.stringify({ RequestId: requestId ?? crypto.randomUUID().toUpperCase(), Code: code, Message: message });
+}
+
+/**
+ * A same-origin endpoint for browser apps: a fetch-style `(Request) => Response` handler (Node
+ * servers via a tiny adapter, edge runtimes and service workers as is). It takes unsigned RPC
+ * requests (`createIotTaskClient({ endpoint: '/api/iot', signatureVersion: 'none' })`),
+ * forwards only the allowed actions with only their own parameters, signs them with the
+ * server's credentials, keeps the quota (the shared token bucket), and answers in the
+ * service's JSON shapes: the result, a business error (HTTP 200, `Success: false`) or a gateway
+ * error with its status. Nothing it answers carries a credential.
+ *
+ * @example
+ * const proxy = createSigningProxy({ region: 'cn-shanghai' }); // credentials from the environment
+ * export default { fetch: (request) => proxy(request) }; // an edge worker
+ */
+export function createSigningProxy(options: SigningProxyOptions = {}): (request: Request) => Promise<Response> {
+  const { allowedActions = ['QueryTask'], ...clientOptions } = options;
+  const client = createIotTaskClient({ ...clientOptions, format: 'JSON' });
+  const allowed = new Set<string>(allowedActions);
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      return new Response(gatewayBody(undefined, 'InvalidApi.NotFound', `${request.method} is not served here`), {
+        status: 405,
+        headers: JSON_HEADERS,
+      });
+    }
+    const url = new URL(request.url);
+    const form =
+      request.method === 'POST' && /application\/x-www-form-urlencoded/i.test(request.headers.get('content-type') ?? '')
+        ? new URLSearchParams(await request.text())
+        : new URLSearchParams();
+    const params = new Map([...form, ...url.searchParams]);
+    const action = params.get('Action') ?? request.headers.get('x-acs-action') ?? '';
+    if (!allowed.has(action)) {
+      return new Response(
+        gatewayBody(undefined, 'Forbidden.Action', `this proxy does not forward ${JSON.stringify(action)}`),
+        {
+          status: 403,
+          headers: JSON_HEADERS,
+        },
+      );
+    }
+    const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action] as ActionDescriptor;
+    // Only the action's own parameters go on: whatever else the browser sent is dropped.
+    const own: Record<string, string | number> = {};
+    for (const param of descriptor.parameters) {
+      const value = params.get(param.name);
+      if (value === undefined) continue;
+      own[param.name] = param.schema.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
+    }
+    try {
+      const { requestId, data } = await client.call(action as ActionName, own as never, { signal: request.signal });
+      return new Response(JSON.stringify({ RequestId: requestId, Success: true, Data: data }), {
+        status: 200,
+        headers: JSON_HEADERS,
+      });
+    } catch (error) {
+      if (!(error instanceof IotTaskError)) {
+        return new Response(gatewayBody(undefined, 'InternalError', 'the proxy failed'), {
+          status: 500,
+          headers: JSON_HEADERS,
+        });
+      }
+      switch (error.kind) {
+        case 'business':
+          return new Response(
+            JSON.stringify({
+              RequestId: error.requestId,
+              Success: false,
+              Code: error.code,
+              ErrorMessage: error.message,
+            }),
+            { status: 200, headers: JSON_HEADERS },
+          );
+        case 'gateway':
+          return new Response(gatewayBody(error.requestId, error.code, error.message), {
+            status: error.httpStatus ?? 502,
+            headers: JSON_HEADERS,
+          });
+        case 'validation':
+          return new Response(
+            gatewayBody(
+              undefined,
+              `Invalid${(error as IotTaskError & { field?: string }).field ?? 'Parameter'}`,
+              error.message,
+            ),
+            {
+              status: 400,
+              headers: JSON_HEADERS,
+            },
+          );
+        case 'credentials':
+          // The server's problem; the browser learns no more than that.
+          return new Response(gatewayBody(undefined, 'InternalError', 'the proxy has no usable credentials'), {
+            status: 500,
+            headers: JSON_HEADERS,
+          });
+        case 'timeout':
+          return new Response(gatewayBody(undefined, 'Timeout', error.message), { status: 504, headers: JSON_HEADERS });
+        default:
+          return new Response(gatewayBody(error.requestId, error.code, error.message), {
+            status: 502,
+            headers: JSON_HEADERS,
+          });
+      }
+    }
+  };
+}

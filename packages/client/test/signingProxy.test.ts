@@ -1,0 +1,88 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createIotTaskClient, createSigningProxy } from '../src/index.ts';
+import { ACCESS_KEY, businessError, fakeGateway, gatewayError, TASK_ID } from './support/fakeGateway.ts';
+
+const gateway = fakeGateway();
+const upstream = setupServer(gateway.handler);
+beforeAll(() => upstream.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+  gateway.seen.length = 0;
+});
+afterAll(() => upstream.close());
+
+const proxy = createSigningProxy({ region: 'cn-shanghai', credentials: ACCESS_KEY, quota: false, retry: false });
+/** A browser-side client: unsigned, talking to the proxy (here called directly as its fetch). */
+const browser = createIotTaskClient({
+  endpoint: 'https://app.example/api/iot',
+  signatureVersion: 'none',
+  quota: false,
+  retry: false,
+  credentials: () => {
+    throw new Error('a browser client must never ask for credentials');
+  },
+  fetch: (input, init) => proxy(new Request(input, init)),
+});
+
+describe('browser client → signing proxy → service', () => {
+  it('the browser sends no credential; the proxy signs and answers the typed task', async () => {
+    const task = await browser.queryTask({ TaskId: TASK_ID });
+    expect(task).toMatchObject({ TaskId: TASK_ID, Status: 'SUCCEEDED', Progress: 80 });
+    const [upstreamRequest] = gateway.seen;
+    expect(upstreamRequest?.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=test-key-id,/);
+  });
+
+  it('the proxy sees only Action, Format and the parameters: no AccessKeyId, no Signature from the browser', async () => {
+    const seen: string[] = [];
+    const spy = createIotTaskClient({
+      endpoint: 'https://app.example/api/iot',
+      signatureVersion: 'none',
+      quota: false,
+      fetch: async (input, init) => {
+        seen.push(String(input));
+        return proxy(new Request(input, init));
+      },
+    });
+    await spy.queryTask({ TaskId: TASK_ID });
+    expect(seen).toEqual([`https://app.example/api/iot/?Action=QueryTask&Format=JSON&TaskId=MSnT9%2A%2A%2Aq010101`]);
+  });
+
+  it('forwards only allowed actions, and only their own parameters', async () => {
+    const refused = await proxy(new Request('https://app.example/api/iot/?Action=DeleteJob&JobId=j'));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ Code: 'Forbidden.Action' });
+    expect(gateway.seen).toHaveLength(0);
+    await proxy(
+      new Request(
+        `https://app.example/api/iot/?Action=QueryTask&TaskId=x&AccessKeyId=evil&Signature=forged&Version=1999`,
+      ),
+    );
+    expect(gateway.seen[0]?.params).toEqual({ TaskId: 'x', Format: 'JSON' });
+  });
+
+  it('errors keep their shape and type through the proxy, with no credential in them', async () => {
+    gateway.reply(businessError('iot.job.TaskNotFound', 'no such task'), gatewayError(400, 'Throttling.User'));
+    await expect(browser.queryTask({ TaskId: TASK_ID })).rejects.toMatchObject({
+      kind: 'business',
+      code: 'iot.job.TaskNotFound',
+    });
+    await expect(browser.queryTask({ TaskId: TASK_ID })).rejects.toMatchObject({
+      kind: 'gateway',
+      code: 'Throttling.User',
+      httpStatus: 400,
+    });
+    const noKeys = createSigningProxy({ region: 'cn-shanghai', credentials: { accessKeyId: '', accessKeySecret: '' } });
+    const response = await noKeys(new Request('https://app.example/api/iot/?Action=QueryTask&TaskId=x'));
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain(ACCESS_KEY.accessKeySecret);
+  });
+
+  it('rejects bad input before going upstream', async () => {
+    const response = await proxy(
+      new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=${'x'.repeat(200)}`),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ Code: 'InvalidTaskId' });
+    expect(gateway.seen).toHaveLength(0);
+  });
+});

@@ -35,6 +35,8 @@ export interface IotMockOptions {
 
 export interface MockLogEntry {
   action: string | undefined;
+  /** The TaskId asked about, if any. */
+  taskId: string | undefined;
   /** 0 for a dropped connection. */
   httpStatus: number;
   /** The error code or fault kind answered, if any. */
@@ -87,8 +89,13 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
           options.quota?.burst ?? options.quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond,
         );
   const log: MockLogEntry[] = [];
-  const record = (action: string | undefined, response: Response, code: string | undefined): Response => {
-    log.push({ action, httpStatus: response.type === 'error' ? 0 : response.status, code });
+  const record = (
+    action: string | undefined,
+    taskId: string | undefined,
+    response: Response,
+    code: string | undefined,
+  ): Response => {
+    log.push({ action, taskId, httpStatus: response.type === 'error' ? 0 : response.status, code });
     if (log.length > LOG_LIMIT) log.shift();
     return response;
   };
@@ -101,7 +108,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     const descriptor =
       action === undefined ? undefined : (actions as Readonly<Record<string, ActionDescriptor>>)[action];
     const xmlRoot = descriptor?.xmlRoot ?? `${action}Response`;
-    const answer = (response: Response, code?: string) => record(action, response, code);
+    const answer = (response: Response, code?: string) => record(action, rpc.params.TaskId, response, code);
     const gateway = (code: string, extra: { status?: number; message?: string } = {}) =>
       answer(gatewayError(code, { format, ...extra }), code);
 

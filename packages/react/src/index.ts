@@ -1,2 +1,12 @@
-// Public entry of @iot-task/react.
-export { queryTaskOptions, queryTaskQueryKey } from './generated/QueryTask/react-query.gen.ts';
+// Public entry of @iot-task/react. Reads no secret: give the provider a client that has none.
+export { IotTaskClientProvider, useIotTaskClient } from './IotTaskClientProvider.tsx';
+export { iotTaskQueryKeys } from './iotTaskQueryKeys.ts';
+export {
+  pollInterval,
+  type QueryTaskPolling,
+  type QueryTaskQueryOptions,
+  queryTaskQueryOptions,
+  retryRetryable,
+} from './queryTaskQueryOptions.ts';
+export { type UseQueryTaskOptions, useQueryTask } from './useQueryTask.ts';
+export { useSuspenseQueryTask } from './useSuspenseQueryTask.ts';

@@ -1,0 +1,23 @@
+import type { IotTaskError, TaskResult } from '@iot-task/client';
+import type { UseQueryResult, UseSuspenseQueryResult } from '@tanstack/react-query';
+import { describe, expectTypeOf, it } from 'vitest';
+import { useQueryTask, useSuspenseQueryTask } from '../src/index.ts';
+
+describe('hook signatures', () => {
+  it('useQueryTask: the task, or what select makes of it; typed client errors', () => {
+    const plain = () => useQueryTask('x');
+    expectTypeOf(plain).returns.toEqualTypeOf<UseQueryResult<TaskResult, IotTaskError>>();
+    const progress = () => useQueryTask('x', { select: (task) => task.Progress });
+    expectTypeOf(progress).returns.toEqualTypeOf<UseQueryResult<number | undefined, IotTaskError>>();
+    // @ts-expect-error the task id is a string
+    void (() => useQueryTask(42));
+    // @ts-expect-error pollIntervalMs is a number or false
+    void (() => useQueryTask('x', { pollIntervalMs: true }));
+  });
+
+  it('useSuspenseQueryTask: data is always there', () => {
+    const live = () => useSuspenseQueryTask('x');
+    expectTypeOf(live).returns.toEqualTypeOf<UseSuspenseQueryResult<TaskResult, IotTaskError>>();
+    expectTypeOf<ReturnType<typeof live>['data']>().toEqualTypeOf<TaskResult>();
+  });
+});

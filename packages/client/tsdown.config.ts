@@ -8,6 +8,8 @@ const actions = readdirSync(new URL('./src/generated/actions', import.meta.url))
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    // The XML reader on its own entry, so the main one only loads it on demand.
+    xml: 'src/xml.ts',
     ...Object.fromEntries(actions.map((a) => [`actions/${a}`, `src/generated/actions/${a}/index.ts`])),
   },
   format: ['esm'],

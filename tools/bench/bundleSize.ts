@@ -19,6 +19,16 @@ export interface BundleResult {
 }
 
 const apps = {
+  '@iot-task/react (one hook, react and react-query excluded)': `import { createIotTaskClient } from '@iot-task/client';
+import { IotTaskClientProvider, useQueryTask } from '@iot-task/react';
+import { jsx } from 'react/jsx-runtime';
+const client = createIotTaskClient({ endpoint: '/api/iot', signatureVersion: 'none' });
+function Task() {
+  const { data } = useQueryTask('MSnT9***q010101');
+  return jsx('progress', { value: data?.Progress ?? 0, max: 100 });
+}
+export const App = () => jsx(IotTaskClientProvider, { client, children: jsx(Task, {}) });
+`,
   '@iot-task/client': `import { createIotTaskClient } from '@iot-task/client';
 const client = createIotTaskClient({ endpoint: '/api/iot' });
 client.queryTask({ TaskId: 'MSnT9***q010101' }).then((task) => console.log(task.Status));
@@ -31,7 +41,7 @@ client.queryTask(new QueryTaskRequest({ taskId: 'MSnT9***q010101' })).then((r) =
 };
 
 async function bundle(name: keyof typeof apps, dir: string): Promise<BundleResult> {
-  const entry = path.join(dir, `${name.replace(/[@/]/g, '_')}.ts`);
+  const entry = path.join(dir, `${name.replace(/[^A-Za-z0-9]+/g, '_')}.ts`);
   await writeFile(entry, apps[name]);
   for (const platform of ['browser', 'node'] as const) {
     try {
@@ -42,11 +52,12 @@ async function bundle(name: keyof typeof apps, dir: string): Promise<BundleResul
         splitting: true,
         format: 'esm',
         platform,
-        outdir: path.join(dir, 'out', name.replace(/[@/]/g, '_')),
+        outdir: path.join(dir, 'out', name.replace(/[^A-Za-z0-9]+/g, '_')),
         write: false,
         metafile: true,
         logLevel: 'silent',
         absWorkingDir: path.resolve(import.meta.dirname, '..'),
+        external: ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'],
       });
       const outputs = result.metafile.outputs;
       const byPath = (p: string) => result.outputFiles.find((f) => f.path.endsWith(p));
@@ -92,7 +103,11 @@ async function bundle(name: keyof typeof apps, dir: string): Promise<BundleResul
 export async function measureBundles(): Promise<BundleResult[]> {
   const dir = await mkdtemp(path.join(import.meta.dirname, '.bundle-'));
   try {
-    return [await bundle('@iot-task/client', dir), await bundle('@alicloud/iot20180120', dir)];
+    return [
+      await bundle('@iot-task/client', dir),
+      await bundle('@iot-task/react (one hook, react and react-query excluded)', dir),
+      await bundle('@alicloud/iot20180120', dir),
+    ];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -23,7 +23,6 @@ export {
   ENV_SECURITY_TOKEN,
   fromEnv,
 } from './credentials.ts';
-export { decodeXmlBody } from './decodeXmlBody.ts';
 export { endpointForRegion, GLOBAL_ENDPOINT, type KnownRegion, knownRegions } from './endpoints.ts';
 export {
   AbortedError,

@@ -1,4 +1,4 @@
-import { decodeXmlBody } from '@iot-task/client';
+import { decodeXmlBody } from '@iot-task/client/xml';
 import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { documentedStatuses, responseSchemaPointer, schemaProblems } from './specSchemas.ts';
 

@@ -5,6 +5,7 @@ export {
   pollInterval,
   type QueryTaskPolling,
   type QueryTaskQueryOptions,
+  type QueryTaskQueryOptionsResult,
   queryTaskQueryOptions,
   retryRetryable,
 } from './queryTaskQueryOptions.ts';

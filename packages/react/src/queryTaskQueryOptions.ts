@@ -32,12 +32,26 @@ export function pollInterval(body: Body | undefined, updates: number, polling: Q
   return interval;
 }
 
+/** What queryTaskQueryOptions returns: the generated options, with polling, retries and `select` set. */
+export type QueryTaskQueryOptionsResult = Omit<
+  ReturnType<typeof queryTaskOptions>,
+  'select' | 'refetchInterval' | 'retry'
+> & {
+  select: (body: unknown) => TaskResult;
+  refetchInterval: (query: { state: { data?: unknown; dataUpdateCount: number } }) => number | false;
+  retry: typeof retryRetryable;
+};
+
 /**
  * The TanStack Query options behind the hooks: the generated `queryTaskOptions` (query key and
  * query function, sent through the client's runtime), plus polling and retries. Use it with
  * `queryClient.prefetchQuery`/`ensureQueryData` too.
  */
-export function queryTaskQueryOptions(client: IotTaskClient, taskId: string, options: QueryTaskQueryOptions = {}) {
+export function queryTaskQueryOptions(
+  client: IotTaskClient,
+  taskId: string,
+  options: QueryTaskQueryOptions = {},
+): QueryTaskQueryOptionsResult {
   const generated = queryTaskOptions({
     client: client.heyApiClient,
     query: {

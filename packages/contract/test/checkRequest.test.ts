@@ -39,7 +39,7 @@ describe('checkRequest: does a request match the spec, as the service sees it', 
 
   it('V3: the headers its signature needs, and a well-formed Authorization', () => {
     const v3 = new Headers({
-      authorization: 'ACS3-HMAC-SHA256 Credential=k,SignedHeaders=host;x-acs-action,Signature=' + 'a'.repeat(64),
+      authorization: `ACS3-HMAC-SHA256 Credential=k,SignedHeaders=host;x-acs-action,Signature=${'a'.repeat(64)}`,
       'x-acs-action': 'QueryTask',
       'x-acs-version': '2018-01-20',
       'x-acs-date': '2026-11-26T00:00:00Z',

@@ -60,6 +60,25 @@ function Task({ id, options }: { id: string; options?: UseQueryTaskOptions<unkno
   return <p>{`${task.Status} ${task.Progress}%`}</p>;
 }
 
+function Progress({ enabled }: { enabled: boolean }) {
+  const { data, fetchStatus } = useQueryTask(EXAMPLE_TASK_ID, {
+    enabled,
+    select: (t) => t.Progress,
+    pollIntervalMs: false,
+  });
+  return <p>{`${fetchStatus} ${data ?? '-'}`}</p>;
+}
+
+function Live() {
+  const { data } = useSuspenseQueryTask(EXAMPLE_TASK_ID, { pollIntervalMs: 5 });
+  return <p>{`${data.Status} ${data.Progress}%`}</p>;
+}
+
+function Orphan() {
+  useQueryTask('x');
+  return null;
+}
+
 describe('useQueryTask', () => {
   it('loads, shows progress rising, and stops polling at the terminal status', async () => {
     seen.length = 0;
@@ -136,14 +155,6 @@ describe('useQueryTask', () => {
 
   it('passes enabled and select through', async () => {
     const { wrapper } = setup();
-    function Progress({ enabled }: { enabled: boolean }) {
-      const { data, fetchStatus } = useQueryTask(EXAMPLE_TASK_ID, {
-        enabled,
-        select: (t) => t.Progress,
-        pollIntervalMs: false,
-      });
-      return <p>{`${fetchStatus} ${data ?? '-'}`}</p>;
-    }
     const view = render(<Progress enabled={false} />, { wrapper });
     await act(() => delay(30));
     expect(screen.getByText('idle -')).toBeDefined();
@@ -165,10 +176,6 @@ describe('useQueryTask', () => {
 describe('useSuspenseQueryTask', () => {
   it('suspends until the first answer, then keeps it live', async () => {
     const { wrapper } = setup();
-    function Live() {
-      const { data } = useSuspenseQueryTask(EXAMPLE_TASK_ID, { pollIntervalMs: 5 });
-      return <p>{`${data.Status} ${data.Progress}%`}</p>;
-    }
     render(
       <Suspense fallback={<p>suspended</p>}>
         <Live />
@@ -184,10 +191,6 @@ describe('the provider', () => {
   it('says what is missing when there is none', () => {
     const queryClient = new QueryClient();
     queryClients.push(queryClient);
-    function Orphan() {
-      useQueryTask('x');
-      return null;
-    }
     expect(() =>
       render(
         <QueryClientProvider client={queryClient}>

@@ -100,14 +100,16 @@ async function bundle(name: keyof typeof apps, dir: string): Promise<BundleResul
   throw new Error('unreachable');
 }
 
-export async function measureBundles(): Promise<BundleResult[]> {
+export type BundledApp = keyof typeof apps;
+
+export async function measureBundles(
+  names: readonly BundledApp[] = Object.keys(apps) as BundledApp[],
+): Promise<BundleResult[]> {
   const dir = await mkdtemp(path.join(import.meta.dirname, '.bundle-'));
   try {
-    return [
-      await bundle('@iot-task/client', dir),
-      await bundle('@iot-task/react (one hook, react and react-query excluded)', dir),
-      await bundle('@alicloud/iot20180120', dir),
-    ];
+    const results: BundleResult[] = [];
+    for (const name of names) results.push(await bundle(name, dir));
+    return results;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { productSpecSet } from '../codegen/layout.ts';
 import { loadSpecSet, type OpenApiDocument } from '../codegen/loadSpecSet.ts';
+import { publishedPackages } from '../release/publishedPackages.ts';
 import { parseChangeset, uncoveredPackages } from './changesetCoverage.ts';
 import { classifySpecChange } from './classifySpecChange.ts';
 
@@ -43,12 +44,7 @@ for (const change of report.changes.slice(0, 20))
 if (report.changes.length > 20) console.log(`  … and ${report.changes.length - 20} more`);
 
 // Published packages the spec reaches: @iot-task/spec and everything that depends on it.
-const manifests = await Promise.all(
-  ['specs', ...(await readdir(path.join(repoRoot, 'packages'))).map((p) => `packages/${p}`)].map(async (dir) =>
-    JSON.parse(await readFile(path.join(repoRoot, dir, 'package.json'), 'utf8')),
-  ),
-);
-const published = manifests.filter((m) => !m.private);
+const published = (await publishedPackages(repoRoot)).map((p) => p.manifest);
 const reached = new Set(['@iot-task/spec']);
 for (let grew = true; grew; ) {
   grew = false;

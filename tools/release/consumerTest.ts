@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { launchChromium } from '../browser/launchChromium.ts';
 import { publishedPackages, repoRoot } from './publishedPackages.ts';
 
 const run = promisify(execFile);
@@ -152,7 +153,6 @@ try {
     const { TEST_CREDENTIALS } = await import(
       path.join(nodeApp, 'node_modules', '@iot-task', 'msw', 'dist', 'index.mjs')
     );
-    const { chromium } = await import('playwright-core');
     const mock = await createMockServer({ port: 0 });
     const proxy = createSigningProxy({ endpoint: mock.url, credentials: TEST_CREDENTIALS });
     const dist = path.join(reactApp, 'dist');
@@ -171,19 +171,7 @@ try {
       else res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' }).end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);

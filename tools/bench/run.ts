@@ -39,18 +39,6 @@ async function clientSection(): Promise<string> {
   const comparisons: [string, string, string, string][] = [
     ['ours V3 / official V3', '@iot-task/client, V3', '@alicloud/iot20180120, V3', '≤ 0.5×'],
     ['ours V1 / official V1', '@iot-task/client, V1', '@alicloud/iot20180120, V1', '≤ 0.5×'],
-    [
-      'ours + nodeCryptoProvider V3 / official V3',
-      '@iot-task/client + nodeCryptoProvider, V3',
-      '@alicloud/iot20180120, V3',
-      '≤ 0.5×',
-    ],
-    [
-      'ours + nodeCryptoProvider V1 / official V1',
-      '@iot-task/client + nodeCryptoProvider, V1',
-      '@alicloud/iot20180120, V1',
-      '≤ 0.5×',
-    ],
     ['ours V3 / bare fetch', '@iot-task/client, V3', FLOOR, '≤ 1.5×'],
     ['ours V1 / bare fetch', '@iot-task/client, V1', FLOOR, '≤ 1.5×'],
   ];
@@ -71,7 +59,7 @@ async function clientSection(): Promise<string> {
       ([label, a, b, target]) => `| ${label} | ${ratio(cpuOf(a), cpuOf(b))} | ${ratio(irOf(a), irOf(b))} | ${target} |`,
     ),
     '',
-    '| app importing only queryTask (esbuild, minified, split) | platform | initial, minified | initial, gzip | lazy chunks, gzip |',
+    '| app (esbuild, minified, split) | platform | initial, minified | initial, gzip | lazy chunks, gzip |',
     '| --- | --- | ---: | ---: | ---: |',
     ...bundles.map(
       (b) =>

@@ -17,7 +17,7 @@ export interface LoadResult {
   errors: number;
 }
 
-const cli = path.resolve(import.meta.dirname, '..', '..', 'packages', 'mock-server', 'dist', 'cli.mjs');
+const cli = path.resolve(import.meta.dirname, '..', '..', 'packages', 'mock-server', 'bin', 'iot-task-mock.js');
 
 export async function measureMockServerLoad(total = 150_000, concurrency = 16): Promise<LoadResult> {
   const child = spawn(process.execPath, ['--expose-gc', cli, '--port', '0', '--no-quota'], {

@@ -32,7 +32,7 @@ describe('manifest rules for published packages', () => {
       '"type" must be "module" (ESM only)',
       '"sideEffects" must be false',
       'README.md is missing',
-      '"files" ships src: only dist (and the spec documents) should',
+      '"files" ships src: only dist, bin (and the spec documents) should',
       'exports["."]: "types" must come first',
       'exports["."]: ESM only, no "require"',
     ]);

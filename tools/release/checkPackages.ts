@@ -21,8 +21,8 @@ export function manifestProblems(manifest: PackageManifest & { license?: string 
   if (!hasReadme) problems.push('README.md is missing');
   if (!manifest.files?.length) problems.push('"files" must list what ships');
   for (const file of manifest.files ?? []) {
-    if (!/^(dist|generated\/\*\.openapi\.json|iot-2018-01-20)$/.test(file))
-      problems.push(`"files" ships ${file}: only dist (and the spec documents) should`);
+    if (!/^(dist|bin|generated\/\*\.openapi\.json|iot-2018-01-20)$/.test(file))
+      problems.push(`"files" ships ${file}: only dist, bin (and the spec documents) should`);
   }
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
     if (typeof target === 'string') continue;

@@ -102,7 +102,7 @@ try {
   await step('node-app: the packed CLI (iot-task watch --mock)', async () => {
     const { stdout: out } = await exec(
       node,
-      [path.join(nodeApp, 'node_modules', '@iot-task', 'cli', 'dist', 'cli.mjs'), 'watch', 'MSnT9***q010101', '--mock'],
+      [path.join(nodeApp, 'node_modules', '.bin', 'iot-task'), 'watch', 'MSnT9***q010101', '--mock'],
       nodeApp,
     );
     if (!/finished SUCCEEDED/.test(out)) throw new Error(out);
@@ -110,7 +110,7 @@ try {
   await step('node-app: the packed contract kit (iot-task-contract --msw)', async () => {
     const { stdout: out } = await exec(
       node,
-      [path.join(nodeApp, 'node_modules', '@iot-task', 'contract', 'dist', 'cli.mjs'), '--msw'],
+      [path.join(nodeApp, 'node_modules', '.bin', 'iot-task-contract'), '--msw'],
       nodeApp,
     );
     if (!/ 0 failed/.test(out)) throw new Error(out);

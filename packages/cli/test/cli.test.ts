@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createMockServer } from '@iot-task/mock-server';
 import { describe, expect, it } from 'vitest';
 
-const cli = path.resolve(import.meta.dirname, '..', 'dist', 'cli.mjs');
+const cli = path.resolve(import.meta.dirname, '..', 'bin', 'iot-task.js');
 const TASK = 'MSnT9***q010101';
 const CLEAN_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createMockServer } from '@iot-task/mock-server';
 import { describe, expect, it } from 'vitest';
 
-const cli = path.resolve(import.meta.dirname, '..', 'dist', 'cli.mjs');
+const cli = path.resolve(import.meta.dirname, '..', 'bin', 'iot-task-contract.js');
 
 function run(
   args: string[],

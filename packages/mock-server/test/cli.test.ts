@@ -4,7 +4,7 @@ import { createIotTaskClient } from '@iot-task/client';
 import { EXAMPLE_TASK_ID } from '@iot-task/msw';
 import { describe, expect, it } from 'vitest';
 
-const cli = path.resolve(import.meta.dirname, '..', 'dist', 'cli.mjs');
+const cli = path.resolve(import.meta.dirname, '..', 'bin', 'iot-task-mock.js');
 
 function start(args: string[]): { child: ChildProcess; output: () => string; firstLines: Promise<string> } {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -140,20 +140,15 @@ export function createIotTaskClient(options: IotTaskClientOptions = {}): IotTask
   const baseUrl = resolveBaseUrl(options);
   const method = oneOf('method', options.method, ['GET', 'POST'], 'POST');
   const quota = options.quota;
+  const rate = quota === false ? 0 : (quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond);
+  const burst = quota === false ? 0 : (quota?.burst ?? Math.max(1, rate - 1));
+  if (quota !== false) new TokenBucket(rate, burst); // throws a RangeError naming a bad rate or burst, now
   const transport = createTransport({
     credentials: options.credentials ?? fromEnv(),
     signatureVersion: oneOf('signatureVersion', options.signatureVersion, ['v3', 'v1', 'none'], 'v3'),
     format: oneOf('format', options.format, ['JSON', 'XML'], 'JSON'),
     retry: retryPolicy(options.retry),
-    quota:
-      quota === false
-        ? undefined
-        : (accessKeyId) => {
-            const rate = quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond;
-            const burst = quota?.burst ?? Math.max(1, rate - 1);
-            new TokenBucket(rate, burst); // validates the numbers before the bucket is shared
-            return sharedTokenBucket(quota?.key ?? accessKeyId, rate, burst);
-          },
+    quota: quota === false ? undefined : (accessKeyId) => sharedTokenBucket(quota?.key ?? accessKeyId, rate, burst),
     timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
     attemptTimeoutMs: positive('attemptTimeoutMs', options.attemptTimeoutMs, 5_000),
     responseValidation: oneOf('responseValidation', options.responseValidation, ['off', 'warn', 'error'], 'off'),

@@ -94,9 +94,12 @@ describe('client-side quota (token bucket)', () => {
 });
 
 describe('TokenBucket', () => {
-  it('rejects nonsense rates', () => {
+  it('rejects nonsense rates, when the client is created', () => {
     expect(() => new TokenBucket(0)).toThrow(RangeError);
     expect(() => new TokenBucket(5, 0.5)).toThrow(RangeError);
+    expect(() => createIotTaskClient({ region: 'cn-shanghai', quota: { requestsPerSecond: -1 } })).toThrow(
+      'requestsPerSecond: expected a positive number, received -1',
+    );
   });
 
   it('serves waiters in FIFO order', async () => {

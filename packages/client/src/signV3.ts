@@ -24,21 +24,26 @@ export function canonicalizeV3Query(query: Readonly<Record<string, string>>): st
 }
 
 /** The canonical request and the `SignedHeaders` list of the ACS3-HMAC-SHA256 signature. */
-export function v3CanonicalRequest(request: V3Request): { canonicalRequest: string; signedHeaders: string } {
+export function v3CanonicalRequest(request: V3Request): {
+  canonicalRequest: string;
+  canonicalQuery: string;
+  signedHeaders: string;
+} {
   const headers = Object.entries(request.headers)
     .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const signedHeaders = headers.map(([name]) => name).join(';');
+  const canonicalQuery = canonicalizeV3Query(request.query);
   const canonicalRequest = [
     request.method.toUpperCase(),
     request.pathname,
-    canonicalizeV3Query(request.query),
+    canonicalQuery,
     ...headers.map(([name, value]) => `${name}:${value}`),
     '',
     signedHeaders,
     request.payloadHash,
   ].join('\n');
-  return { canonicalRequest, signedHeaders };
+  return { canonicalRequest, canonicalQuery, signedHeaders };
 }
 
 /**
@@ -50,8 +55,14 @@ export async function signV3(
   request: V3Request,
   accessKeyId: string,
   accessKeySecret: string,
-): Promise<{ authorization: string; signature: string; stringToSign: string; canonicalRequest: string }> {
-  const { canonicalRequest, signedHeaders } = v3CanonicalRequest(request);
+): Promise<{
+  authorization: string;
+  signature: string;
+  stringToSign: string;
+  canonicalRequest: string;
+  canonicalQuery: string;
+}> {
+  const { canonicalRequest, canonicalQuery, signedHeaders } = v3CanonicalRequest(request);
   const stringToSign = `${ACS3_ALGORITHM}\n${await sha256Hex(canonicalRequest)}`;
   const signature = toHex(await hmac('SHA-256', accessKeySecret, stringToSign));
   return {
@@ -59,5 +70,7 @@ export async function signV3(
     signature,
     stringToSign,
     canonicalRequest,
+    /** The query string exactly as signed: send this one. */
+    canonicalQuery,
   };
 }

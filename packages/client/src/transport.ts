@@ -151,14 +151,14 @@ async function signRequest(
     'x-acs-content-sha256': EMPTY_BODY_SHA256,
   };
   if (credentials.securityToken) headers['x-acs-security-token'] = credentials.securityToken;
-  const { authorization } = await signV3(
+  const { authorization, canonicalQuery } = await signV3(
     { method, pathname: '/', query, headers, payloadHash: EMPTY_BODY_SHA256 },
     credentials.accessKeyId,
     credentials.accessKeySecret,
   );
   // `host` is signed but set by fetch itself from the URL (browsers forbid setting it).
   const { host: _host, ...sent } = headers;
-  return { url: `${origin}/?${canonicalizeV3Query(query)}`, headers: { ...sent, accept, authorization } };
+  return { url: `${origin}/?${canonicalQuery}`, headers: { ...sent, accept, authorization } };
 }
 
 /**

@@ -1,7 +1,8 @@
-import { type ActionDescriptor, actions, type commonParameters, examples } from '@iot-task/spec';
+import { type ActionDescriptor, actions, type commonParameters } from '@iot-task/spec';
 import { type HttpHandler, http } from 'msw';
 import { readRpcRequest } from './readRpcRequest.ts';
 import { rpcResponse, type WireFormat } from './respond.ts';
+import { successExample } from './successExample.ts';
 
 /** Query parameters every action shares; the generated handler types leave them out. */
 export type CommonQueryParameter = Extract<(typeof commonParameters)[number], { in: 'query' }>['name'] | 'Action';
@@ -31,14 +32,6 @@ export interface ActionHandlerOptions {
   once?: boolean;
 }
 
-function defaultExample(action: string): { body: unknown } | undefined {
-  const byStatus = (examples as Record<string, Record<string, Record<string, Record<string, unknown>>>>)[action];
-  const named = byStatus?.['200']?.['application/json'];
-  if (!named) return undefined;
-  const [first] = Object.values(named);
-  return first === undefined ? undefined : { body: first };
-}
-
 /**
  * The runtime behind the generated `handle<Action>()` factories: an MSW handler for `/` that
  * answers only requests for `action` (so several can be registered at once), in the format the
@@ -51,7 +44,8 @@ export function actionHandler<TParams, TBody>(
 ): HttpHandler {
   const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
   const xmlRoot = descriptor?.xmlRoot ?? `${action}Response`;
-  const fallback = defaultExample(action);
+  const example = successExample(action);
+  const fallback = example === undefined ? undefined : { body: example };
   return http.all(
     `${options.baseUrl ?? '*'}/`,
     async ({ request }) => {

@@ -1,4 +1,4 @@
-import { type ActionDescriptor, actions, apiVersion, examples } from '@iot-task/spec';
+import { type ActionDescriptor, actions, apiVersion } from '@iot-task/spec';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { checkWireParams } from './checkWireParams.ts';
 import { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault, renderFault } from './faults.ts';
@@ -6,6 +6,7 @@ import { NonceCache } from './nonceCache.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { readRpcRequest } from './readRpcRequest.ts';
 import { businessError, gatewayError, newRequestId, rpcResponse } from './respond.ts';
+import { successExample } from './successExample.ts';
 import { type Advance, type SeedTask, TaskSeedError, TaskStore } from './taskStore.ts';
 import { verifySignature } from './verifySignature.ts';
 
@@ -148,10 +149,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       return answer(rpcResponse({ RequestId: newRequestId(), Success: true, Data: result.task }, { format, xmlRoot }));
     }
     // Actions without a stateful model answer with the spec's example.
-    const named = (examples as Record<string, Record<string, Record<string, Record<string, unknown>>>>)[action]?.[
-      '200'
-    ]?.['application/json'];
-    const example = named ? (Object.values(named)[0] as Record<string, unknown>) : undefined;
+    const example = successExample(action);
     if (!example) return gateway('InternalError');
     return answer(rpcResponse({ ...example, RequestId: newRequestId() }, { format, xmlRoot }));
   });

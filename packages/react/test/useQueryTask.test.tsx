@@ -1,9 +1,4 @@
-import {
-  type BusinessError,
-  createIotTaskClient,
-  type IotTaskClientOptions,
-  type IotTaskError,
-} from '@iot-task/client';
+import { createIotTaskClient, type IotTaskClientOptions } from '@iot-task/client';
 import { createIotMock, EXAMPLE_TASK_ID, handleQueryTask, TEST_CREDENTIALS } from '@iot-task/msw';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
@@ -200,6 +195,3 @@ describe('the provider', () => {
     ).toThrow('useIotTaskClient: no IotTaskClientProvider above this component');
   });
 });
-
-// Keep the import of BusinessError and IotTaskError meaningful for readers: the hook's errors are these.
-export type HookError = IotTaskError | BusinessError;

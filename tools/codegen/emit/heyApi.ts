@@ -186,16 +186,14 @@ function mergeDuplicateImports(source: string, specifier: string): string {
     'gm',
   );
   const names: string[] = [];
-  let firstIndex = -1;
-  const stripped = source.replace(pattern, (_match, typeOnly: string | undefined, list: string, offset: number) => {
-    if (firstIndex < 0) firstIndex = offset;
+  const stripped = source.replace(pattern, (_match, typeOnly: string | undefined, list: string) => {
     for (const raw of list.split(',')) {
       const name = raw.trim();
       if (name) names.push(typeOnly && !name.startsWith('type ') ? `type ${name}` : name);
     }
     return '\u0000';
   });
-  if (firstIndex < 0) return source;
+  if (names.length === 0) return source;
   const unique = [...new Set(names)].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
   return stripped.replace('\u0000', `import { ${unique.join(', ')} } from '${specifier}';\n`).replaceAll('\u0000', '');
 }

@@ -1,3 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.ts';
 
-export default defineConfig({ test: { include: ['e2e/**/*.e2e.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } });
+// A real browser against real servers: real time, with generous bounds.
+export default mergeConfig(
+  shared,
+  defineConfig({ test: { include: ['e2e/**/*.e2e.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } }),
+);

@@ -156,6 +156,7 @@ try {
     const mock = await createMockServer({ port: 0 });
     const proxy = createSigningProxy({ endpoint: mock.url, credentials: TEST_CREDENTIALS });
     const dist = path.join(reactApp, 'dist');
+    // Everything started here is closed in `finally`, whatever fails (the browser included).
     const server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname.startsWith('/api/iot')) {
@@ -170,16 +171,18 @@ try {
       if (body === undefined) res.writeHead(404).end();
       else res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' }).end(body);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const browser = await launchChromium();
+    let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
     try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      browser = await launchChromium();
       const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { timeout: 30_000 });
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'SUCCEEDED 100%', undefined, {
         timeout: 30_000,
       });
     } finally {
-      await browser.close();
+      await browser?.close();
+      server.closeAllConnections();
       server.close();
       await mock.close();
     }

@@ -41,6 +41,7 @@ export {
   WaitTimeoutError,
 } from './errors.ts';
 export type { Task, TaskProgress, TaskStatus } from './generated/actions/QueryTask/types.gen.ts';
+export { sha256Hex } from './hashing.ts';
 export type { ClientHooks, DriftEvent, RequestStartEvent, ResponseEvent, RetryEvent } from './hooks.ts';
 export { percentEncode } from './percentEncode.ts';
 export type { RetryOptions } from './retryPolicy.ts';

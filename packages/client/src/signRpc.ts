@@ -1,5 +1,5 @@
+import { hmac, toBase64 } from './hashing.ts';
 import { percentEncode } from './percentEncode.ts';
-import { hmac, toBase64 } from './webCrypto.ts';
 
 /** Request parameters as sent: name → value (already strings). */
 export type RpcParameters = Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
+import { hmac, sha256Hex, toHex } from './hashing.ts';
 import { percentEncode } from './percentEncode.ts';
-import { hmac, sha256Hex, toHex } from './webCrypto.ts';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 

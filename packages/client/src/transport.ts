@@ -11,6 +11,7 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors.ts';
+import { EMPTY_BODY_SHA256 } from './hashing.ts';
 import type { ClientHooks } from './hooks.ts';
 import { normalizeJson } from './normalizeJson.ts';
 import { percentEncode } from './percentEncode.ts';
@@ -18,7 +19,6 @@ import { backoffDelay, type RetryPolicy, sleep } from './retryPolicy.ts';
 import { signRpc } from './signRpc.ts';
 import { canonicalizeV3Query, signV3 } from './signV3.ts';
 import type { TokenBucket } from './tokenBucket.ts';
-import { EMPTY_BODY_SHA256 } from './webCrypto.ts';
 
 /**
  * `v3`: ACS3-HMAC-SHA256; `v1`: RPC HMAC-SHA1; `none`: send unsigned, to a same-origin endpoint

@@ -1,5 +1,5 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { settle, useFakeTime } from '@iot-task/test-support/fakeTime';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   AbortedError,
   BusinessError,
@@ -23,20 +23,20 @@ import {
   raw,
   TASK_ID,
 } from './support/fakeGateway.ts';
+import { warmLazyModules } from './support/warmLazyModules.ts';
 
 const gateway = fakeGateway();
-const server = setupServer(gateway.handler);
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => {
   gateway.seen.length = 0;
   gateway.setFallback(ok());
 });
-afterAll(() => server.close());
+useFakeTime({ warm: warmLazyModules });
 
 function client(options: IotTaskClientOptions = {}) {
   return createIotTaskClient({
     region: 'cn-shanghai',
     credentials: ACCESS_KEY,
+    fetch: gateway.fetch,
     quota: false,
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
     ...options,
@@ -44,7 +44,7 @@ function client(options: IotTaskClientOptions = {}) {
 }
 
 async function failure(promise: Promise<unknown>): Promise<IotTaskError> {
-  const error = await promise.then(
+  const error = await settle(promise).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -136,7 +136,7 @@ describe('typed errors', () => {
         'application/json',
       ),
     );
-    expect((await client().queryTask({ TaskId: TASK_ID })).Status).toBe('SENT');
+    expect((await settle(client().queryTask({ TaskId: TASK_ID }))).Status).toBe('SENT');
   });
 
   it('network error: NetworkError, retryable', async () => {
@@ -148,7 +148,15 @@ describe('typed errors', () => {
 
   it('call deadline: TimeoutError code Timeout, not retried further', async () => {
     gateway.setFallback(delayed(500, ok()));
-    const error = await failure(client({ timeoutMs: 100 }).queryTask({ TaskId: TASK_ID }));
+    const started = performance.now();
+    let endedAfter = -1;
+    const call = client({ timeoutMs: 100 })
+      .queryTask({ TaskId: TASK_ID })
+      .finally(() => {
+        endedAfter = performance.now() - started;
+      });
+    const error = await failure(call);
+    expect(endedAfter).toBe(100);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ code: 'Timeout', retryable: false });
     expect(gateway.seen).toHaveLength(1);
@@ -168,7 +176,7 @@ describe('retries', () => {
     it(`retries after ${name}, re-signed with a fresh nonce and timestamp`, async () => {
       gateway.reply(reply);
       const retries: RetryEvent[] = [];
-      const task = await client({ hooks: { onRetry: (e) => retries.push(e) } }).queryTask({ TaskId: TASK_ID });
+      const task = await settle(client({ hooks: { onRetry: (e) => retries.push(e) } }).queryTask({ TaskId: TASK_ID }));
       expect(task.Status).toBe('SUCCEEDED');
       expect(gateway.seen).toHaveLength(2);
       expect(gateway.seen[0]?.nonce).not.toBe(gateway.seen[1]?.nonce);
@@ -179,7 +187,9 @@ describe('retries', () => {
 
   it('an attempt that times out is retried', async () => {
     gateway.reply(delayed(300, ok()));
-    const task = await client({ attemptTimeoutMs: 50 }).queryTask({ TaskId: TASK_ID });
+    const started = performance.now();
+    const task = await settle(client({ attemptTimeoutMs: 50 }).queryTask({ TaskId: TASK_ID }));
+    expect(gateway.seen[1]?.at).toBeGreaterThanOrEqual(started + 50);
     expect(task.TaskId).toBe(TASK_ID);
     expect(gateway.seen).toHaveLength(2);
   });

@@ -1,8 +1,10 @@
+import { settle, useFakeTime } from '@iot-task/test-support/fakeTime';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIotTaskClient } from '../src/index.ts';
 import { TokenBucket } from '../src/tokenBucket.ts';
 import { ACCESS_KEY, fakeGateway, TASK_ID } from './support/fakeGateway.ts';
+import { warmLazyModules } from './support/warmLazyModules.ts';
 
 const gateway = fakeGateway({
   secrets: { [ACCESS_KEY.accessKeyId]: ACCESS_KEY.accessKeySecret, other: 'other-secret' },
@@ -13,46 +15,43 @@ afterEach(() => {
   gateway.seen.length = 0;
 });
 afterAll(() => server.close());
+useFakeTime({ warm: warmLazyModules });
 
 /**
  * A token bucket lets through at most `burst + rate·T` requests in any window of length T:
- * checked over every pair of arrivals, with 40 ms of slack for signing and scheduling jitter.
+ * checked over every pair of arrivals, exactly (arrival times are on the fake clock).
  */
 function expectRateRespected(arrivals: number[], rate: number, burst: number) {
   const sorted = [...arrivals].sort((a, b) => a - b);
   for (let i = 0; i < sorted.length; i++) {
     for (let j = i; j < sorted.length; j++) {
-      const window = (sorted[j] as number) - (sorted[i] as number) + 40;
+      const window = (sorted[j] as number) - (sorted[i] as number);
       expect(j - i + 1).toBeLessThanOrEqual(burst + Math.floor((rate * window) / 1000));
     }
   }
 }
 
-describe('client-side quota (token bucket)', () => {
+describe('client-side quota (token bucket), on a fake clock', () => {
   it('a burst queues instead of exceeding the rate', async () => {
-    // Warm the HMAC key cache so the first requests are not slower than the rest.
-    await createIotTaskClient({ region: 'cn-shanghai', credentials: ACCESS_KEY, quota: false }).queryTask({
-      TaskId: TASK_ID,
-    });
-    gateway.seen.length = 0;
     const c = createIotTaskClient({
       region: 'cn-shanghai',
       credentials: ACCESS_KEY,
+      fetch: gateway.fetch,
       quota: { requestsPerSecond: 10, burst: 2, key: 'burst-test' },
     });
-    await Promise.all(Array.from({ length: 8 }, () => c.queryTask({ TaskId: TASK_ID })));
-    expect(gateway.seen).toHaveLength(8);
-    expectRateRespected(
-      gateway.seen.map((s) => s.at),
-      10,
-      2,
-    );
-    const span = (gateway.seen.at(-1)?.at ?? 0) - (gateway.seen[0]?.at ?? 0);
-    expect(span).toBeGreaterThanOrEqual(((8 - 2) / 10) * 1000 - 40);
+    const started = performance.now();
+    await settle(Promise.all(Array.from({ length: 8 }, () => c.queryTask({ TaskId: TASK_ID }))));
+    const arrivals = gateway.seen.map((s) => s.at - started);
+    expect(arrivals).toEqual([0, 0, 100, 200, 300, 400, 500, 600]);
+    expectRateRespected(arrivals, 10, 2);
   });
 
   it('clients that use the same AccessKey share one bucket; another key has its own', async () => {
-    const options = { region: 'cn-shanghai', quota: { requestsPerSecond: 10, burst: 1 } } as const;
+    const options = {
+      region: 'cn-shanghai',
+      fetch: gateway.fetch,
+      quota: { requestsPerSecond: 10, burst: 1 },
+    } as const;
     const a = createIotTaskClient({ ...options, credentials: ACCESS_KEY });
     const b = createIotTaskClient({ ...options, credentials: ACCESS_KEY });
     const other = createIotTaskClient({
@@ -60,36 +59,40 @@ describe('client-side quota (token bucket)', () => {
       credentials: { accessKeyId: 'other', accessKeySecret: 'other-secret' },
     });
     const started = performance.now();
-    await Promise.all([a, b, a, b].map((c) => c.queryTask({ TaskId: TASK_ID })));
-    const shared = gateway.seen.map((s) => s.at);
-    expectRateRespected(shared, 10, 1);
-    expect((shared.at(-1) ?? 0) - started).toBeGreaterThanOrEqual(300 - 15);
+    await settle(Promise.all([a, b, a, b].map((c) => c.queryTask({ TaskId: TASK_ID }))));
+    expect(gateway.seen.map((s) => s.at - started)).toEqual([0, 100, 200, 300]);
     gateway.seen.length = 0;
     const t0 = performance.now();
-    await other.queryTask({ TaskId: TASK_ID });
-    expect(performance.now() - t0).toBeLessThan(1000);
+    await settle(other.queryTask({ TaskId: TASK_ID }));
+    expect(gateway.seen.map((s) => s.at - t0)).toEqual([0]);
   });
 
   it('aborting a queued call removes it from the queue; it never reaches the server', async () => {
     const c = createIotTaskClient({
       region: 'cn-shanghai',
       credentials: ACCESS_KEY,
+      fetch: gateway.fetch,
       quota: { requestsPerSecond: 1, burst: 1, key: 'abort-test' },
     });
-    await c.queryTask({ TaskId: TASK_ID });
+    await settle(c.queryTask({ TaskId: TASK_ID }));
     const controller = new AbortController();
     const queued = c.queryTask({ TaskId: TASK_ID }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
-    await expect(queued).rejects.toMatchObject({ kind: 'aborted' });
+    await expect(settle(queued)).rejects.toMatchObject({ kind: 'aborted' });
     expect(gateway.seen).toHaveLength(1);
   });
 
   it('quota: false sends at once', async () => {
-    const c = createIotTaskClient({ region: 'cn-shanghai', credentials: ACCESS_KEY, quota: false });
+    const c = createIotTaskClient({
+      region: 'cn-shanghai',
+      credentials: ACCESS_KEY,
+      fetch: gateway.fetch,
+      quota: false,
+    });
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: 20 }, () => c.queryTask({ TaskId: TASK_ID })));
+    await settle(Promise.all(Array.from({ length: 20 }, () => c.queryTask({ TaskId: TASK_ID }))));
     expect(gateway.seen).toHaveLength(20);
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(new Set(gateway.seen.map((s) => s.at - t0))).toEqual(new Set([0]));
   });
 });
 
@@ -108,7 +111,7 @@ describe('TokenBucket', () => {
     await bucket.acquire();
     const waits = [1, 2, 3].map((n) => bucket.acquire().then(() => order.push(n)));
     expect(bucket.pending).toBe(3);
-    await Promise.all(waits);
+    await settle(Promise.all(waits));
     expect(bucket.pending).toBe(0);
     expect(order).toEqual([1, 2, 3]);
   });

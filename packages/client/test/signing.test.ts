@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { EMPTY_BODY_SHA256, nodeHashing, sha256Hex, toBase64, toHex, webHashing } from '../src/hashing.ts';
 import { percentEncode } from '../src/percentEncode.ts';
 import { canonicalizeRpcQuery, rpcStringToSign, signRpc } from '../src/signRpc.ts';
 import { signV3 } from '../src/signV3.ts';
-import { EMPTY_BODY_SHA256, sha256Hex } from '../src/webCrypto.ts';
 
 // Official test vectors, querytask-api.md §1.
 const common = { SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0' };
@@ -161,6 +161,31 @@ describe('V3 signature (ACS3-HMAC-SHA256): official vector', () => {
     );
     const signed = await signV3({ ...request, headers: shuffled }, 'YourAccessKeyId', 'YourAccessKeySecret');
     expect(signed.signature).toBe('06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0');
+  });
+});
+
+describe('hashing: node:crypto (used on Node) and WebCrypto (used in browsers) agree', () => {
+  it('is node:crypto here', () => {
+    expect(nodeHashing).toBeDefined();
+  });
+
+  it.each([
+    ['SHA-1', 'testsecret&', 'GET&%2F&AccessKeyId%3Dtestid'],
+    ['SHA-256', 'YourAccessKeySecret', 'ACS3-HMAC-SHA256\n7ea0'],
+    ['SHA-256', '密钥 with unicode', '作业 & 😀'],
+    ['SHA-1', '&', ''],
+  ] as const)('HMAC-%s gives the same bytes', async (hash, secret, message) => {
+    const web = await webHashing.hmac(hash, secret, message);
+    const node = await nodeHashing?.hmac(hash, secret, message);
+    expect(toHex(node as Uint8Array)).toBe(toHex(web));
+    expect(toBase64(web)).toMatch(/^[A-Za-z0-9+/]+=*$/);
+  });
+
+  it('SHA-256 gives the same digest, of the empty body too', async () => {
+    for (const text of ['', 'canonical\nrequest', '作业']) {
+      expect(await nodeHashing?.sha256Hex(text)).toBe(await webHashing.sha256Hex(text));
+    }
+    expect(await webHashing.sha256Hex('')).toBe(EMPTY_BODY_SHA256);
   });
 });
 

@@ -1,3 +1,4 @@
+import { settle, useFakeTime } from '@iot-task/test-support/fakeTime';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   WaitTimeoutError,
 } from '../src/index.ts';
 import { ACCESS_KEY, fakeGateway, gatewayError, networkError, ok, TASK_ID } from './support/fakeGateway.ts';
+import { warmLazyModules } from './support/warmLazyModules.ts';
 
 const gateway = fakeGateway();
 const server = setupServer(gateway.handler);
@@ -18,10 +20,12 @@ afterEach(() => {
   gateway.setFallback(ok());
 });
 afterAll(() => server.close());
+useFakeTime({ warm: warmLazyModules });
 
 const client = createIotTaskClient({
   region: 'cn-shanghai',
   credentials: ACCESS_KEY,
+  fetch: gateway.fetch,
   quota: false,
   retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
 });
@@ -37,7 +41,7 @@ describe('waitForTask', () => {
       ok({ Status: 'SUCCEEDED', Progress: 100 }),
     );
     const seen: TaskResult[] = [];
-    const final = await client.waitForTask(TASK_ID, { ...fast, onProgress: (t) => seen.push(t) });
+    const final = await settle(client.waitForTask(TASK_ID, { ...fast, onProgress: (t) => seen.push(t) }));
     expect(final).toMatchObject({ Status: 'SUCCEEDED', Progress: 100 });
     expect(seen.map((t) => `${t.Status}:${t.Progress}`)).toEqual([
       'QUEUED:0',
@@ -51,51 +55,54 @@ describe('waitForTask', () => {
   for (const status of ['FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELLED'] as const) {
     it(`returns on the terminal status ${status}`, async () => {
       gateway.reply(ok({ Status: 'IN_PROGRESS', Progress: 50 }), ok({ Status: status }));
-      expect((await client.waitForTask(TASK_ID, fast)).Status).toBe(status);
+      expect((await settle(client.waitForTask(TASK_ID, fast))).Status).toBe(status);
       expect(gateway.seen).toHaveLength(2);
     });
   }
 
   it('passes IotInstanceId on every poll', async () => {
-    await client.waitForTask(TASK_ID, { ...fast, IotInstanceId: 'iot-cn-0pp1n8t' });
+    await settle(client.waitForTask(TASK_ID, { ...fast, IotInstanceId: 'iot-cn-0pp1n8t' }));
     expect(gateway.seen[0]?.params.IotInstanceId).toBe('iot-cn-0pp1n8t');
   });
 
   it('throws WaitTimeoutError with the last task when the deadline passes', async () => {
     gateway.setFallback(ok({ Status: 'IN_PROGRESS', Progress: 10 }));
-    const error = await client.waitForTask(TASK_ID, { ...fast, timeoutMs: 120 }).catch((e: unknown) => e);
+    const started = performance.now();
+    const error = await settle(client.waitForTask(TASK_ID, { ...fast, timeoutMs: 120 })).catch((e: unknown) => e);
+    expect(performance.now() - started).toBe(120);
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error).toMatchObject({ code: 'WaitTimeout', lastTask: { Status: 'IN_PROGRESS', Progress: 10 } });
   });
 
   it('backs off while nothing changes', async () => {
     gateway.setFallback(ok({ Status: 'QUEUED', Progress: 0 }));
-    await client
-      .waitForTask(TASK_ID, { intervalMs: 10, maxIntervalMs: 80, backoff: 2, timeoutMs: 400 })
-      .catch(() => undefined);
-    const gaps = gateway.seen.slice(1).map((s, i) => s.at - (gateway.seen[i]?.at ?? 0));
-    // 10, 20, 40, 80, 80, … ms: far fewer polls than a fixed 10 ms interval would make.
-    expect(gateway.seen.length).toBeLessThan(12);
-    expect(gaps.at(-1)).toBeGreaterThanOrEqual(60);
+    const started = performance.now();
+    await settle(client.waitForTask(TASK_ID, { intervalMs: 10, maxIntervalMs: 80, backoff: 2, timeoutMs: 400 })).catch(
+      () => undefined,
+    );
+    // 10, 20, 40, 80, 80, … ms apart, to the deadline.
+    expect(gateway.seen.map((s) => s.at - started)).toEqual([0, 10, 30, 70, 150, 230, 310, 390]);
   });
 
   it('tolerates a poll that fails with a retryable error, and keeps polling', async () => {
     gateway.reply(networkError, networkError, ok({ Status: 'SUCCEEDED' }));
-    expect((await client.waitForTask(TASK_ID, fast)).Status).toBe('SUCCEEDED');
+    expect((await settle(client.waitForTask(TASK_ID, fast))).Status).toBe('SUCCEEDED');
   });
 
   it('stops on a non-retryable error', async () => {
     gateway.reply(gatewayError(403, 'Forbidden.RAM'));
-    await expect(client.waitForTask(TASK_ID, fast)).rejects.toMatchObject({ code: 'Forbidden.RAM' });
+    await expect(settle(client.waitForTask(TASK_ID, fast))).rejects.toMatchObject({ code: 'Forbidden.RAM' });
   });
 
   it('aborts between polls', async () => {
     gateway.setFallback(ok({ Status: 'IN_PROGRESS' }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 40);
-    await expect(client.waitForTask(TASK_ID, { ...fast, signal: controller.signal })).rejects.toMatchObject({
+    const started = performance.now();
+    await expect(settle(client.waitForTask(TASK_ID, { ...fast, signal: controller.signal }))).rejects.toMatchObject({
       kind: 'aborted',
     });
+    expect(performance.now() - started).toBe(40);
   });
 
   it('names bad options', async () => {
@@ -118,11 +125,12 @@ describe('observability hooks', () => {
       region: 'cn-shanghai',
       credentials: { ...ACCESS_KEY, securityToken: 'sts-token-secret' },
       signatureVersion: 'v1',
+      fetch: gateway.fetch,
       quota: false,
       hooks: { onRequest: (e) => requests.push(e), onResponse: (e) => responses.push(e) },
     });
     // The fake gateway does not know this STS key pair's token; it only checks the signature.
-    await c.queryTask({ TaskId: TASK_ID });
+    await settle(c.queryTask({ TaskId: TASK_ID }));
     expect(requests[0]).toMatchObject({ action: 'QueryTask', attempt: 1, method: 'POST', signatureVersion: 'v1' });
     expect(requests[0]?.url).toContain('Signature=***');
     expect(requests[0]?.url).toContain('SecurityToken=***');

@@ -2,6 +2,7 @@ import { type ActionDescriptor, actions, apiVersion } from '@iot-task/spec';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { checkWireParams } from './checkWireParams.ts';
 import { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault, renderFault } from './faults.ts';
+import { fetchFromHandlers } from './fetchFromHandlers.ts';
 import { NonceCache } from './nonceCache.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { readRpcRequest } from './readRpcRequest.ts';
@@ -47,6 +48,8 @@ export interface MockLogEntry {
 export interface IotMock {
   /** Give these to `setupServer`, `setupWorker` or the mock server. */
   readonly handlers: HttpHandler[];
+  /** A `fetch` answered by `handlers` in-process, for tests on a fake clock (see fetchFromHandlers). */
+  readonly fetch: typeof fetch;
   readonly tasks: TaskStore;
   readonly faults: FaultQueue;
   /** What the mock answered, oldest first (the last 1000). */
@@ -179,8 +182,10 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     }),
   ];
 
+  const handlers = options.control ? [...control, service] : [service];
   const mock: IotMock = {
-    handlers: options.control ? [...control, service] : [service],
+    handlers,
+    fetch: fetchFromHandlers(handlers),
     tasks,
     faults,
     log,

@@ -17,6 +17,7 @@ export {
   TEST_CREDENTIALS,
 } from './createIotMock.ts';
 export { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault } from './faults.ts';
+export { fetchFromHandlers } from './fetchFromHandlers.ts';
 // One `handle<Action>` factory (and its types) per action of the spec: regenerating adds them here.
 export * from './generated/handlers.gen.ts';
 export { businessError, gatewayError, rpcResponse, type WireFormat } from './respond.ts';

@@ -1,4 +1,4 @@
-import { signRpc, signV3 } from '@iot-task/client';
+import { sha256Hex, signRpc, signV3 } from '@iot-task/client';
 import type { NonceCache } from './nonceCache.ts';
 import type { RpcRequest } from './readRpcRequest.ts';
 
@@ -33,11 +33,6 @@ function mismatch(stringToSign: string): SignatureFailure {
     code: 'SignatureDoesNotMatch',
     message: `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
   };
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**

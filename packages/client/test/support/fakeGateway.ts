@@ -1,5 +1,5 @@
 import { QueryTaskExamples } from '@iot-task/spec';
-import { HttpResponse, http } from 'msw';
+import { getResponse, HttpResponse, http } from 'msw';
 import { verifyRequest } from './referenceSigner.ts';
 
 export const TASK_ID = 'MSnT9***q010101';
@@ -103,6 +103,21 @@ export function fakeGateway(options: { secrets?: Record<string, string>; fallbac
   });
   return {
     handler,
+    /**
+     * The same gateway as a `fetch` answered in-process (no socket, only promises), for tests on
+     * the fake clock. @iot-task/msw publishes this as `fetchFromHandlers`; the client's tests
+     * cannot depend on that package (it depends on this one).
+     */
+    fetch: (async (input, init) => {
+      const request = new Request(input, init);
+      request.signal.throwIfAborted();
+      const aborted = new Promise<never>((_, reject) => {
+        request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+      });
+      const response = await Promise.race([getResponse([handler], request), aborted]);
+      if (!response || response.type === 'error') throw new TypeError('fetch failed');
+      return response;
+    }) as typeof fetch,
     seen,
     /** Answer the next requests with these replies, in order. */
     reply(...replies: Reply[]) {

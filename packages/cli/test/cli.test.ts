@@ -1,60 +1,31 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createMockServer } from '@iot-task/mock-server';
+import { type ProcessRun, runBounded, spawnBounded } from '@iot-task/test-support/runBounded';
 import { describe, expect, it } from 'vitest';
 
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'iot-task.js');
 const TASK = 'MSnT9***q010101';
 const CLEAN_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+type Run = ProcessRun;
+
+/** Runs the CLI to its end (bounded: a hang fails the test, naming the command). */
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return runBounded(process.execPath, [cli, ...args], { env: { ...CLEAN_ENV, ...env } });
 }
 
-function run(
-  args: string[],
-  options: {
-    env?: Record<string, string>;
-    onStart?: (kill: (s: NodeJS.Signals) => void, out: () => string) => void;
-  } = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...CLEAN_ENV, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    options.onStart?.(
-      (signal) => child.kill(signal),
-      () => stdout + stderr,
-    );
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Starts the CLI, sends `signal` once it printed `text`, and returns how it ended. */
+async function interrupt(args: string[], text: string, signal: NodeJS.Signals): Promise<Run> {
+  const started = spawnBounded(process.execPath, [cli, ...args], { env: CLEAN_ENV });
+  await started.printed((out) => out.includes(text));
+  started.child.kill(signal);
+  return started.exited;
 }
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
 function runOnTty(args: string[]): Promise<Run> {
   const quoted = [process.execPath, cli, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  return new Promise((resolve) => {
-    const child = spawn('script', ['-qfec', quoted, '/dev/null'], {
-      env: { ...CLEAN_ENV, COLUMNS: '120', TERM: 'xterm' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr: '' }));
-  });
+  return runBounded('script', ['-qfec', quoted, '/dev/null'], { env: { ...CLEAN_ENV, COLUMNS: '120', TERM: 'xterm' } });
 }
 
 const noStackTrace = (r: Run) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |Error: .*\n.*node:/);
@@ -115,16 +86,7 @@ describe('iot-task watch --mock (the quick start)', () => {
   });
 
   it('Ctrl+C: exit 130, "interrupted"', async () => {
-    const r = await run(['watch', 'T-1', '--mock', 'stuck'], {
-      onStart: (kill, out) => {
-        const wait = setInterval(() => {
-          if (out().includes('IN_PROGRESS')) {
-            clearInterval(wait);
-            kill('SIGINT');
-          }
-        }, 20);
-      },
-    });
+    const r = await interrupt(['watch', 'T-1', '--mock', 'stuck'], 'IN_PROGRESS', 'SIGINT');
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('iot-task: interrupted');
   });
@@ -173,7 +135,8 @@ describe('iot-task query', () => {
     const server = await createMockServer({ port: 0, credentials: { 'env-key': 'env-secret' } });
     try {
       const r = await run(['query', TASK, '--endpoint', server.url, '--json'], {
-        env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'env-key', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret' },
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'env-key',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret',
       });
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).TaskId).toBe(TASK);
@@ -196,10 +159,8 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
     const server = await createMockServer({ port: 0 });
     try {
       const r = await run(['query', TASK, '--endpoint', server.url], {
-        env: {
-          ALIBABA_CLOUD_ACCESS_KEY_ID: 'iot-task-test-key',
-          ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'super-secret-value-42',
-        },
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'iot-task-test-key',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'super-secret-value-42',
       });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
@@ -215,10 +176,8 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
     const server = await createMockServer({ port: 0 });
     try {
       const r = await run(['query', 'nope', '--endpoint', server.url], {
-        env: {
-          ALIBABA_CLOUD_ACCESS_KEY_ID: 'iot-task-test-key',
-          ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'iot-task-test-secret',
-        },
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'iot-task-test-key',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'iot-task-test-secret',
       });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
@@ -231,7 +190,8 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
 
   it('an unreachable endpoint: a network error, exit 1', async () => {
     const r = await run(['query', TASK, '--endpoint', 'http://127.0.0.1:9', '--timeout', '3000'], {
-      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' },
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'k',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's',
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
@@ -263,7 +223,7 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
   ];
   for (const [args, line] of usage) {
     it(`usage: ${args.join(' ').slice(0, 50)} → exit 2, one line`, async () => {
-      const r = await run(args, { env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' } });
+      const r = await run(args, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' });
       expect(r.code).toBe(2);
       // With --mock, a line saying so may come first; the error is the last line.
       if (line) expect(r.stderr.trim().split('\n').at(-1)).toBe(line);
@@ -286,16 +246,7 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
 
 describe('iot-task mock', () => {
   it('runs the mock server standalone until SIGTERM', async () => {
-    const r = await run(['mock', '--port', '0'], {
-      onStart: (kill, out) => {
-        const wait = setInterval(() => {
-          if (out().includes('Press Ctrl+C')) {
-            clearInterval(wait);
-            kill('SIGTERM');
-          }
-        }, 20);
-      },
-    });
+    const r = await interrupt(['mock', '--port', '0'], 'Press Ctrl+C', 'SIGTERM');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('iot-task-mock: stopped');

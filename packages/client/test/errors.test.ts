@@ -1,4 +1,4 @@
-import { settle, useFakeTime } from '@iot-task/test-support/fakeTime';
+import { fakeClockEachTest, settle } from '@iot-task/test-support/fakeTime';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -30,7 +30,7 @@ afterEach(() => {
   gateway.seen.length = 0;
   gateway.setFallback(ok());
 });
-useFakeTime({ warm: warmLazyModules });
+fakeClockEachTest({ warm: warmLazyModules });
 
 function client(options: IotTaskClientOptions = {}) {
   return createIotTaskClient({

@@ -1,4 +1,4 @@
-import { settle, useFakeTime } from '@iot-task/test-support/fakeTime';
+import { fakeClockEachTest, settle } from '@iot-task/test-support/fakeTime';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIotTaskClient } from '../src/index.ts';
@@ -15,7 +15,7 @@ afterEach(() => {
   gateway.seen.length = 0;
 });
 afterAll(() => server.close());
-useFakeTime({ warm: warmLazyModules });
+fakeClockEachTest({ warm: warmLazyModules });
 
 /**
  * A token bucket lets through at most `burst + rate·T` requests in any window of length T:

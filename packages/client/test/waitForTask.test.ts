@@ -1,4 +1,4 @@
-import { settle, useFakeTime } from '@iot-task/test-support/fakeTime';
+import { fakeClockEachTest, settle } from '@iot-task/test-support/fakeTime';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +20,7 @@ afterEach(() => {
   gateway.setFallback(ok());
 });
 afterAll(() => server.close());
-useFakeTime({ warm: warmLazyModules });
+fakeClockEachTest({ warm: warmLazyModules });
 
 const client = createIotTaskClient({
   region: 'cn-shanghai',

@@ -1,30 +1,21 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createMockServer } from '@iot-task/mock-server';
+import { runBounded } from '@iot-task/test-support/runBounded';
 import { describe, expect, it } from 'vitest';
 
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'iot-task-contract.js');
 
-function run(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.stderr.on('data', (c) => {
-      err += c;
-    });
-    child.on('exit', (code) => resolve({ code, out, err }));
+/** Runs the bin to its end (bounded: a hang fails the test, naming the command). */
+async function run(args: string[], env: Record<string, string> = {}) {
+  const r = await runBounded(process.execPath, [cli, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeoutMs: 50_000,
   });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('iot-task-contract (the bin)', () => {

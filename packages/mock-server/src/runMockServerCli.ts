@@ -117,27 +117,37 @@ export async function runMockServerCli(argv: string[], io: CliIo, signal?: Abort
     return 0;
   }
   const { customSecret: _custom, help: _help, ...serverOptions } = options;
-  let server: MockServer;
-  try {
-    server = await createMockServer(serverOptions);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.err(
-      code === 'EADDRINUSE'
-        ? `iot-task-mock: port ${options.port} is in use; pick another with --port (0 picks a free one)`
-        : `iot-task-mock: could not listen on ${options.host}:${options.port}: ${(error as Error).message}`,
-    );
-    return 1;
-  }
-  for (const line of describeMockServer(server, options)) io.out(line);
-  io.out('Press Ctrl+C to stop.');
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    signal?.addEventListener('abort', stop, { once: true });
+  // Listen for the signals before anything starts, so one that comes while starting (or the
+  // instant the banner is out) still ends the server cleanly instead of killing it.
+  let onStop = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    onStop = () => resolve();
   });
-  await server.close();
-  io.out('iot-task-mock: stopped');
-  return 0;
+  process.once('SIGINT', onStop);
+  process.once('SIGTERM', onStop);
+  signal?.addEventListener('abort', onStop, { once: true });
+  try {
+    let server: MockServer;
+    try {
+      server = await createMockServer(serverOptions);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      io.err(
+        code === 'EADDRINUSE'
+          ? `iot-task-mock: port ${options.port} is in use; pick another with --port (0 picks a free one)`
+          : `iot-task-mock: could not listen on ${options.host}:${options.port}: ${(error as Error).message}`,
+      );
+      return 1;
+    }
+    for (const line of describeMockServer(server, options)) io.out(line);
+    io.out('Press Ctrl+C to stop.');
+    await stopped;
+    await server.close();
+    io.out('iot-task-mock: stopped');
+    return 0;
+  } finally {
+    process.off('SIGINT', onStop);
+    process.off('SIGTERM', onStop);
+    signal?.removeEventListener('abort', onStop);
+  }
 }

@@ -1,46 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createIotTaskClient } from '@iot-task/client';
 import { EXAMPLE_TASK_ID } from '@iot-task/msw';
+import { spawnBounded } from '@iot-task/test-support/runBounded';
 import { describe, expect, it } from 'vitest';
 
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'iot-task-mock.js');
 
-function start(args: string[]): { child: ChildProcess; output: () => string; firstLines: Promise<string> } {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const firstLines = new Promise<string>((resolve, reject) => {
-    const check = () => (output.includes('Press Ctrl+C') ? resolve(output) : undefined);
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+/** Starts the bin (bounded: it is killed, and the test fails naming it, if it outlives the test). */
+function start(args: string[]) {
+  const started = spawnBounded(process.execPath, [cli, ...args]);
+  const firstLines = started.printed((out) => out.includes('Press Ctrl+C'));
   // Tests that expect an early exit never wait for the banner.
   firstLines.catch(() => undefined);
-  return { child, output: () => output, firstLines };
+  return { child: started.child, output: started.output, firstLines, exited: started.exited };
 }
 
-function exit(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+async function exit(started: { exited: Promise<{ code: number | null }> }): Promise<number | null> {
+  return (await started.exited).code;
 }
 
 describe('iot-task-mock (the bin)', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`prints its URL and credentials, serves, and stops cleanly on ${signal}`, async () => {
-      const { child, firstLines, output } = start([
-        '--port',
-        '0',
-        '--access-key-id',
-        'my-id',
-        '--access-key-secret',
-        'my-secret-1234',
-      ]);
-      const banner = await firstLines;
+      const started = start(['--port', '0', '--access-key-id', 'my-id', '--access-key-secret', 'my-secret-1234']);
+      const banner = await started.firstLines;
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
       expect(url).toBeDefined();
       expect(banner).toContain('AccessKey ID:     my-id');
@@ -51,27 +34,27 @@ describe('iot-task-mock (the bin)', () => {
         credentials: { accessKeyId: 'my-id', accessKeySecret: 'my-secret-1234' },
       }).queryTask({ TaskId: EXAMPLE_TASK_ID });
       expect(task.Status).toBe('QUEUED');
-      const exited = exit(child);
-      child.kill(signal);
-      expect(await exited).toBe(0);
-      expect(output()).toContain('iot-task-mock: stopped');
+      started.child.kill(signal);
+      expect(await exit(started)).toBe(0);
+      expect(started.output()).toContain('iot-task-mock: stopped');
     });
   }
 
   it('prints the default test credentials when none are given', async () => {
-    const { child, firstLines } = start(['--port', '0']);
-    expect(await firstLines).toContain('iot-task-test-secret (test credentials, not a secret)');
-    const exited = exit(child);
-    child.kill('SIGTERM');
-    await exited;
+    const started = start(['--port', '0']);
+    expect(await started.firstLines).toContain('iot-task-test-secret (test credentials, not a secret)');
+    started.child.kill('SIGTERM');
+    expect(await exit(started)).toBe(0);
   });
 
   it('bad arguments: one line, exit 2, no stack trace', async () => {
-    const { child, output } = start(['--port', 'many']);
-    expect(await exit(child)).toBe(2);
-    expect(output().trim()).toBe('iot-task-mock: --port: expected 0–65535, received many. Run iot-task-mock --help.');
+    const bad = start(['--port', 'many']);
+    expect(await exit(bad)).toBe(2);
+    expect(bad.output().trim()).toBe(
+      'iot-task-mock: --port: expected 0–65535, received many. Run iot-task-mock --help.',
+    );
     const unknown = start(['--frobnicate']);
-    expect(await exit(unknown.child)).toBe(2);
+    expect(await exit(unknown)).toBe(2);
     expect(unknown.output()).toMatch(/^iot-task-mock: Unknown option '--frobnicate'/);
     expect(unknown.output()).not.toMatch(/\n\s+at /);
   });
@@ -80,10 +63,9 @@ describe('iot-task-mock (the bin)', () => {
     const first = start(['--port', '0']);
     const port = /:(\d+)\n/.exec(await first.firstLines)?.[1] as string;
     const second = start(['--port', port]);
-    expect(await exit(second.child)).toBe(1);
+    expect(await exit(second)).toBe(1);
     expect(second.output()).toContain(`iot-task-mock: port ${port} is in use`);
-    const exited = exit(first.child);
     first.child.kill('SIGTERM');
-    await exited;
+    expect(await exit(first)).toBe(0);
   });
 });

@@ -7,34 +7,50 @@ import {
   ResponseParseError,
   type TaskResult,
 } from '@iot-task/client';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createIotMock, EXAMPLE_TASK_ID, type Scenario, scenarioSteps, TEST_CREDENTIALS } from '../src/index.ts';
+import { fakeClockEachTest, settle } from '@iot-task/test-support/fakeTime';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createIotMock,
+  EXAMPLE_TASK_ID,
+  type IotMock,
+  type Scenario,
+  scenarioSteps,
+  TEST_CREDENTIALS,
+} from '../src/index.ts';
 
+// Every test runs on the fake clock, and every request is answered in-process (`mock.fetch`):
+// lifecycles, quotas, latency and timeouts give the same verdict on any machine.
 const mock = createIotMock({ quota: false });
-const server = setupServer(...mock.handlers);
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+fakeClockEachTest({
+  // The client loads its XML reader and drift checker on first use: load them on the real clock.
+  warm: async () => {
+    await client({ format: 'XML', responseValidation: 'error' }).queryTask({ TaskId: EXAMPLE_TASK_ID });
+    mock.reset();
+  },
+});
 afterEach(() => {
-  server.resetHandlers();
   mock.reset();
 });
-afterAll(() => server.close());
 
-function client(options: IotTaskClientOptions = {}) {
+/** A client of `target` (the file's mock by default), signed with the mock's test credentials. */
+function client(options: IotTaskClientOptions = {}, target: IotMock = mock) {
   return createIotTaskClient({
     region: 'cn-shanghai',
     credentials: TEST_CREDENTIALS,
     quota: false,
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    fetch: target.fetch,
     ...options,
   });
 }
 const fast = { intervalMs: 1, maxIntervalMs: 2 };
+/** `settle` for calls that are expected to fail: resolves to the error. */
+const failure = (promise: Promise<unknown>) => settle(promise).catch((e: unknown) => e);
 
 describe('task lifecycle', () => {
   it("the seed's example task exists and moves QUEUED → SENT → IN_PROGRESS (rising) → SUCCEEDED", async () => {
     const seen: TaskResult[] = [];
-    const final = await client().waitForTask(EXAMPLE_TASK_ID, { ...fast, onProgress: (t) => seen.push(t) });
+    const final = await settle(client().waitForTask(EXAMPLE_TASK_ID, { ...fast, onProgress: (t) => seen.push(t) }));
     expect(final).toMatchObject({
       TaskId: EXAMPLE_TASK_ID,
       Status: 'SUCCEEDED',
@@ -65,13 +81,13 @@ describe('task lifecycle', () => {
   for (const [scenario, status] of outcomes) {
     it(`scenario ${scenario} ends ${status}`, async () => {
       mock.tasks.seed({ TaskId: `T-${scenario}`, scenario });
-      expect((await client().waitForTask(`T-${scenario}`, fast)).Status).toBe(status);
+      expect((await settle(client().waitForTask(`T-${scenario}`, fast))).Status).toBe(status);
     });
   }
 
   it('scenario stuck never ends: waitForTask times out with the last task', async () => {
     mock.tasks.seed({ TaskId: 'T-stuck', scenario: 'stuck' });
-    await expect(client().waitForTask('T-stuck', { ...fast, timeoutMs: 80 })).rejects.toMatchObject({
+    await expect(settle(client().waitForTask('T-stuck', { ...fast, timeoutMs: 80 }))).rejects.toMatchObject({
       code: 'WaitTimeout',
       lastTask: { Status: 'IN_PROGRESS', Progress: 50 },
     });
@@ -80,14 +96,16 @@ describe('task lifecycle', () => {
   it('advances over (fake) time when told to', async () => {
     let now = Date.parse('2026-11-26T00:00:00Z');
     const timed = createIotMock({ quota: false, advance: { everyMs: 1000 }, now: () => now });
-    server.use(...timed.handlers);
-    const c = client();
-    expect((await c.queryTask({ TaskId: EXAMPLE_TASK_ID })).Status).toBe('QUEUED');
-    expect((await c.queryTask({ TaskId: EXAMPLE_TASK_ID })).Status).toBe('QUEUED');
+    const c = client({}, timed);
+    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Status).toBe('QUEUED');
+    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Status).toBe('QUEUED');
     now += 2500;
-    expect(await c.queryTask({ TaskId: EXAMPLE_TASK_ID })).toMatchObject({ Status: 'IN_PROGRESS', Progress: 20 });
+    expect(await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).toMatchObject({
+      Status: 'IN_PROGRESS',
+      Progress: 20,
+    });
     now += 60_000;
-    const done = await c.queryTask({ TaskId: EXAMPLE_TASK_ID });
+    const done = await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }));
     expect(done).toMatchObject({
       Status: 'SUCCEEDED',
       UtcModified: '2026-11-26T00:01:02.500Z',
@@ -105,7 +123,7 @@ describe('task lifecycle', () => {
 
 describe('business errors (HTTP 200, Success false)', () => {
   it('unknown TaskId → iot.job.TaskNotFound', async () => {
-    await expect(client().queryTask({ TaskId: 'nope' })).rejects.toMatchObject({
+    await expect(settle(client().queryTask({ TaskId: 'nope' }))).rejects.toMatchObject({
       kind: 'business',
       code: 'iot.job.TaskNotFound',
       httpStatus: 200,
@@ -119,12 +137,13 @@ describe('business errors (HTTP 200, Success false)', () => {
     await expect(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-other' })).rejects.toMatchObject({
       code: 'iot.system.InstanceNotFound',
     });
-    expect((await c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-0pp1n8t' })).TaskId).toBe('T-inst');
+    expect((await settle(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-0pp1n8t' }))).TaskId).toBe('T-inst');
   });
 });
 
 describe('the gateway', () => {
-  const raw = (query: string, init: RequestInit = {}) => fetch(`https://iot.cn-shanghai.aliyuncs.com/?${query}`, init);
+  const raw = (query: string, init: RequestInit = {}) =>
+    mock.fetch(`https://iot.cn-shanghai.aliyuncs.com/?${query}`, init);
 
   it('missing and invalid parameters: MissingTaskId / InvalidIotInstanceId, HTTP 400', async () => {
     const missing = await raw('Action=QueryTask&Version=2018-01-20&Format=JSON&AccessKeyId=k&Signature=s');
@@ -149,31 +168,32 @@ describe('the gateway', () => {
 
   it('quota: a burst over 5 a second per AccessKey draws Throttling.User (HTTP 400), which the client retries', async () => {
     const limited = createIotMock({});
-    server.use(...limited.handlers);
-    const c = client({ retry: false });
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => c.queryTask({ TaskId: EXAMPLE_TASK_ID })));
+    const c = client({ retry: false }, limited);
+    const results = await settle(
+      Promise.allSettled(Array.from({ length: 8 }, () => c.queryTask({ TaskId: EXAMPLE_TASK_ID }))),
+    );
     const throttled = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     expect(throttled).toHaveLength(3);
     expect(throttled[0]).toMatchObject({ kind: 'gateway', code: 'Throttling.User', httpStatus: 400, retryable: true });
+    // A second later the bucket is full again.
+    await settle(new Promise((resolve) => setTimeout(resolve, 1000)));
+    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).TaskId).toBe(EXAMPLE_TASK_ID);
     // The client's own token bucket keeps a burst under the quota instead.
-    const polite = createIotTaskClient({
-      region: 'cn-shanghai',
-      credentials: TEST_CREDENTIALS,
-      quota: { key: 'polite' },
-      retry: false,
-    });
-    // (Default burst is rate − 1: one token of margin for timing jitter between the two buckets.)
+    const polite = client({ quota: { key: 'polite' }, retry: false }, limited);
     limited.reset();
-    const ok = await Promise.all(Array.from({ length: 7 }, () => polite.queryTask({ TaskId: EXAMPLE_TASK_ID })));
-    expect(ok).toHaveLength(7);
+    const ok = await settle(
+      Promise.all(Array.from({ length: 12 }, () => polite.queryTask({ TaskId: EXAMPLE_TASK_ID }))),
+    );
+    expect(ok).toHaveLength(12);
+    expect(limited.log.filter((e) => e.code === 'Throttling.User')).toEqual([]);
   });
 
   it('XML answers read as the very same typed result as JSON', async () => {
     mock.tasks.seed({ TaskId: 'J' });
     mock.tasks.seed({ TaskId: 'X' });
-    const json = await client().queryTask({ TaskId: 'J' });
-    const xml = await client({ format: 'XML' }).queryTask({ TaskId: 'X' });
+    const json = await settle(client().queryTask({ TaskId: 'J' }));
+    const xml = await settle(client({ format: 'XML' }).queryTask({ TaskId: 'X' }));
     expect({ ...xml, TaskId: 'J', UtcModified: '', UtcQueueTime: '' }).toEqual({
       ...json,
       UtcModified: '',
@@ -184,27 +204,23 @@ describe('the gateway', () => {
 
 describe('signature verification', () => {
   const verifying = createIotMock({ quota: false, verifySignatures: true });
-  const use = () => server.use(...verifying.handlers);
+  afterEach(() => verifying.reset());
 
   it('accepts V3 and RPC HMAC-SHA1, GET and POST', async () => {
-    use();
     for (const signatureVersion of ['v3', 'v1'] as const) {
       for (const method of ['GET', 'POST'] as const) {
         verifying.reset();
-        expect((await client({ signatureVersion, method }).queryTask({ TaskId: EXAMPLE_TASK_ID })).Status).toBe(
-          'QUEUED',
-        );
+        expect(
+          (await settle(client({ signatureVersion, method }, verifying).queryTask({ TaskId: EXAMPLE_TASK_ID }))).Status,
+        ).toBe('QUEUED');
       }
     }
   });
 
   it("a tampered request: SignatureDoesNotMatch, with the server's string to sign", async () => {
-    use();
-    const tamper: typeof fetch = (input, init) => globalThis.fetch(String(input).replace('TaskId=', 'TaskId=X'), init);
+    const tamper: typeof fetch = (input, init) => verifying.fetch(String(input).replace('TaskId=', 'TaskId=X'), init);
     for (const signatureVersion of ['v3', 'v1'] as const) {
-      const error = await client({ signatureVersion, fetch: tamper })
-        .queryTask({ TaskId: EXAMPLE_TASK_ID })
-        .catch((e: unknown) => e);
+      const error = await failure(client({ signatureVersion, fetch: tamper }).queryTask({ TaskId: EXAMPLE_TASK_ID }));
       expect(error).toBeInstanceOf(GatewayError);
       expect(error).toMatchObject({ code: 'SignatureDoesNotMatch', httpStatus: 400, retryable: false });
       expect((error as Error).message).toMatch(
@@ -216,15 +232,14 @@ describe('signature verification', () => {
   });
 
   it('a replayed nonce: SignatureNonceUsed', async () => {
-    use();
     let first: [RequestInfo | URL, RequestInit | undefined] | undefined;
     const replay: typeof fetch = (input, init) => {
       first ??= [input, init];
-      return globalThis.fetch(...first);
+      return verifying.fetch(...first);
     };
     const c = client({ fetch: replay, retry: false });
-    await c.queryTask({ TaskId: EXAMPLE_TASK_ID });
-    await expect(c.queryTask({ TaskId: EXAMPLE_TASK_ID })).rejects.toMatchObject({
+    await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }));
+    await expect(settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).rejects.toMatchObject({
       code: 'SignatureNonceUsed',
       httpStatus: 400,
     });
@@ -232,13 +247,17 @@ describe('signature verification', () => {
 
   it('a stale timestamp: InvalidTimeStamp.Expired; an unknown key: InvalidAccessKeyId.NotFound (404)', async () => {
     const future = createIotMock({ quota: false, verifySignatures: true, now: () => Date.now() + 20 * 60_000 });
-    server.use(...future.handlers);
-    await expect(client({ retry: false }).queryTask({ TaskId: EXAMPLE_TASK_ID })).rejects.toMatchObject({
-      code: 'InvalidTimeStamp.Expired',
-    });
-    use();
+    await expect(settle(client({ retry: false }, future).queryTask({ TaskId: EXAMPLE_TASK_ID }))).rejects.toMatchObject(
+      {
+        code: 'InvalidTimeStamp.Expired',
+      },
+    );
     await expect(
-      client({ credentials: { accessKeyId: 'who', accessKeySecret: 'x' } }).queryTask({ TaskId: EXAMPLE_TASK_ID }),
+      settle(
+        client({ credentials: { accessKeyId: 'who', accessKeySecret: 'x' } }, verifying).queryTask({
+          TaskId: EXAMPLE_TASK_ID,
+        }),
+      ),
     ).rejects.toMatchObject({ code: 'InvalidAccessKeyId.NotFound', httpStatus: 404 });
   });
 });
@@ -246,7 +265,7 @@ describe('signature verification', () => {
 describe('fault injection', () => {
   it('per test: each kind reaches the client as the right typed error', async () => {
     const c = client({ retry: false });
-    const q = () => c.queryTask({ TaskId: EXAMPLE_TASK_ID }).catch((e: unknown) => e);
+    const q = () => failure(c.queryTask({ TaskId: EXAMPLE_TASK_ID }));
     mock.faults.add('gateway:Forbidden.RAM');
     expect(await q()).toMatchObject({ kind: 'gateway', code: 'Forbidden.RAM', httpStatus: 403 });
     mock.faults.add('status:503');
@@ -263,31 +282,35 @@ describe('fault injection', () => {
   });
 
   it('latency: the answer comes late, and the client times out if told to', async () => {
-    mock.faults.add({ kind: 'latency', ms: 300 });
-    await expect(client({ retry: false, timeoutMs: 50 }).queryTask({ TaskId: EXAMPLE_TASK_ID })).rejects.toMatchObject({
-      code: 'Timeout',
-    });
+    mock.faults.add({ kind: 'latency', ms: 300 }, { times: 2 });
+    const started = performance.now();
+    const late = await settle(client({ retry: false }).queryTask({ TaskId: EXAMPLE_TASK_ID }));
+    expect(late.TaskId).toBe(EXAMPLE_TASK_ID);
+    expect(performance.now() - started).toBe(300);
+    await expect(
+      settle(client({ retry: false, timeoutMs: 50 }).queryTask({ TaskId: EXAMPLE_TASK_ID })),
+    ).rejects.toMatchObject({ code: 'Timeout' });
   });
 
   it('drives retries: two 503s then the task', async () => {
     mock.faults.add('status:503', { times: 2 });
-    expect((await client().queryTask({ TaskId: EXAMPLE_TASK_ID })).Status).toBe('QUEUED');
+    expect((await settle(client().queryTask({ TaskId: EXAMPLE_TASK_ID }))).Status).toBe('QUEUED');
     expect(mock.log.map((e) => e.httpStatus)).toEqual([503, 503, 200]);
   });
 
   it('per request: the x-iot-mock-fault header; scoped to a task', async () => {
     const withFault: typeof fetch = (input, init) =>
-      globalThis.fetch(input, {
+      mock.fetch(input, {
         ...init,
         headers: { ...(init?.headers as Record<string, string>), 'x-iot-mock-fault': 'gateway:Throttling.User' },
       });
     await expect(
-      client({ fetch: withFault, retry: false }).queryTask({ TaskId: EXAMPLE_TASK_ID }),
+      settle(client({ fetch: withFault, retry: false }).queryTask({ TaskId: EXAMPLE_TASK_ID })),
     ).rejects.toMatchObject({ code: 'Throttling.User' });
     mock.tasks.seed({ TaskId: 'other' });
     mock.faults.add('gateway:InternalError', { taskId: 'other', times: Number.POSITIVE_INFINITY });
-    expect((await client().queryTask({ TaskId: EXAMPLE_TASK_ID })).TaskId).toBe(EXAMPLE_TASK_ID);
-    await expect(client({ retry: false }).queryTask({ TaskId: 'other' })).rejects.toMatchObject({
+    expect((await settle(client().queryTask({ TaskId: EXAMPLE_TASK_ID }))).TaskId).toBe(EXAMPLE_TASK_ID);
+    await expect(settle(client({ retry: false }).queryTask({ TaskId: 'other' }))).rejects.toMatchObject({
       code: 'InternalError',
     });
   });

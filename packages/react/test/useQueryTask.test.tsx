@@ -1,11 +1,10 @@
 import { createIotTaskClient, type IotTaskClientOptions } from '@iot-task/client';
-import { createIotMock, EXAMPLE_TASK_ID, handleQueryTask, TEST_CREDENTIALS } from '@iot-task/msw';
+import { createIotMock, EXAMPLE_TASK_ID, fetchFromHandlers, handleQueryTask, TEST_CREDENTIALS } from '@iot-task/msw';
+import { fakeClockEachTest } from '@iot-task/test-support/fakeTime';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
-import { delay } from 'msw';
-import { setupServer } from 'msw/node';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import { type ReactNode, Suspense } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   IotTaskClientProvider,
   iotTaskQueryKeys,
@@ -14,18 +13,22 @@ import {
   useSuspenseQueryTask,
 } from '../src/index.ts';
 
+// Polling, backoff and retries run on the fake clock; the mock answers in-process (`mock.fetch`),
+// so each test sees the same sequence of renders on any machine.
+fakeClockEachTest();
 const mock = createIotMock({ quota: false, verifySignatures: true });
-const server = setupServer(...mock.handlers);
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 const queryClients: QueryClient[] = [];
 afterEach(() => {
   // Unmount and stop every poll before the next test counts requests.
   cleanup();
   for (const queryClient of queryClients.splice(0)) queryClient.clear();
-  server.resetHandlers();
   mock.reset();
 });
-afterAll(() => server.close());
+
+/** Moves the fake clock, letting React render what happened meanwhile. */
+async function advance(ms: number): Promise<void> {
+  await act(() => vi.advanceTimersByTimeAsync(ms));
+}
 
 function setup(clientOptions: IotTaskClientOptions = {}) {
   const client = createIotTaskClient({
@@ -33,6 +36,7 @@ function setup(clientOptions: IotTaskClientOptions = {}) {
     credentials: TEST_CREDENTIALS,
     quota: false,
     retry: false,
+    fetch: mock.fetch,
     ...clientOptions,
   });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retryDelay: 1 } } });
@@ -44,6 +48,8 @@ function setup(clientOptions: IotTaskClientOptions = {}) {
   );
   return { client, queryClient, wrapper };
 }
+
+const polls = (taskId: string) => mock.log.filter((e) => e.taskId === taskId).length;
 
 const seen: string[] = [];
 function Task({ id, options }: { id: string; options?: UseQueryTaskOptions<unknown> }) {
@@ -80,8 +86,8 @@ describe('useQueryTask', () => {
     const { wrapper } = setup();
     render(<Task id={EXAMPLE_TASK_ID} />, { wrapper });
     expect(screen.getByText('loading')).toBeDefined();
-    await screen.findByText('SUCCEEDED 100%', {}, { timeout: 3000 });
-    expect(seen).toContain('IN_PROGRESS:40');
+    await advance(100);
+    expect(screen.getByText('SUCCEEDED 100%')).toBeDefined();
     expect([...new Set(seen)]).toEqual([
       'QUEUED:0',
       'SENT:0',
@@ -91,80 +97,91 @@ describe('useQueryTask', () => {
       'IN_PROGRESS:80',
       'SUCCEEDED:100',
     ]);
-    const requests = mock.log.filter((e) => e.taskId === EXAMPLE_TASK_ID).length;
-    await act(() => delay(100));
-    expect(mock.log.filter((e) => e.taskId === EXAMPLE_TASK_ID).length).toBe(requests);
+    expect(polls(EXAMPLE_TASK_ID)).toBe(7);
+    await advance(1000);
+    expect(polls(EXAMPLE_TASK_ID)).toBe(7);
   });
 
   it('backs off while QUEUED (the wait grows ×1.5 per poll)', async () => {
     mock.tasks.seed({ TaskId: 'T-q', advance: { everyMs: 60_000 } });
     const { wrapper } = setup();
     render(<Task id="T-q" options={{ pollIntervalMs: 20 }} />, { wrapper });
-    await screen.findByText('QUEUED 0%');
-    await act(() => delay(400));
-    // Fixed 20 ms polls would make ~20 requests in 400 ms; 20·1.5ⁿ makes 6 or so.
-    const polls = mock.log.filter((e) => e.taskId === 'T-q').length;
-    expect(polls).toBeLessThan(9);
-    expect(polls).toBeGreaterThan(2);
+    await advance(0);
+    expect(screen.getByText('QUEUED 0%')).toBeDefined();
+    const times: number[] = [];
+    const started = Date.now();
+    for (let t = 0; t < 400; t++) {
+      const before = polls('T-q');
+      await advance(1);
+      if (polls('T-q') > before) times.push(Date.now() - started);
+    }
+    // 20, 30, 45, 67.5, 101.25 ms apart (fixed 20 ms polls would make 20 requests in 400 ms).
+    const gaps = times.map((t, i) => t - (times[i - 1] ?? 0));
+    expect(gaps).toEqual([20, 30, 45, 67, 101]);
   });
 
   it('surfaces typed errors from the client', async () => {
     const { wrapper } = setup();
     render(<Task id="nope" />, { wrapper });
-    expect((await screen.findByRole('alert')).textContent).toBe('business iot.job.TaskNotFound');
+    await advance(0);
+    expect(screen.getByRole('alert').textContent).toBe('business iot.job.TaskNotFound');
   });
 
   it('retries retryable errors (here a 503), then shows the task', async () => {
     mock.faults.add('status:503');
     const { wrapper } = setup();
     render(<Task id={EXAMPLE_TASK_ID} options={{ pollIntervalMs: false }} />, { wrapper });
-    await screen.findByText('QUEUED 0%');
+    await advance(10);
+    expect(screen.getByText('QUEUED 0%')).toBeDefined();
     expect(mock.log.filter((e) => e.taskId === EXAMPLE_TASK_ID).map((e) => e.httpStatus)).toEqual([503, 200]);
   });
 
   it('does not retry what will fail again', async () => {
     const { wrapper } = setup();
     render(<Task id="nope" options={{ pollIntervalMs: false }} />, { wrapper });
-    await screen.findByRole('alert');
-    expect(mock.log.filter((e) => e.taskId === 'nope')).toHaveLength(1);
+    await advance(1000);
+    expect(screen.getByRole('alert')).toBeDefined();
+    expect(polls('nope')).toBe(1);
   });
 
   it('aborts the request in flight when the component unmounts', async () => {
     const aborted: boolean[] = [];
-    server.use(
-      handleQueryTask(async ({ request }) => {
-        await new Promise<void>((resolve) => {
-          request.signal.addEventListener('abort', () => resolve());
-          setTimeout(resolve, 2000);
-        });
-        aborted.push(request.signal.aborted);
-        return undefined;
-      }),
-    );
-    const { wrapper } = setup();
+    const slow = handleQueryTask(async ({ request }) => {
+      await new Promise<void>((resolve) => {
+        request.signal.addEventListener('abort', () => resolve());
+        setTimeout(resolve, 2000);
+      });
+      aborted.push(request.signal.aborted);
+      return undefined;
+    });
+    const { wrapper } = setup({ fetch: fetchFromHandlers([slow, ...mock.handlers]) });
     const view = render(<Task id={EXAMPLE_TASK_ID} />, { wrapper });
-    await act(() => delay(50));
+    await advance(50);
     view.unmount();
-    await waitFor(() => expect(aborted).toEqual([true]));
+    await advance(0);
+    expect(aborted).toEqual([true]);
   });
 
   it('passes enabled and select through', async () => {
     const { wrapper } = setup();
     const view = render(<Progress enabled={false} />, { wrapper });
-    await act(() => delay(30));
+    await advance(30);
     expect(screen.getByText('idle -')).toBeDefined();
-    expect(mock.log.filter((e) => e.taskId === EXAMPLE_TASK_ID)).toHaveLength(0);
+    expect(polls(EXAMPLE_TASK_ID)).toBe(0);
     view.rerender(<Progress enabled />);
-    await screen.findByText('idle 0');
+    await advance(0);
+    expect(screen.getByText('idle 0')).toBeDefined();
   });
 
   it('shares the cache: query keys from the generated factory invalidate and refetch', async () => {
     const { wrapper, queryClient, client } = setup();
     render(<Task id={EXAMPLE_TASK_ID} options={{ pollIntervalMs: false }} />, { wrapper });
-    await screen.findByText('QUEUED 0%');
+    await advance(0);
+    expect(screen.getByText('QUEUED 0%')).toBeDefined();
     expect(queryClient.getQueryData(iotTaskQueryKeys.task(client, EXAMPLE_TASK_ID))).toMatchObject({ Success: true });
     await act(() => queryClient.invalidateQueries({ queryKey: iotTaskQueryKeys.all }));
-    await screen.findByText('SENT 0%');
+    await advance(0);
+    expect(screen.getByText('SENT 0%')).toBeDefined();
   });
 });
 
@@ -178,7 +195,10 @@ describe('useSuspenseQueryTask', () => {
       { wrapper },
     );
     expect(screen.getByText('suspended')).toBeDefined();
-    await screen.findByText('SUCCEEDED 100%', {}, { timeout: 3000 });
+    await advance(0);
+    expect(screen.getByText('QUEUED 0%')).toBeDefined();
+    await advance(100);
+    expect(screen.getByText('SUCCEEDED 100%')).toBeDefined();
   });
 });
 

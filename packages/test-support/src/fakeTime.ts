@@ -9,7 +9,7 @@ export interface FakeTimeOptions {
 }
 
 /** Every test of the file (or `describe` block) runs on vitest's fake clock (vitest.shared.ts says what is faked). */
-export function useFakeTime(options: FakeTimeOptions = {}): void {
+export function fakeClockEachTest(options: FakeTimeOptions = {}): void {
   const { warm } = options;
   if (warm) beforeAll(warm);
   beforeEach(() => {

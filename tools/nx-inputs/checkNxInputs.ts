@@ -131,6 +131,12 @@ async function traced(projectRoot: string, script: string, traceFile: string, lo
   return code;
 }
 
+try {
+  await run('strace', ['-V']);
+} catch {
+  console.error('check:nx-inputs: strace is not installed; install it (Debian: apt-get install strace) and run again');
+  process.exit(2);
+}
 const wanted = process.argv.slice(2);
 const targets = (await cachedTargets()).filter(
   (t) => wanted.length === 0 || wanted.includes(`${t.project}:${t.target}`),

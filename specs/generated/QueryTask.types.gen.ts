@@ -11,7 +11,8 @@ export interface paths {
                  */
                 Action?: "QueryTask";
                 /**
-                 * @description ID of the task (任务下作业的ID).
+                 * @description ID of the task (任务下作业的ID). A TaskId that names no task is answered with the
+                 *     business error in `x-acs-unknown-value-error`.
                  * @example MSnT9***q010101
                  */
                 TaskId: string;
@@ -129,6 +130,13 @@ export interface components {
          * @example 80
          */
         TaskProgress: number | string;
+        /**
+         * Format: date-time
+         * @description A time the service reports, UTC ISO 8601 with milliseconds, e.g. `2019-05-21T13:03:56.000Z`
+         *     — the form of every example in the seed document.
+         * @example 2019-05-21T13:03:56.000Z
+         */
+        UtcTimestamp: string;
         /** @description One device's task (作业) inside a job (任务). */
         Task: {
             /**
@@ -175,15 +183,15 @@ export interface components {
              */
             StatusDetail?: string;
             /**
-             * @description Time the task was last modified, UTC ISO 8601 with milliseconds (作业信息的修改时间).
+             * @description Time the task was last modified (作业信息的修改时间).
              * @example 2019-05-21T13:03:56.000Z
              */
-            UtcModified?: string;
+            UtcModified?: components["schemas"]["UtcTimestamp"];
             /**
-             * @description Time the task was queued, UTC ISO 8601 with milliseconds (作业的排队时间).
+             * @description Time the task was queued (作业的排队时间).
              * @example 2019-05-21T13:03:53.000Z
              */
-            UtcQueueTime?: string;
+            UtcQueueTime?: components["schemas"]["UtcTimestamp"];
         };
         /**
          * @description IoT business error (调用失败): HTTP 200 with `Success: false`, a `Code` such as
@@ -385,7 +393,10 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description The request's ID, also in the body's `RequestId`. */
+        /**
+         * @description The request's ID, equal to the body's `RequestId` (when that is printable ASCII, as every
+         *     real RequestId is). Sent with every answer, errors included.
+         */
         XAcsRequestId: string;
     };
     pathItems: never;
@@ -401,7 +412,8 @@ export interface operations {
                  */
                 Action?: "QueryTask";
                 /**
-                 * @description ID of the task (任务下作业的ID).
+                 * @description ID of the task (任务下作业的ID). A TaskId that names no task is answered with the
+                 *     business error in `x-acs-unknown-value-error`.
                  * @example MSnT9***q010101
                  */
                 TaskId: string;
@@ -479,7 +491,8 @@ export interface operations {
                  */
                 Action?: "QueryTask";
                 /**
-                 * @description ID of the task (任务下作业的ID).
+                 * @description ID of the task (任务下作业的ID). A TaskId that names no task is answered with the
+                 *     business error in `x-acs-unknown-value-error`.
                  * @example MSnT9***q010101
                  */
                 TaskId: string;

@@ -36,6 +36,13 @@ export interface ParameterDescriptor {
   /** Set when the value is serialized as a document, e.g. JSON text. */
   readonly contentType?: string;
   readonly schema: CompactSchema;
+  /** The spec's example value (the parameter's `example`, else its schema's first `examples` entry). */
+  readonly example?: unknown;
+  /**
+   * Business error codes answered when the value names nothing that exists
+   * (`x-acs-unknown-value-error`); the first is the one the mock sends, the others are equivalent.
+   */
+  readonly unknownValueErrors?: readonly string[];
 }
 
 /** Everything generated code knows about one RPC action. */
@@ -69,7 +76,12 @@ export const product = "Iot" as const;
 /** API version every action of this set belongs to. */
 export const apiVersion = "2018-01-20" as const;
 
-const shared2 = {
+const shared0 = {
+  "type": "string",
+  "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$"
+} as const;
+
+const shared3 = {
   "RequestId": {
     "type": "string",
     "minLength": 1
@@ -88,22 +100,22 @@ const shared2 = {
   }
 } as const;
 
-const shared1 = {
+const shared2 = {
   "type": "object",
   "required": [
     "RequestId",
     "Message"
   ],
-  "properties": shared2,
+  "properties": shared3,
   "xmlName": "Error"
 } as const;
 
-const shared0 = {
+const shared1 = {
   "contentTypes": [
     "application/json",
     "text/xml"
   ],
-  "schema": shared1
+  "schema": shared2
 } as const;
 
 /** The `QueryTask` action, from specs/iot-2018-01-20/QueryTask.yaml. */
@@ -131,7 +143,11 @@ export const QueryTask = {
         "type": "string",
         "minLength": 1,
         "maxLength": 128
-      }
+      },
+      "example": "MSnT9***q010101",
+      "unknownValueErrors": [
+        "iot.job.TaskNotFound"
+      ]
     },
     {
       "name": "IotInstanceId",
@@ -143,7 +159,12 @@ export const QueryTask = {
         "minLength": 1,
         "maxLength": 64,
         "pattern": "^[A-Za-z0-9_*-]+$"
-      }
+      },
+      "example": "iot-cn-0pp1n8t****",
+      "unknownValueErrors": [
+        "iot.system.InstanceNotFound",
+        "iot.Sre.IotInstanceNotFound"
+      ]
     }
   ],
   "responses": {
@@ -236,12 +257,8 @@ export const QueryTask = {
                   "StatusDetail": {
                     "type": "string"
                   },
-                  "UtcModified": {
-                    "type": "string"
-                  },
-                  "UtcQueueTime": {
-                    "type": "string"
-                  }
+                  "UtcModified": shared0,
+                  "UtcQueueTime": shared0
                 }
               }
             },
@@ -277,11 +294,11 @@ export const QueryTask = {
         "xmlName": "QueryTaskResponse"
       }
     },
-    "400": shared0,
-    "403": shared0,
-    "404": shared0,
-    "500": shared0,
-    "503": shared0
+    "400": shared1,
+    "403": shared1,
+    "404": shared1,
+    "500": shared1,
+    "503": shared1
   },
   "xmlRoot": "QueryTaskResponse"
 } as const satisfies ActionDescriptor;
@@ -371,7 +388,8 @@ export const commonParameters = [
     "schema": {
       "type": "string",
       "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"
-    }
+    },
+    "example": "2018-05-20T12:00:00Z"
   },
   {
     "name": "RegionId",

@@ -1,4 +1,4 @@
-import type { ActionDescriptor, CompactSchema } from '@iot-task/spec';
+import { type ActionDescriptor, type CompactSchema, commonParameters } from '@iot-task/spec';
 
 function valid(schema: CompactSchema, value: string): boolean {
   if (schema.type === 'integer') {
@@ -13,8 +13,19 @@ function valid(schema: CompactSchema, value: string): boolean {
   if (schema.maxLength !== undefined && length > schema.maxLength) return false;
   if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return false;
   if (schema.enum && !schema.enum.includes(value)) return false;
+  if (schema.const !== undefined && schema.const !== value) return false;
   return true;
 }
+
+export interface ParamFailure {
+  code: string;
+  message: string;
+}
+
+const invalid = (name: string): ParamFailure => ({
+  code: `Invalid${name}`,
+  message: `Specified parameter ${name} is not valid.`,
+});
 
 /**
  * Checks an action's own parameters as the gateway does, on their wire (string) form: a missing
@@ -24,18 +35,33 @@ function valid(schema: CompactSchema, value: string): boolean {
 export function checkWireParams(
   descriptor: ActionDescriptor,
   params: Readonly<Record<string, string>>,
-): { code: string; message: string } | undefined {
+): ParamFailure | undefined {
   for (const param of descriptor.parameters) {
     if (param.in !== 'query') continue;
-    const value = params[param.name];
+    const value = Object.hasOwn(params, param.name) ? params[param.name] : undefined;
     if (value === undefined || value === '') {
       if (param.required)
         return { code: `Missing${param.name}`, message: `${param.name} is mandatory for this action.` };
       continue;
     }
-    if (param.contentType === undefined && !valid(param.schema, value)) {
-      return { code: `Invalid${param.name}`, message: `Specified parameter ${param.name} is not valid.` };
-    }
+    if (param.contentType === undefined && !valid(param.schema, value)) return invalid(param.name);
+  }
+  return undefined;
+}
+
+/**
+ * Common query parameters the signature checks do not judge themselves, on their wire form
+ * against the spec's schemas: `Format` outside its enum, a `SignatureVersion` other than 1.0,
+ * a `RegionId` that is no region, an over-long `SignatureNonce`, an empty `SecurityToken` →
+ * `Invalid<Name>`. (Timestamp, SignatureMethod and AccessKeyId are the signature checks' to
+ * judge, with their own codes; Version is the API check's.)
+ */
+export function checkCommonParams(params: Readonly<Record<string, string>>): ParamFailure | undefined {
+  for (const param of commonParameters) {
+    if (param.in !== 'query' || ['Timestamp', 'SignatureMethod', 'AccessKeyId', 'Version'].includes(param.name))
+      continue;
+    if (!Object.hasOwn(params, param.name)) continue;
+    if (!valid(param.schema, params[param.name] as string)) return invalid(param.name);
   }
   return undefined;
 }

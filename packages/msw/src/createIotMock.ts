@@ -1,8 +1,9 @@
 import { type ActionDescriptor, actions, apiVersion } from '@iot-task/spec';
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import { checkWireParams } from './checkWireParams.ts';
+import { checkCommonParams, checkWireParams } from './checkWireParams.ts';
 import { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault, renderFault } from './faults.ts';
 import { fetchFromHandlers } from './fetchFromHandlers.ts';
+import { type GatewayChecks, gatewayChecks } from './gatewayChecks.ts';
 import { NonceCache } from './nonceCache.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { readRpcRequest } from './readRpcRequest.ts';
@@ -17,8 +18,13 @@ export const TEST_CREDENTIALS = { accessKeyId: 'iot-task-test-key', accessKeySec
 export interface IotMockOptions {
   /** Answer only requests to this origin; any origin by default. */
   baseUrl?: string;
-  /** Check signatures (V3 and RPC HMAC-SHA1), timestamps and nonces as the gateway does. @default false */
+  /** Check signatures (V3 and RPC HMAC-SHA1), access keys, timestamps and nonces as the gateway does. @default false */
   verifySignatures?: boolean;
+  /**
+   * Switch single gateway checks on or off, after `verifySignatures` and `quota` set them — to
+   * mock a gateway that is broken in one way, or to let a test send what the gateway refuses.
+   */
+  checks?: Partial<GatewayChecks>;
   /** AccessKey ID → secret. @default TEST_CREDENTIALS */
   credentials?: Readonly<Record<string, string>>;
   /** Refuse requests over the rate with `Throttling.User`; `false` turns it off. @default the spec's 5 per second per AccessKey */
@@ -85,8 +91,10 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   });
   const faults = new FaultQueue();
   const nonces = new NonceCache();
+  const checks = gatewayChecks(options.verifySignatures ?? false, options.quota !== false, options.checks);
+  const verifying = checks.signature || checks.accessKey || checks.timestamp || checks.nonce;
   const quota =
-    options.quota === false
+    options.quota === false || !checks.quota
       ? undefined
       : new RateLimiter(
           options.quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond,
@@ -132,27 +140,34 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       rpc.params.AccessKeyId ??
       /Credential=([^,]+)/.exec(request.headers.get('authorization') ?? '')?.[1] ??
       'anonymous';
-    if (options.verifySignatures) {
-      const verified = await verifySignature(request, rpc, { credentials, nonces, now: now() });
+    if (verifying) {
+      const verified = await verifySignature(request, rpc, { credentials, nonces, now: now(), checks });
       if ('failure' in verified)
         return gateway(verified.failure.code, verified.failure.message ? { message: verified.failure.message } : {});
       accessKeyId = verified.accessKeyId;
     }
     if (action === undefined) return gateway('MissingAction', { message: 'Action is mandatory for this action.' });
-    if (!descriptor || rpc.version !== apiVersion || !descriptor.methods.includes(rpc.method as 'GET' | 'POST')) {
+    if (!descriptor) {
+      if (checks.api) return gateway('InvalidApi.NotFound');
+      // With the API check off, an unknown action is answered as if it were the first one.
+    }
+    const served = descriptor ?? (Object.values(actions)[0] as ActionDescriptor);
+    if (checks.api && (rpc.version !== apiVersion || !served.methods.includes(rpc.method as 'GET' | 'POST'))) {
       return gateway('InvalidApi.NotFound');
     }
     if (quota && !quota.tryTake(accessKeyId, now())) return gateway('Throttling.User');
-    const invalid = checkWireParams(descriptor, rpc.params);
-    if (invalid) return gateway(invalid.code, { status: 400, message: invalid.message });
+    if (checks.parameters) {
+      const invalid = checkCommonParams(rpc.params) ?? checkWireParams(served, rpc.params);
+      if (invalid) return gateway(invalid.code, { status: 400, message: invalid.message });
+    }
 
-    if (action === 'QueryTask') {
-      const result = tasks.query(rpc.params.TaskId as string, rpc.params.IotInstanceId || undefined);
+    if (served.action === 'QueryTask') {
+      const result = tasks.query(rpc.params.TaskId, rpc.params.IotInstanceId || undefined);
       if (!result.ok) return answer(businessError(result.code, { format, xmlRoot }), result.code);
       return answer(rpcResponse({ RequestId: newRequestId(), Success: true, Data: result.task }, { format, xmlRoot }));
     }
     // Actions without a stateful model answer with the spec's example.
-    const example = successExample(action);
+    const example = successExample(served.action);
     if (!example) return gateway('InternalError');
     return answer(rpcResponse({ ...example, RequestId: newRequestId() }, { format, xmlRoot }));
   });

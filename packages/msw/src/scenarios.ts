@@ -60,5 +60,5 @@ export const scenarioSteps: Readonly<Record<Scenario, readonly TaskStep[]>> = {
 export const scenarios = Object.keys(scenarioSteps) as Scenario[];
 
 export function isScenario(value: unknown): value is Scenario {
-  return typeof value === 'string' && value in scenarioSteps;
+  return typeof value === 'string' && Object.hasOwn(scenarioSteps, value);
 }

@@ -1,4 +1,4 @@
-import { QueryTaskExamples } from '@iot-task/spec';
+import { actions, QueryTaskExamples } from '@iot-task/spec';
 import { isScenario, type Scenario, scenarioSteps, type TaskStep } from './scenarios.ts';
 
 /** How tasks move along their scenario: one step per query of that task, or one per `everyMs`. */
@@ -25,9 +25,16 @@ interface StoredTask {
   lastStep: number;
 }
 
-export type TaskQueryResult =
-  | { ok: true; task: Record<string, unknown> }
-  | { ok: false; code: 'iot.job.TaskNotFound' | 'iot.common.InvalidTenant' | 'iot.system.InstanceNotFound' };
+export type TaskQueryResult = { ok: true; task: Record<string, unknown> } | { ok: false; code: string };
+
+/** The business error the spec names for a parameter that names nothing (`x-acs-unknown-value-error`). */
+function unknownValueError(name: 'TaskId' | 'IotInstanceId'): string {
+  const code = actions.QueryTask.parameters.find((p) => p.name === name)?.unknownValueErrors?.[0];
+  if (!code) throw new Error(`the spec names no x-acs-unknown-value-error for QueryTask's ${name}`);
+  return code;
+}
+const TASK_NOT_FOUND = unknownValueError('TaskId');
+const INSTANCE_NOT_FOUND = unknownValueError('IotInstanceId');
 
 export class TaskSeedError extends Error {
   override name = 'TaskSeedError';
@@ -110,16 +117,17 @@ export class TaskStore {
 
   /**
    * Answers QueryTask for a task, advancing it one step when the store advances per query.
-   * Unknown task → `iot.job.TaskNotFound`; a task of an instance queried without its
-   * `IotInstanceId` → `iot.common.InvalidTenant`; an unknown instance → `iot.system.InstanceNotFound`
-   * (codes for the first two are assumed: see decisions/unconfirmed-wire-facts.md).
+   * Unknown task or instance → the spec's `x-acs-unknown-value-error` of TaskId
+   * (`iot.job.TaskNotFound`) or IotInstanceId (`iot.system.InstanceNotFound`); a task of an
+   * instance queried without its `IotInstanceId` → `iot.common.InvalidTenant` (assumed codes:
+   * see decisions/unconfirmed-wire-facts.md).
    */
-  query(taskId: string, iotInstanceId: string | undefined): TaskQueryResult {
+  query(taskId: string | undefined, iotInstanceId: string | undefined): TaskQueryResult {
     if (iotInstanceId !== undefined && !this.instances.has(iotInstanceId))
-      return { ok: false, code: 'iot.system.InstanceNotFound' };
-    const task = this.tasks.get(taskId);
+      return { ok: false, code: INSTANCE_NOT_FOUND };
+    const task = taskId === undefined ? undefined : this.tasks.get(taskId);
     if (!task || (iotInstanceId !== undefined && task.seed.IotInstanceId !== iotInstanceId)) {
-      return { ok: false, code: 'iot.job.TaskNotFound' };
+      return { ok: false, code: TASK_NOT_FOUND };
     }
     if (task.seed.IotInstanceId !== undefined && iotInstanceId === undefined)
       return { ok: false, code: 'iot.common.InvalidTenant' };

@@ -1,4 +1,6 @@
 import { sha256Hex, signRpc, signV3 } from '@iot-task/client';
+import { type CompactSchema, commonParameters } from '@iot-task/spec';
+import type { GatewayChecks } from './gatewayChecks.ts';
 import type { NonceCache } from './nonceCache.ts';
 import type { RpcRequest } from './readRpcRequest.ts';
 
@@ -13,16 +15,27 @@ export interface SignatureCheck {
   credentials: Readonly<Record<string, string>>;
   nonces: NonceCache;
   now: number;
+  /** Which of the verification checks run (the others are switched off). */
+  checks: Pick<GatewayChecks, 'signature' | 'accessKey' | 'timestamp' | 'nonce'>;
   /** How far a timestamp may be from `now`. @default 15 minutes */
   maxSkewMs?: number;
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+/** The spec's form of a request time (`Timestamp`, `x-acs-date`): refused exactly when it does not match. */
+function timePattern(name: 'Timestamp' | 'x-acs-date'): RegExp {
+  const schema: CompactSchema | undefined = commonParameters.find((p) => p.name === name)?.schema;
+  const pattern = schema?.pattern;
+  if (!pattern) throw new Error(`the spec gives ${name} no pattern`);
+  return new RegExp(pattern);
+}
+const TIMESTAMP = timePattern('Timestamp');
+const ACS_DATE = timePattern('x-acs-date');
 const AUTHORIZATION = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$/;
 
-function checkTime(value: string | undefined, check: SignatureCheck): SignatureFailure | undefined {
+function checkTime(value: string | undefined, form: RegExp, check: SignatureCheck): SignatureFailure | undefined {
   if (value === undefined) return { code: 'IncompleteSignature' };
-  const at = TIMESTAMP.test(value) ? Date.parse(value) : Number.NaN;
+  if (!check.checks.timestamp) return undefined;
+  const at = form.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(at)) return { code: 'InvalidTimeStamp.Format' };
   if (Math.abs(check.now - at) > (check.maxSkewMs ?? 15 * 60_000)) return { code: 'InvalidTimeStamp.Expired' };
   return undefined;
@@ -35,11 +48,20 @@ function mismatch(stringToSign: string): SignatureFailure {
   };
 }
 
+/** The secret of a key; with the access-key check off, an unknown key is let through unverified. */
+function secretOf(accessKeyId: string, check: SignatureCheck): { secret?: string } | { failure: SignatureFailure } {
+  const secret = Object.hasOwn(check.credentials, accessKeyId) ? check.credentials[accessKeyId] : undefined;
+  if (secret === undefined && check.checks.accessKey) return { failure: { code: 'InvalidAccessKeyId.NotFound' } };
+  return secret === undefined ? {} : { secret };
+}
+
 /**
  * Verifies a request as the gateway does, for both signature versions: known AccessKey,
  * well-formed fresh timestamp, unused nonce, and a signature equal to the one recomputed from
- * the request (the V3 one over exactly the headers it lists). Returns the AccessKey ID, or the
- * failure. The nonce is recorded only once the signature is valid.
+ * the request (the V3 one over exactly the headers it lists, `host` as the request carries it —
+ * so a call through a port mapping or a forwarding proxy verifies as it would at the gateway).
+ * Returns the AccessKey ID, or the failure. The nonce is recorded only once the signature is
+ * valid. Each check can be switched off (`checks`), as a mock of a broken gateway would be.
  */
 export async function verifySignature(
   request: Request,
@@ -50,40 +72,45 @@ export async function verifySignature(
     const match = AUTHORIZATION.exec(request.headers.get('authorization') ?? '');
     if (!match) return { failure: { code: 'IncompleteSignature' } };
     const [, accessKeyId, signedList, signature] = match as unknown as [string, string, string, string];
-    const secret = check.credentials[accessKeyId];
-    if (secret === undefined) return { failure: { code: 'InvalidAccessKeyId.NotFound' } };
-    const timeFailure = checkTime(request.headers.get('x-acs-date') ?? undefined, check);
+    const key = secretOf(accessKeyId, check);
+    if ('failure' in key) return key;
+    const timeFailure = checkTime(request.headers.get('x-acs-date') ?? undefined, ACS_DATE, check);
     if (timeFailure) return { failure: timeFailure };
     const nonce = request.headers.get('x-acs-signature-nonce');
     const payloadHash = request.headers.get('x-acs-content-sha256');
     if (!nonce || !payloadHash || !request.headers.get('x-acs-action'))
       return { failure: { code: 'IncompleteSignature' } };
-    if ((await sha256Hex(rpc.body)) !== payloadHash)
-      return { failure: { code: 'SignatureDoesNotMatch', message: 'x-acs-content-sha256 does not match the body' } };
-    const host = new URL(request.url).host;
-    const headers: Record<string, string> = {};
-    for (const name of signedList.split(';'))
-      headers[name] = name === 'host' ? host : (request.headers.get(name) ?? '');
-    const expected = await signV3(
-      { method: rpc.method, pathname: '/', query: rpc.query, headers, payloadHash },
-      accessKeyId,
-      secret,
-    );
-    if (expected.signature !== signature) return { failure: mismatch(expected.stringToSign) };
-    if (!check.nonces.record(accessKeyId, nonce, check.now)) return { failure: { code: 'SignatureNonceUsed' } };
+    if (check.checks.signature && key.secret !== undefined) {
+      if ((await sha256Hex(rpc.body)) !== payloadHash)
+        return { failure: { code: 'SignatureDoesNotMatch', message: 'x-acs-content-sha256 does not match the body' } };
+      const host = request.headers.get('host') ?? new URL(request.url).host;
+      const headers: Record<string, string> = {};
+      for (const name of signedList.split(';'))
+        headers[name] = name === 'host' ? host : (request.headers.get(name) ?? '');
+      const expected = await signV3(
+        { method: rpc.method, pathname: '/', query: rpc.query, headers, payloadHash },
+        accessKeyId,
+        key.secret,
+      );
+      if (expected.signature !== signature) return { failure: mismatch(expected.stringToSign) };
+    }
+    if (check.checks.nonce && !check.nonces.record(accessKeyId, nonce, check.now))
+      return { failure: { code: 'SignatureNonceUsed' } };
     return { accessKeyId };
   }
   if (rpc.signatureVersion === 'v1') {
     const { AccessKeyId, SignatureMethod, SignatureNonce, Timestamp, Signature } = rpc.params;
     if (!AccessKeyId || !SignatureNonce || !Signature) return { failure: { code: 'IncompleteSignature' } };
     if (SignatureMethod !== 'HMAC-SHA1') return { failure: { code: 'InvalidSignatureMethod' } };
-    const secret = check.credentials[AccessKeyId];
-    if (secret === undefined) return { failure: { code: 'InvalidAccessKeyId.NotFound' } };
-    const timeFailure = checkTime(Timestamp, check);
+    const key = secretOf(AccessKeyId, check);
+    if ('failure' in key) return key;
+    const timeFailure = checkTime(Timestamp, TIMESTAMP, check);
     if (timeFailure) return { failure: timeFailure };
-    const expected = await signRpc(rpc.method, rpc.params, secret);
-    if (expected.signature !== Signature) return { failure: mismatch(expected.stringToSign) };
-    if (!check.nonces.record(AccessKeyId, SignatureNonce, check.now))
+    if (check.checks.signature && key.secret !== undefined) {
+      const expected = await signRpc(rpc.method, rpc.params, key.secret);
+      if (expected.signature !== Signature) return { failure: mismatch(expected.stringToSign) };
+    }
+    if (check.checks.nonce && !check.nonces.record(AccessKeyId, SignatureNonce, check.now))
       return { failure: { code: 'SignatureNonceUsed' } };
     return { accessKeyId: AccessKeyId };
   }

@@ -45,9 +45,11 @@ interface ParameterObject {
   name: string;
   in: string;
   required?: boolean;
-  schema?: unknown;
-  content?: Record<string, { schema?: unknown }>;
+  schema?: { examples?: unknown[] };
+  content?: Record<string, { schema?: unknown; example?: unknown }>;
+  example?: unknown;
   'x-acs-common-parameter'?: boolean;
+  'x-acs-unknown-value-error'?: string[];
 }
 
 interface ResponseObject {
@@ -67,6 +69,12 @@ function operationsOf(doc: ActionDocument['document']) {
   }));
 }
 
+/** A parameter's example value, from wherever the document puts it. */
+function exampleOf(param: ParameterObject, media: { example?: unknown } | undefined): { example?: unknown } {
+  const example = param.example ?? media?.example ?? param.schema?.examples?.[0];
+  return example === undefined ? {} : { example };
+}
+
 function describeAction({ action, document }: ActionDocument) {
   const item = document.paths['/'] as { parameters?: unknown[] };
   const ops = operationsOf(document);
@@ -82,6 +90,8 @@ function describeAction({ action, document }: ActionDocument) {
       common: param['x-acs-common-parameter'] === true,
       ...(content ? { contentType: content[0] } : {}),
       schema: compactSchema(document, content ? content[1].schema : param.schema),
+      ...exampleOf(param, content?.[1]),
+      ...(param['x-acs-unknown-value-error'] ? { unknownValueErrors: param['x-acs-unknown-value-error'] } : {}),
     };
   });
   const parameters = all.filter((p) => !p.common);
@@ -219,6 +229,13 @@ export interface ParameterDescriptor {
   /** Set when the value is serialized as a document, e.g. JSON text. */
   readonly contentType?: string;
   readonly schema: CompactSchema;
+  /** The spec's example value (the parameter's \`example\`, else its schema's first \`examples\` entry). */
+  readonly example?: unknown;
+  /**
+   * Business error codes answered when the value names nothing that exists
+   * (\`x-acs-unknown-value-error\`); the first is the one the mock sends, the others are equivalent.
+   */
+  readonly unknownValueErrors?: readonly string[];
 }
 
 /** Everything generated code knows about one RPC action. */

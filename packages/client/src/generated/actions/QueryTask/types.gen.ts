@@ -49,6 +49,13 @@ export type TaskStatus = 'QUEUED' | 'SENT' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAIL
 export type TaskProgress = number | string;
 
 /**
+ * A time the service reports, UTC ISO 8601 with milliseconds, e.g. `2019-05-21T13:03:56.000Z`
+ * — the form of every example in the seed document.
+ *
+ */
+export type UtcTimestamp = string;
+
+/**
  * One device's task (作业) inside a job (任务).
  */
 export type Task = {
@@ -89,13 +96,13 @@ export type Task = {
      */
     StatusDetail?: string;
     /**
-     * Time the task was last modified, UTC ISO 8601 with milliseconds (作业信息的修改时间).
+     * Time the task was last modified (作业信息的修改时间).
      */
-    UtcModified?: string;
+    UtcModified?: UtcTimestamp;
     /**
-     * Time the task was queued, UTC ISO 8601 with milliseconds (作业的排队时间).
+     * Time the task was queued (作业的排队时间).
      */
-    UtcQueueTime?: string;
+    UtcQueueTime?: UtcTimestamp;
 };
 
 /**
@@ -269,7 +276,9 @@ export type QueryTaskData = {
          */
         Action?: 'QueryTask';
         /**
-         * ID of the task (任务下作业的ID).
+         * ID of the task (任务下作业的ID). A TaskId that names no task is answered with the
+         * business error in `x-acs-unknown-value-error`.
+         *
          */
         TaskId: string;
         /**
@@ -405,7 +414,9 @@ export type QueryTaskPostData = {
          */
         Action?: 'QueryTask';
         /**
-         * ID of the task (任务下作业的ID).
+         * ID of the task (任务下作业的ID). A TaskId that names no task is answered with the
+         * business error in `x-acs-unknown-value-error`.
+         *
          */
         TaskId: string;
         /**

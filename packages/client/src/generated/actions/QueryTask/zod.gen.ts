@@ -40,6 +40,13 @@ export const zTaskProgress = z.union([
 ]);
 
 /**
+ * A time the service reports, UTC ISO 8601 with milliseconds, e.g. `2019-05-21T13:03:56.000Z`
+ * — the form of every example in the seed document.
+ *
+ */
+export const zUtcTimestamp = z.iso.datetime().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+
+/**
  * One device's task (作业) inside a job (任务).
  */
 export const zTask = z.object({
@@ -53,8 +60,8 @@ export const zTask = z.object({
     DeviceName: z.string().optional(),
     Message: z.string().optional(),
     StatusDetail: z.string().optional(),
-    UtcModified: z.string().optional(),
-    UtcQueueTime: z.string().optional()
+    UtcModified: zUtcTimestamp.optional(),
+    UtcQueueTime: zUtcTimestamp.optional()
 });
 
 /**

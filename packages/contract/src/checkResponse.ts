@@ -1,12 +1,7 @@
 import { decodeXmlBody } from '@iot-task/client/xml';
 import { type ActionDescriptor, actions } from '@iot-task/spec';
+import type { RawResponse } from './expectations.ts';
 import { documentedStatuses, responseSchemaPointer, schemaProblems } from './specSchemas.ts';
-
-export interface RawResponse {
-  status: number;
-  contentType: string | null;
-  body: string;
-}
 
 /**
  * Whether an answer is one the spec describes for the action: a documented status, a JSON or

@@ -1,13 +1,28 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TEST_CREDENTIALS } from '@iot-task/msw';
+import { actions } from '@iot-task/spec';
+import { gatewayCases } from './gatewayCases.ts';
 import { runContract } from './runContract.ts';
 import { baseUrlTarget, type ContractTarget, liveTarget, mswTarget } from './targets.ts';
 import { toJUnit } from './toJUnit.ts';
 
+const unsafeOnLive = [
+  ...new Map(
+    Object.keys(actions)
+      .flatMap((action) => gatewayCases(action))
+      .filter((c) => c.liveUnsafe)
+      .map((c) => [c.check, c.liveUnsafe]),
+  ),
+]
+  .map(([check, why]) => `  ${check}: ${why}`)
+  .join('\n');
+
 export const CONTRACT_USAGE = `Usage: iot-task-contract [--base-url <url> | --live | --msw] [options]
 
-Runs the QueryTask contract suite (generated from the spec) and exits non-zero on any failure.
+Runs the contract suite (generated from the spec, plus the gateway's checks and the task
+lifecycle) and exits 1 on any failure. Each case expects one exact answer: status, error code,
+body schema and headers, in JSON and in XML.
 
 Targets:
   --base-url <url>          a server: our mock server, another mock, a validating proxy
@@ -15,16 +30,99 @@ Targets:
   --msw                     the in-process mock (default)
 
 Options:
-  --access-key-id <id>      credentials for --base-url (default the mock's test credentials)
-  --access-key-secret <s>
-  --task-id <id>            a task the target knows (default MSnT9***q010101)
-  --no-signature-check      the target does not check signatures: skip that case
+  --task-id <id>            (--base-url, --live; repeatable) a task to follow through its lifecycle
+  --access-key-id <id>      (--base-url) credentials (default the mock's test credentials)
+  --access-key-secret <s>   (--base-url)
+  --no-signature-check      (--base-url) the server does not check signatures: skip those cases
+  --include-unsafe          (--live) also run the cases that are unsafe against a live account
   --junit <file>            also write JUnit XML there
-  -h, --help`;
+  -h, --help
+
+Against --live these cases are skipped unless --include-unsafe, each with its reason:
+${unsafeOnLive}
+Against a mock (--msw, or a --base-url with a /__mock/ control surface), the kit seeds one task
+per scenario and follows it to its terminal status.`;
 
 interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
+}
+
+class UsageError extends Error {}
+
+/** Which options each target takes; an option given for another target is an error, never ignored. */
+const APPLIES: Readonly<Record<string, readonly ('base-url' | 'live' | 'msw')[]>> = {
+  'task-id': ['base-url', 'live'],
+  'access-key-id': ['base-url'],
+  'access-key-secret': ['base-url'],
+  'no-signature-check': ['base-url'],
+  'include-unsafe': ['live'],
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        'base-url': { type: 'string' },
+        live: { type: 'boolean' },
+        msw: { type: 'boolean' },
+        'access-key-id': { type: 'string' },
+        'access-key-secret': { type: 'string' },
+        'task-id': { type: 'string', multiple: true },
+        'no-signature-check': { type: 'boolean' },
+        'include-unsafe': { type: 'boolean' },
+        junit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    throw new UsageError(((error as Error).message.split('\n')[0] ?? '').replace(/\.+$/, ''));
+  }
+}
+
+function targetOf(values: ReturnType<typeof parse>, env: Readonly<Record<string, string | undefined>>): ContractTarget {
+  const chosen = [values['base-url'] !== undefined, values.live, values.msw].filter(Boolean).length;
+  if (chosen > 1) throw new UsageError('choose one target: --base-url, --live or --msw');
+  const kind = values['base-url'] !== undefined ? 'base-url' : values.live ? 'live' : 'msw';
+  for (const [option, targets] of Object.entries(APPLIES)) {
+    if (values[option as keyof typeof values] !== undefined && !targets.includes(kind)) {
+      throw new UsageError(
+        `--${option} does not apply to --${kind} (only to ${targets.map((t) => `--${t}`).join(', ')})`,
+      );
+    }
+  }
+  if ((values['access-key-id'] === undefined) !== (values['access-key-secret'] === undefined))
+    throw new UsageError('--access-key-id and --access-key-secret go together');
+  const taskIds = values['task-id'] ?? [];
+  for (const id of taskIds) if (id.trim() === '') throw new UsageError('--task-id: expected a TaskId, received ""');
+  if (kind === 'base-url') {
+    const url = values['base-url'] as string;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol))
+      throw new UsageError(`--base-url: expected an http(s) URL, received ${url}`);
+    return baseUrlTarget(url, {
+      credentials: {
+        accessKeyId: values['access-key-id'] ?? TEST_CREDENTIALS.accessKeyId,
+        accessKeySecret: values['access-key-secret'] ?? TEST_CREDENTIALS.accessKeySecret,
+      },
+      followTaskIds: taskIds,
+      verifiesSignatures: !values['no-signature-check'],
+    });
+  }
+  if (kind === 'live') {
+    return liveTarget(env, {
+      ...(taskIds.length > 0 ? { followTaskIds: taskIds } : {}),
+      includeUnsafe: values['include-unsafe'] === true,
+    });
+  }
+  return mswTarget();
 }
 
 /** `iot-task-contract`: resolves with the exit code (0 all passed, 1 failures, 2 usage). */
@@ -33,61 +131,22 @@ export async function runContractCli(
   io: Io,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'base-url': { type: 'string' },
-        live: { type: 'boolean' },
-        msw: { type: 'boolean' },
-        'access-key-id': { type: 'string' },
-        'access-key-secret': { type: 'string' },
-        'task-id': { type: 'string' },
-        'no-signature-check': { type: 'boolean' },
-        junit: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.err(
-      `iot-task-contract: ${((error as Error).message.split('\n')[0] ?? '').replace(/\.+$/, '')}. Run iot-task-contract --help.`,
-    );
-    return 2;
-  }
-  if (values.help) {
-    io.out(CONTRACT_USAGE);
-    return 0;
-  }
-  if ([values['base-url'] !== undefined, values.live, values.msw].filter(Boolean).length > 1) {
-    io.err('iot-task-contract: choose one target: --base-url, --live or --msw. Run iot-task-contract --help.');
-    return 2;
-  }
   let target: ContractTarget;
-  if (typeof values['base-url'] === 'string') {
-    try {
-      new URL(values['base-url']);
-    } catch {
-      io.err(
-        `iot-task-contract: --base-url: expected an http(s) URL, received ${values['base-url']}. Run iot-task-contract --help.`,
-      );
-      return 2;
+  let junit: string | undefined;
+  try {
+    const values = parse(argv);
+    if (values.help) {
+      io.out(CONTRACT_USAGE);
+      return 0;
     }
-    target = baseUrlTarget(values['base-url'], {
-      credentials: {
-        accessKeyId: (values['access-key-id'] as string | undefined) ?? TEST_CREDENTIALS.accessKeyId,
-        accessKeySecret: (values['access-key-secret'] as string | undefined) ?? TEST_CREDENTIALS.accessKeySecret,
-      },
-      ...(typeof values['task-id'] === 'string' ? { taskId: values['task-id'] } : {}),
-      verifiesSignatures: !values['no-signature-check'],
-    });
-  } else if (values.live) {
-    target = liveTarget(env);
-  } else {
-    target = mswTarget();
+    junit = values.junit;
+    target = targetOf(values, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`iot-task-contract: ${error.message}. Run iot-task-contract --help.`);
+    return 2;
   }
-  io.out(`QueryTask contract against ${target.name}`);
+  io.out(`Contract of ${Object.keys(actions).join(', ')} against ${target.name}`);
   const report = await runContract(target, {
     onResult: (r) => {
       const mark = r.outcome === 'passed' ? '✔' : r.outcome === 'skipped' ? '-' : '✖';
@@ -98,9 +157,9 @@ export async function runContractCli(
   io.out(
     `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)}s`,
   );
-  if (typeof values.junit === 'string') {
-    await writeFile(values.junit, toJUnit(report));
-    io.out(`JUnit XML: ${values.junit}`);
+  if (junit !== undefined) {
+    await writeFile(junit, toJUnit(report));
+    io.out(`JUnit XML: ${junit}`);
   }
   return report.failed > 0 ? 1 : 0;
 }

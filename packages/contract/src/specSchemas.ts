@@ -8,7 +8,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
  */
 type Doc = { paths: Record<string, Record<string, unknown>>; components?: Record<string, Record<string, unknown>> };
 
-const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
+// `format: date-time` is not validated by itself: the spec pairs it with a pattern, which is.
+const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, formats: { 'date-time': true } });
 for (const [action, doc] of Object.entries(documents)) ajv.addSchema(doc as object, action);
 const compiled = new Map<string, ValidateFunction>();
 
@@ -108,9 +109,29 @@ function describe(error: ErrorObject): string {
   }
 }
 
-/** Readable problems of `value` against the schema at `pointer`; empty when it conforms. */
-export function schemaProblems(action: string, pointer: string, value: unknown): string[] {
-  const fn = validator(action, branchFor(action, pointer, value));
+/**
+ * The branch of a `oneOf` told apart by `Success` that a body must match: the success body
+ * (`Success: true`) or the business error (`Success: false`). The pointer itself when the schema
+ * is not such a `oneOf`.
+ */
+export function successBranch(action: string, pointer: string, success: boolean): string {
+  const doc = documentOf(action);
+  const { node } = resolve(doc, { $ref: `#${pointer}` });
+  for (const branch of (node.oneOf as unknown[] | undefined) ?? []) {
+    const resolved = resolve(doc, branch);
+    const properties = (resolved.node.properties ?? {}) as Record<string, { const?: unknown }>;
+    if (properties.Success?.const === success) return resolved.pointer ?? pointer;
+  }
+  return pointer;
+}
+
+/**
+ * Readable problems of `value` against the schema at `pointer`; empty when it conforms. A
+ * `oneOf` is validated against the branch the body claims to be, unless `exact` is set (the
+ * caller already chose the branch).
+ */
+export function schemaProblems(action: string, pointer: string, value: unknown, exact = false): string[] {
+  const fn = validator(action, exact ? pointer : branchFor(action, pointer, value));
   if (fn(value)) return [];
   const lines = (fn.errors ?? [])
     .map(describe)

@@ -5,67 +5,128 @@ import {
   ENV_SECURITY_TOKEN,
   endpointForRegion,
 } from '@iot-task/client';
-import { createIotMock, EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
-import { getResponse, type HttpHandler } from 'msw';
+import {
+  createIotMock,
+  EXAMPLE_TASK_ID,
+  fetchFromHandlers,
+  type IotMock,
+  type IotMockOptions,
+  TEST_CREDENTIALS,
+} from '@iot-task/msw';
+import type { RequestHandler } from 'msw';
+import { type ContractClock, realClock, virtualClock } from './contractClock.ts';
+import { detectHttpControl, inProcessControl, type MockControl } from './mockControl.ts';
 
 /** Where the contract suite runs, and what it may assume about it. */
 export interface ContractTarget {
   name: string;
+  /** `msw`: in-process handlers; `base-url`: a server; `live`: the service. */
+  kind: 'msw' | 'base-url' | 'live';
   baseUrl: string;
   fetch: typeof fetch;
   credentials: Credentials;
   /** A task the target knows, for the exchange cases (an unknown one still yields a documented answer). */
   taskId: string;
   instanceId?: string;
-  /** Whether the target checks signatures; the bad-signature case is skipped when it does not. */
+  /** Tasks to follow in lifecycle cases, each polled a bounded number of times. */
+  followTaskIds: readonly string[];
+  /** Whether the target checks signatures; the gateway cases are skipped, saying so, when it does not. */
   verifiesSignatures: boolean;
-  /** Whether our client keeps to the 5 QPS quota against it (off for in-process handlers). @default true */
-  clientQuota?: boolean;
+  /** The clock the run waits on: real for servers, virtual for the in-process mock. */
+  clock: ContractClock;
+  /** How to seed tasks of every scenario, when the target is one of our mocks. */
+  control: () => Promise<MockControl | undefined>;
+  /** Run the cases that are unsafe against a live account (forged keys, draining the quota). */
+  includeUnsafe: boolean;
   /** Set when the whole target must be skipped, with the reason. */
   skipReason?: string;
 }
 
+export interface MswTargetOptions {
+  name?: string;
+  /** Options of the mock the target creates (signatures verified, quota on), on the run's virtual clock. */
+  mock?: Omit<IotMockOptions, 'now' | 'baseUrl' | 'control'>;
+  /**
+   * The handlers put under contract: a list (any handler set — then the target's own mock is not
+   * used), or a function of the target's mock (to wrap it). @default the mock's handlers
+   */
+  handlers?: readonly RequestHandler[] | ((mock: IotMock) => readonly RequestHandler[]);
+  /** @default true for the target's mock, false for a handler list */
+  verifiesSignatures?: boolean;
+}
+
 /**
- * In-process: requests are answered by MSW handlers directly (no network, no server), by
- * default the stateful mock of `@iot-task/msw` with signatures checked; pass `handlers` to put
- * any handler set under contract.
+ * In-process: requests are answered by MSW handlers directly (no network, no server), by default
+ * the stateful mock of `@iot-task/msw` with every gateway check on. The run waits on a virtual
+ * clock the mock shares, so pacing under the quota, polling and the quota's refill cost no time.
  */
-export function mswTarget(
-  options: { handlers?: HttpHandler[]; name?: string; verifiesSignatures?: boolean } = {},
-): ContractTarget {
-  const handlers = options.handlers ?? createIotMock({ quota: false, verifySignatures: true }).handlers;
-  const send: typeof fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const response = await getResponse(handlers, request);
-    if (!response) return new Response(`no handler answered ${request.method} ${request.url}`, { status: 501 });
-    if (response.type === 'error') throw new TypeError('the handler dropped the connection');
-    return response;
-  };
+export function mswTarget(options: MswTargetOptions = {}): ContractTarget {
+  const clock = virtualClock();
+  const mock = createIotMock({ verifySignatures: true, ...options.mock, now: clock.now });
+  const foreign = Array.isArray(options.handlers);
+  const handlers = Array.isArray(options.handlers)
+    ? options.handlers
+    : typeof options.handlers === 'function'
+      ? options.handlers(mock)
+      : mock.handlers;
   return {
     name: options.name ?? 'msw (in-process)',
+    kind: 'msw',
     baseUrl: 'https://iot.cn-shanghai.aliyuncs.com',
-    fetch: send,
+    fetch: fetchFromHandlers(handlers as RequestHandler[]),
     credentials: TEST_CREDENTIALS,
     taskId: EXAMPLE_TASK_ID,
-    verifiesSignatures: options.verifiesSignatures ?? options.handlers === undefined,
-    clientQuota: false,
+    followTaskIds: [],
+    verifiesSignatures: options.verifiesSignatures ?? !foreign,
+    clock,
+    control: async () => (foreign ? undefined : inProcessControl(mock)),
+    includeUnsafe: true,
   };
 }
 
+export interface BaseUrlTargetOptions {
+  credentials?: Credentials;
+  /** The task the exchange cases ask for. @default the mock's example task */
+  taskId?: string;
+  instanceId?: string;
+  /** Tasks to follow in lifecycle cases. */
+  followTaskIds?: readonly string[];
+  /** @default true */
+  verifiesSignatures?: boolean;
+  /** Seed lifecycle tasks through the server's `/__mock/` control surface when it has one. @default true */
+  useControl?: boolean;
+}
+
 /** Any server at a base URL: our mock server, another mock, a validating proxy. */
-export function baseUrlTarget(
-  baseUrl: string,
-  options: { credentials?: Credentials; taskId?: string; instanceId?: string; verifiesSignatures?: boolean } = {},
-): ContractTarget {
+export function baseUrlTarget(baseUrl: string, options: BaseUrlTargetOptions = {}): ContractTarget {
+  const root = baseUrl.replace(/\/+$/, '');
+  const send: typeof fetch = (input, init) => globalThis.fetch(input, init);
+  let control: Promise<MockControl | undefined> | undefined;
   return {
-    name: baseUrl,
-    baseUrl: baseUrl.replace(/\/+$/, ''),
-    fetch: (input, init) => globalThis.fetch(input, init),
+    name: root,
+    kind: 'base-url',
+    baseUrl: root,
+    fetch: send,
     credentials: options.credentials ?? TEST_CREDENTIALS,
     taskId: options.taskId ?? EXAMPLE_TASK_ID,
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    followTaskIds: options.followTaskIds ?? [],
     verifiesSignatures: options.verifiesSignatures ?? true,
+    clock: realClock,
+    control: () => {
+      if (options.useControl === false) return Promise.resolve(undefined);
+      control ??= detectHttpControl(root, send);
+      return control;
+    },
+    includeUnsafe: true,
   };
+}
+
+export interface LiveTargetOptions {
+  /** Tasks to follow in lifecycle cases. @default IOT_TASK_CONTRACT_TASK_ID */
+  followTaskIds?: readonly string[];
+  /** Run the cases that forge keys or drain the account's quota. @default false */
+  includeUnsafe?: boolean;
 }
 
 /**
@@ -74,19 +135,28 @@ export function baseUrlTarget(
  * `ALIBABA_CLOUD_REGION_ID`, `IOT_TASK_CONTRACT_TASK_ID`, `IOT_TASK_CONTRACT_INSTANCE_ID`);
  * otherwise a target that is skipped, saying why.
  */
-export function liveTarget(env: Readonly<Record<string, string | undefined>> = process.env): ContractTarget {
+export function liveTarget(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: LiveTargetOptions = {},
+): ContractTarget {
   const region = env.ALIBABA_CLOUD_REGION_ID ?? 'cn-shanghai';
   const id = env[ENV_ACCESS_KEY_ID];
   const secret = env[ENV_ACCESS_KEY_SECRET];
   const token = env[ENV_SECURITY_TOKEN];
+  const taskId = env.IOT_TASK_CONTRACT_TASK_ID;
   return {
     name: `live (${region})`,
+    kind: 'live',
     baseUrl: `https://${endpointForRegion(region)}`,
     fetch: (input, init) => globalThis.fetch(input, init),
     credentials: { accessKeyId: id ?? '', accessKeySecret: secret ?? '', ...(token ? { securityToken: token } : {}) },
-    taskId: env.IOT_TASK_CONTRACT_TASK_ID ?? EXAMPLE_TASK_ID,
+    taskId: taskId ?? EXAMPLE_TASK_ID,
     ...(env.IOT_TASK_CONTRACT_INSTANCE_ID ? { instanceId: env.IOT_TASK_CONTRACT_INSTANCE_ID } : {}),
+    followTaskIds: options.followTaskIds ?? (taskId ? [taskId] : []),
     verifiesSignatures: true,
+    clock: realClock,
+    control: async () => undefined,
+    includeUnsafe: options.includeUnsafe ?? false,
     ...(id && secret
       ? {}
       : {

@@ -18,7 +18,10 @@ interface ParameterObject {
   content?: unknown;
   example?: unknown;
   'x-acs-common-parameter'?: boolean;
+  'x-acs-unknown-value-error'?: string[];
 }
+
+const FORMATS = ['JSON', 'XML'] as const;
 
 /** A value that breaks `pattern` but is otherwise an ordinary short string. */
 function patternBreaker(pattern: string): string | undefined {
@@ -28,8 +31,9 @@ function patternBreaker(pattern: string): string | undefined {
 
 /**
  * `@iot-task/contract`: the contract cases of every action, derived from its document — one per
- * documented example, per method × format × signature combination, per parameter constraint,
- * and a bad signature. Adding an action adds its cases on regeneration.
+ * documented example, per method × format × signature combination, and per parameter that is
+ * required, constrained or looked up (\`x-acs-unknown-value-error\`), in JSON and in XML. Adding an
+ * action adds its cases on regeneration.
  */
 export function emitContractCases(set: SpecSet): string {
   const cases: Record<string, unknown>[] = [];
@@ -64,7 +68,7 @@ export function emitContractCases(set: SpecSet): string {
             id: `${action}/exchange/${method.toUpperCase()}/${format}/${signature}`,
             action,
             kind: 'exchange',
-            title: `${method.toUpperCase()} with ${format} and signature ${signature}: our client's request and the answer conform`,
+            title: `${method.toUpperCase()} with ${format} and signature ${signature}: our client's request conforms, and the answer is HTTP 200 with Success true, the success body and its headers`,
             method: method.toUpperCase(),
             format,
             signature,
@@ -76,13 +80,26 @@ export function emitContractCases(set: SpecSet): string {
     for (const param of params) {
       if (param['x-acs-common-parameter'] || param.in !== 'query' || param.content !== undefined) continue;
       const schema = compactSchema(document, param.schema) as NonNullable<ParameterObject['schema']>;
-      if (param.required) {
+      for (const format of param.required ? FORMATS : []) {
         cases.push({
-          id: `${action}/missing/${param.name}`,
+          id: `${action}/missing/${param.name}/${format}`,
           action,
           kind: 'missing-parameter',
-          title: `without the required ${param.name}: a documented gateway error (Missing${param.name})`,
+          title: `without the required ${param.name}, ${format}: gateway error Missing${param.name}, HTTP 400`,
           parameter: param.name,
+          format,
+        });
+      }
+      for (const format of param['x-acs-unknown-value-error'] ? FORMATS : []) {
+        const codes = param['x-acs-unknown-value-error'] as string[];
+        cases.push({
+          id: `${action}/unknown-value/${param.name}/${format}`,
+          action,
+          kind: 'unknown-value',
+          title: `a ${param.name} that names nothing, ${format}: business error ${codes.join(' or ')} (HTTP 200, Success false)`,
+          parameter: param.name,
+          codes,
+          format,
         });
       }
       const invalid: [string, unknown][] = [];
@@ -97,35 +114,35 @@ export function emitContractCases(set: SpecSet): string {
       if (schema.type === 'integer') invalid.push(['type integer', 'ten']);
       if (schema.enum) invalid.push([`enum`, 'NOT_A_VALUE']);
       for (const [constraint, value] of invalid) {
-        cases.push({
-          id: `${action}/invalid/${param.name}/${constraint.split(' ')[0]}`,
-          action,
-          kind: 'invalid-parameter',
-          title: `${param.name} breaking ${constraint}: a documented error`,
-          parameter: param.name,
-          value,
-          constraint,
-        });
+        for (const format of FORMATS) {
+          cases.push({
+            id: `${action}/invalid/${param.name}/${constraint.split(' ')[0]}/${format}`,
+            action,
+            kind: 'invalid-parameter',
+            title: `${param.name} breaking ${constraint}, ${format}: gateway error Invalid${param.name}, HTTP 400`,
+            parameter: param.name,
+            value,
+            constraint,
+            format,
+          });
+        }
       }
     }
-    cases.push({
-      id: `${action}/signature/tampered`,
-      action,
-      kind: 'bad-signature',
-      title: 'a tampered signature: SignatureDoesNotMatch (HTTP 400)',
-    });
   }
   return `${bannerLines('tools/codegen', set.manifest).join('\n')}
 
-/** One check the contract kit runs against a target; the kit's runner knows each \`kind\`. */
+/**
+ * One check the contract kit runs against a target, derived from the spec; the kit's runner knows
+ * each \`kind\` (and adds the gateway and lifecycle cases, which do not depend on the document).
+ */
 export type ContractCase =
   | { id: string; action: string; kind: 'example'; title: string; status: string; mediaType: string; example: string }
   | { id: string; action: string; kind: 'exchange'; title: string; method: 'GET' | 'POST'; format: 'JSON' | 'XML'; signature: 'v3' | 'v1' }
-  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string }
-  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string }
-  | { id: string; action: string; kind: 'bad-signature'; title: string };
+  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string; format: 'JSON' | 'XML' }
+  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; format: 'JSON' | 'XML' }
+  | { id: string; action: string; kind: 'unknown-value'; title: string; parameter: string; codes: readonly string[]; format: 'JSON' | 'XML' };
 
-/** Every contract case of the spec set. */
+/** Every contract case the spec set's documents give. */
 export const contractCases: readonly ContractCase[] = ${JSON.stringify(cases, null, 2)};
 `;
 }

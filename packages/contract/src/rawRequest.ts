@@ -1,0 +1,92 @@
+import { type Credentials, percentEncode, sha256Hex, signRpc, signV3 } from '@iot-task/client';
+import { apiVersion } from '@iot-task/spec';
+
+export interface RawRequestOptions {
+  action: string;
+  /** The action's own parameters, as they travel (strings). */
+  params: Readonly<Record<string, string>>;
+  signature: 'v1' | 'v3';
+  format: 'JSON' | 'XML';
+  credentials: Credentials;
+  /** @default 'POST', as the official SDK sends */
+  method?: 'GET' | 'POST';
+  /** @default the spec's API version */
+  version?: string;
+  /** Request time as sent; @default now, to the second */
+  timestamp?: string;
+  /** @default a fresh random one */
+  nonce?: string;
+  /** Sign, then change one character of the signature. */
+  tamper?: boolean;
+  /** Sign, then leave these out: query parameters (V1) or headers (V3). */
+  omit?: readonly string[];
+}
+
+export function utcSeconds(at: number): string {
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function flip(signature: string): string {
+  const first = signature[0];
+  const replacement = first === 'A' ? 'B' : first === '0' ? '1' : first === 'a' ? 'b' : 'A';
+  return `${replacement}${signature.slice(1)}`;
+}
+
+/**
+ * A request signed exactly as the gateway expects (V3 or RPC HMAC-SHA1) with exactly the
+ * parameters given — how the kit sends what our client would refuse to send: a missing or invalid
+ * parameter, an old timestamp, a reused nonce, a wrong secret, a signature part left out.
+ */
+export async function rawRequest(baseUrl: string, options: RawRequestOptions): Promise<Request> {
+  const method = options.method ?? 'POST';
+  const timestamp = options.timestamp ?? utcSeconds(Date.now());
+  const nonce = options.nonce ?? crypto.randomUUID().replaceAll('-', '');
+  const { accessKeyId, accessKeySecret, securityToken } = options.credentials;
+  const omit = new Set(options.omit ?? []);
+  if (options.signature === 'v1') {
+    const all: Record<string, string> = {
+      ...options.params,
+      Action: options.action,
+      Version: options.version ?? apiVersion,
+      Format: options.format,
+      AccessKeyId: accessKeyId,
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      SignatureNonce: nonce,
+      Timestamp: timestamp,
+      ...(securityToken ? { SecurityToken: securityToken } : {}),
+    };
+    const { signature } = await signRpc(method, all, accessKeySecret);
+    const sent: Record<string, string> = { ...all, Signature: options.tamper ? flip(signature) : signature };
+    const query = Object.keys(sent)
+      .filter((name) => !omit.has(name))
+      .map((name) => `${percentEncode(name)}=${percentEncode(sent[name] as string)}`)
+      .join('&');
+    return new Request(`${baseUrl}/?${query}`, { method });
+  }
+  const url = new URL(`${baseUrl}/`);
+  const query = { ...options.params, Format: options.format };
+  const payloadHash = await sha256Hex('');
+  const headers: Record<string, string> = {
+    host: url.host,
+    'x-acs-action': options.action,
+    'x-acs-version': options.version ?? apiVersion,
+    'x-acs-date': timestamp,
+    'x-acs-signature-nonce': nonce,
+    'x-acs-content-sha256': payloadHash,
+    ...(securityToken ? { 'x-acs-security-token': securityToken } : {}),
+  };
+  const signed = await signV3({ method, pathname: '/', query, headers, payloadHash }, accessKeyId, accessKeySecret);
+  const authorization = options.tamper
+    ? signed.authorization.replace(/Signature=(.)/, (_, c: string) => `Signature=${c === '0' ? '1' : '0'}`)
+    : signed.authorization;
+  // `host` is signed; fetch sets it from the URL.
+  const { host: _host, ...rest } = headers;
+  const sent: Record<string, string> = {
+    ...rest,
+    accept: options.format === 'XML' ? 'text/xml' : 'application/json',
+    authorization,
+  };
+  for (const name of omit) delete sent[name];
+  return new Request(`${url.origin}/?${signed.canonicalQuery}`, { method, headers: sent });
+}

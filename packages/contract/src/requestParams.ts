@@ -1,0 +1,58 @@
+import type { ActionDescriptor, ParameterDescriptor } from '@iot-task/spec';
+
+/** Values the target knows for some parameters (its task, its instance), by name. */
+export type KnownValues = Readonly<Record<string, unknown>>;
+
+export type BuiltParams = { params: Record<string, unknown> } | { cannot: string };
+
+function typed(param: ParameterDescriptor, value: unknown): unknown {
+  const type = param.schema.type;
+  if ((type === 'integer' || type === 'number') && typeof value === 'string' && value.trim() !== '') {
+    return Number(value);
+  }
+  if (type === 'boolean' && typeof value === 'string') return value === 'true';
+  return value;
+}
+
+/** A value the spec itself offers for a parameter: its example, default, const or first enum value. */
+function specValue(param: ParameterDescriptor): unknown {
+  const { schema } = param;
+  return param.example ?? schema.default ?? schema.const ?? schema.enum?.[0];
+}
+
+/**
+ * The parameters of an ordinary request for `action`, typed as the client takes them (integers as
+ * numbers, JSON documents as objects): every required one, and the optional ones the target
+ * knows a value for. Values come from the target first, then from the spec (example, default,
+ * const, enum). When a required parameter has none, the request cannot be built — say why.
+ */
+export function requestParams(descriptor: ActionDescriptor, known: KnownValues): BuiltParams {
+  const params: Record<string, unknown> = {};
+  for (const param of descriptor.parameters) {
+    if (param.in !== 'query') continue;
+    const fromTarget = Object.hasOwn(known, param.name) ? known[param.name] : undefined;
+    if (fromTarget !== undefined) {
+      params[param.name] = typed(param, fromTarget);
+      continue;
+    }
+    if (!param.required) continue;
+    const value = specValue(param);
+    if (value === undefined) {
+      return {
+        cannot: `${descriptor.action}'s required parameter ${param.name} has no example, default, const or enum in the spec, and the target names no value for it`,
+      };
+    }
+    params[param.name] = typed(param, value);
+  }
+  return { params };
+}
+
+/** Parameters as they travel: strings, JSON documents as JSON text. */
+export function wireParams(params: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [
+      name,
+      typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value),
+    ]),
+  );
+}

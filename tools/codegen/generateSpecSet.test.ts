@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { requestParams, wireParams } from '@iot-task/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpecSet } from './generateSpecSet.ts';
 import { standaloneLayout } from './layout.ts';
@@ -23,10 +24,10 @@ afterAll(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-describe('the two-action fixture set (QueryTask + ListTask)', () => {
-  it('lists both actions in the generated manifest, with their own parameters', async () => {
+describe('the job-family fixture set (QueryTask, ListTask, QueryJob)', () => {
+  it('lists every action in the generated manifest, with their own parameters', async () => {
     const { actions } = await import(path.join(out, 'spec', 'actions.gen.ts'));
-    expect(Object.keys(actions)).toEqual(['QueryTask', 'ListTask']);
+    expect(Object.keys(actions)).toEqual(['QueryTask', 'ListTask', 'QueryJob']);
     const own = (name: string) =>
       actions[name].parameters.filter((p: { common: boolean }) => !p.common).map((p: { name: string }) => p.name);
     expect(own('QueryTask')).toEqual(['TaskId', 'IotInstanceId']);
@@ -36,15 +37,42 @@ describe('the two-action fixture set (QueryTask + ListTask)', () => {
     expect(actions.ListTask.xmlRoot).toBe('ListTaskResponse');
   });
 
-  it('derives contract cases for both actions, from their own parameters', async () => {
+  it('derives contract cases for every action, from their own parameters', async () => {
     const { contractCases } = await import(path.join(out, 'contract', 'cases.gen.ts'));
     const ids: string[] = contractCases.map((c: { id: string }) => c.id);
-    expect(ids).toContain('QueryTask/missing/TaskId');
-    expect(ids).toContain('ListTask/missing/Limit');
-    expect(ids).toContain('ListTask/invalid/Limit/maximum');
-    expect(ids).toContain('ListTask/invalid/Status/enum');
-    expect(ids).toContain('ListTask/exchange/POST/XML/v1');
-    expect(ids.filter((id) => id.startsWith('ListTask/')).length).toBeGreaterThan(10);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'QueryTask/missing/TaskId/JSON',
+        'ListTask/missing/Limit/XML',
+        'ListTask/invalid/Limit/maximum/JSON',
+        'ListTask/invalid/Limit/type/JSON',
+        'ListTask/invalid/Status/enum/XML',
+        'ListTask/exchange/POST/XML/v1',
+        'QueryJob/missing/JobId/JSON',
+        'QueryJob/invalid/JobId/maxLength/XML',
+        'QueryJob/exchange/GET/JSON/v3',
+      ]),
+    );
+  });
+
+  it('builds the ordinary request of every action from the spec, typed as the client takes it', async () => {
+    const { actions } = await import(path.join(out, 'spec', 'actions.gen.ts'));
+    expect(requestParams(actions.ListTask, {})).toEqual({ params: { Limit: 10 } });
+    expect(requestParams(actions.QueryJob, {})).toEqual({ params: { JobId: '450407b***' } });
+    expect(requestParams(actions.QueryTask, { IotInstanceId: 'iot-1' })).toEqual({
+      params: { TaskId: 'MSnT9***q010101', IotInstanceId: 'iot-1' },
+    });
+    expect(wireParams({ Limit: 10, Device: { IotId: 'd' } })).toEqual({ Limit: '10', Device: '{"IotId":"d"}' });
+    const withoutExample = {
+      ...actions.QueryJob,
+      parameters: actions.QueryJob.parameters.map((p: { name: string }) =>
+        p.name === 'JobId' ? { ...p, example: undefined } : p,
+      ),
+    };
+    expect(requestParams(withoutExample, {})).toEqual({
+      cannot:
+        "QueryJob's required parameter JobId has no example, default, const or enum in the spec, and the target names no value for it",
+    });
   });
 
   it('types both actions: a probe using them compiles, and misuse is rejected', async () => {
@@ -59,7 +87,7 @@ import type { paths } from './spec/ListTask.types.gen.js';
 
 export const listQuery: ListTaskData['query'] = { Limit: 10, JobId: 'job-1', Status: 'IN_PROGRESS' };
 export const taskQuery: QueryTaskData['query'] = { TaskId: 'MSnT9***q010101' };
-export const names: ActionName[] = ['QueryTask', 'ListTask'];
+export const names: ActionName[] = ['QueryTask', 'ListTask', 'QueryJob'];
 export const sdk = [listTask, queryTask, listTaskOptions, queryTaskOptions];
 
 export function firstTaskId(body: ListTaskResponse): string | undefined {
@@ -75,8 +103,8 @@ export const otLimit: OtLimit = 50;
 export const badLimit: ListTaskData['query'] = { Limit: '10' };
 // @ts-expect-error TaskId is required
 export const noTaskId: QueryTaskData['query'] = {};
-// @ts-expect-error QueryJob is not an action of this set
-export const notAnAction: ActionName = 'QueryJob';
+// @ts-expect-error QueryJobs is not an action of this set
+export const notAnAction: ActionName = 'QueryJobs';
 // @ts-expect-error Status is one of the 8 task statuses
 export const badStatus: ListTaskData['query'] = { Limit: 1, Status: 'DONE' };
 `,

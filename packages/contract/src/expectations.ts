@@ -1,6 +1,6 @@
 import { decodeXmlBody } from '@iot-task/client/xml';
 import { type ActionDescriptor, actions, type ErrorCodeDescriptor, errorCodes } from '@iot-task/spec';
-import { responseSchemaPointer, schemaProblems, successBranch } from './specSchemas.ts';
+import { requiredHeaders, responseSchemaPointer, schemaProblems, successBranch } from './specSchemas.ts';
 
 /** An answer as it came off the wire. */
 export interface RawResponse {
@@ -88,8 +88,8 @@ export function describeExpectation(expected: Expectation): string {
 
 /**
  * Whether an answer is exactly the expected one, as the spec describes it: the status, the
- * content type asked for, the XML root, the `x-acs-request-id` header (equal to the body's
- * `RequestId`), the body against the schema of that outcome (the success body, the business
+ * content type asked for, the XML root, the headers the spec requires (`x-acs-request-id`, equal
+ * to the body's `RequestId`), the body against the schema of that outcome (the success body, the business
  * error, or the gateway's error envelope), and the error code. Returns the problems, each naming
  * what was expected and what came back.
  */
@@ -131,9 +131,12 @@ export function checkAnswer(
   if (raw.status === 200 && fields.Success !== (expected.outcome === 'success')) {
     problems.push(`expected ${describeExpectation(expected)}; got ${got}`);
   }
+  for (const name of requiredHeaders(action, method, status)) {
+    if (raw.headers?.[name] === undefined) problems.push(`header ${name}: required, but missing`);
+  }
   const header = raw.headers?.['x-acs-request-id'];
-  if (header === undefined) problems.push('header x-acs-request-id: required, but missing');
-  else if (
+  if (
+    header !== undefined &&
     typeof fields.RequestId === 'string' &&
     /^[\x20-\x7e]+$/.test(fields.RequestId) &&
     header !== fields.RequestId

@@ -72,6 +72,18 @@ export function responseSchemaPointer(
   return schema.pointer;
 }
 
+/** The headers the spec requires on an answer of this status (`required: true` in the response's headers). */
+export function requiredHeaders(action: string, method: string, status: string): string[] {
+  const doc = documentOf(action);
+  const op = doc.paths['/']?.[method.toLowerCase()] as { responses?: Record<string, unknown> } | undefined;
+  const response = op?.responses?.[status];
+  if (!response) return [];
+  const headers = (resolve(doc, response).node.headers ?? {}) as Record<string, unknown>;
+  return Object.entries(headers)
+    .filter(([, header]) => resolve(doc, header).node.required === true)
+    .map(([name]) => name.toLowerCase());
+}
+
 /**
  * For a `oneOf` told apart by `const` properties (`Success: true | false`), the branch the body
  * claims to be — so its errors read plainly instead of one list per branch.

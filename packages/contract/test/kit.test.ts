@@ -36,6 +36,19 @@ describe('the kit on our own mock', () => {
     }
   }, 120_000);
 
+  it('red, naming the cause, against a server that knows another secret for the key', async () => {
+    const report = await runContract(mswTarget({ mock: { credentials: { 'iot-task-test-key': 'another-secret' } } }));
+    const exchange = report.results.find((r) => r.id === 'QueryTask/exchange/POST/JSON/v3');
+    expect(exchange).toMatchObject({
+      outcome: 'failed',
+      problems: ['expected HTTP 200, Success true; got HTTP 400, Code SignatureDoesNotMatch'],
+    });
+    // Only the cases where the gateway refuses before it looks at the signature still pass.
+    expect(report.results.filter((r) => r.outcome === 'passed').map((r) => r.kind)).toEqual(
+      expect.not.arrayContaining(['exchange', 'lifecycle', 'unknown-value', 'missing-parameter']),
+    );
+  });
+
   it('the live service without credentials: every case skipped, saying why', async () => {
     const report = await runContract(liveTarget({}));
     expect(report.skipped).toBe(report.results.length);

@@ -1,13 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createIotMock, type IotMock, type IotMockOptions } from '@iot-task/msw';
-import { getResponse } from 'msw';
+import { getResponse, type RequestHandler } from 'msw';
 
 export interface MockServerOptions extends Omit<IotMockOptions, 'baseUrl' | 'control'> {
   /** @default 0 (a free port) */
   port?: number;
   /** @default '127.0.0.1' (loopback only) */
   host?: string;
+  /**
+   * The handlers the server answers with, given its mock — to serve the mock wrapped (a proxy in
+   * front of it, a deliberately broken variant). @default the mock's own handlers
+   */
+  handlers?: (mock: IotMock) => readonly RequestHandler[];
 }
 
 export interface MockServer {
@@ -53,8 +58,9 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  * const client = createIotTaskClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
  */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { port = 0, host = '127.0.0.1', ...mockOptions } = options;
+  const { port = 0, host = '127.0.0.1', handlers: wrap, ...mockOptions } = options;
   const mock = createIotMock({ verifySignatures: true, ...mockOptions, control: true });
+  const handlers = wrap ? [...wrap(mock)] : mock.handlers;
   const sockets = new Set<Socket>();
   let origin = '';
 
@@ -68,7 +74,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         await send(res, Response.json({ rss: memory.rss, heapUsed: memory.heapUsed, nonces: mock.nonceCount }));
         return;
       }
-      const response = await getResponse(mock.handlers, request);
+      const response = await getResponse(handlers, request);
       if (!response) {
         await send(res, Response.json({ error: `nothing is served at ${req.method} ${req.url}` }, { status: 404 }));
       } else if (response.type === 'error') {

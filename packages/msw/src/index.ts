@@ -18,6 +18,7 @@ export {
 } from './createIotMock.ts';
 export { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault } from './faults.ts';
 export { fetchFromHandlers } from './fetchFromHandlers.ts';
+export { type GatewayCheck, type GatewayChecks, gatewayChecks } from './gatewayChecks.ts';
 // One `handle<Action>` factory (and its types) per action of the spec: regenerating adds them here.
 export * from './generated/handlers.gen.ts';
 export { businessError, gatewayError, rpcResponse, type WireFormat } from './respond.ts';

@@ -1,0 +1,388 @@
+import { decodeXmlBody } from '@iot-task/client/xml';
+import type { GatewayChecks } from '@iot-task/msw';
+import { rpcResponse } from '@iot-task/msw';
+import { actions, TaskStatusTerminalValues } from '@iot-task/spec';
+import {
+  type Answer,
+  body,
+  data,
+  dropField,
+  errors,
+  isJson,
+  isXml,
+  type Rewrite,
+  renameCode,
+  renameStatus,
+  setField,
+  statusFor,
+} from './mutantHandler.ts';
+
+/**
+ * A deliberately broken mock: some gateway checks switched off, or its answers rewritten (or
+ * both). The contract kit must notice every one — unless the spec allows what it does, which makes
+ * it an equivalent mutant (`equivalent` says why), which the kit must then let pass.
+ */
+export interface Mutant {
+  id: string;
+  category: string;
+  description: string;
+  checks?: Partial<GatewayChecks>;
+  rewrite?: Rewrite;
+  equivalent?: string;
+}
+
+const xmlRoot = actions.QueryTask.xmlRoot;
+
+/** Answers XML where JSON was asked for (the Format parameter ignored). */
+const xmlForJson: Rewrite = (answer) => {
+  if (!isJson(answer)) return answer;
+  const parsed = JSON.parse(answer.text) as Record<string, unknown>;
+  const xml = rpcResponse(parsed, {
+    format: 'XML',
+    xmlRoot: answer.status >= 400 ? 'Error' : xmlRoot,
+    status: answer.status,
+  });
+  const headers = new Headers(answer.headers);
+  headers.set('content-type', 'text/xml;charset=utf-8');
+  return xml.text().then((text) => ({ status: answer.status, headers, text }));
+};
+
+/** Answers JSON where XML was asked for. */
+const jsonForXml: Rewrite = (answer) => {
+  if (!isXml(answer)) return answer;
+  const schema = actions.QueryTask.responses[String(answer.status) as '200']?.schema ?? undefined;
+  const headers = new Headers(answer.headers);
+  headers.set('content-type', 'application/json;charset=utf-8');
+  return { status: answer.status, headers, text: JSON.stringify(decodeXmlBody(schema, answer.text)) };
+};
+
+/** Once a task has been answered with a terminal status, the next answer for it is IN_PROGRESS again. */
+const terminalNotTerminal: Rewrite = (answer, { state }) => {
+  const taskId = /"TaskId":"([^"]+)"|<TaskId>([^<]+)<\/TaskId>/.exec(answer.text);
+  const status = /"Status":"([^"]+)"|<Status>([^<]+)<\/Status>/.exec(answer.text);
+  const id = taskId?.[1] ?? taskId?.[2];
+  const value = status?.[1] ?? status?.[2];
+  if (!id || !value || !(TaskStatusTerminalValues as readonly string[]).includes(value)) return answer;
+  if (!state.has(id)) {
+    state.set(id, true);
+    return answer;
+  }
+  return renameStatus(value, 'IN_PROGRESS')(answer, { request: new Request('http://x'), state });
+};
+
+const dropHeader =
+  (name: string): Rewrite =>
+  (answer) => {
+    const headers = new Headers(answer.headers);
+    headers.delete(name);
+    return { ...answer, headers };
+  };
+
+const htmlPage =
+  (status: number): Rewrite =>
+  (_answer: Answer) => ({
+    status,
+    headers: new Headers({ 'content-type': 'text/html' }),
+    text: `<html><body><h1>${status} Service Temporarily Unavailable</h1></body></html>`,
+  });
+
+export const mutants: readonly Mutant[] = [
+  // --- the success body: field types and required fields ---
+  {
+    id: 'progress-as-object',
+    category: 'field type',
+    description: 'Data.Progress sent as {"value": n}',
+    rewrite: setField('Progress', { value: 80 }, '<value>80</value>'),
+  },
+  {
+    id: 'progress-as-numeric-string',
+    category: 'field type',
+    description: 'Data.Progress sent as the text "80"',
+    rewrite: setField('Progress', '80', '80'),
+    equivalent:
+      'the spec allows Progress as a number or a numeric string (the document types it String; XML carries text)',
+  },
+  {
+    id: 'task-id-as-number',
+    category: 'field type',
+    description: 'Data.TaskId sent as a JSON number',
+    rewrite: data((d) => ({ ...d, TaskId: 12345 })),
+  },
+  {
+    id: 'success-as-string',
+    category: 'field type',
+    description: 'Success sent as the string "true"',
+    rewrite: body({ json: (b) => (b.Success === true ? { ...b, Success: 'true' } : b) }),
+  },
+  {
+    id: 'utc-modified-not-a-time',
+    category: 'field type',
+    description: 'Data.UtcModified is "yesterday"',
+    rewrite: setField('UtcModified', 'yesterday', 'yesterday'),
+  },
+  {
+    id: 'utc-queue-time-as-epoch',
+    category: 'field type',
+    description: 'Data.UtcQueueTime is epoch milliseconds',
+    rewrite: setField('UtcQueueTime', 1558443833000, '1558443833000'),
+  },
+  {
+    id: 'missing-data',
+    category: 'required field',
+    description: 'success without Data',
+    rewrite: body({
+      json: ({ Data: _gone, ...rest }) => rest,
+      xml: (text) => text.replace(/<Data>[\s\S]*<\/Data>/, ''),
+    }),
+  },
+  {
+    id: 'missing-request-id',
+    category: 'required field',
+    description: 'answers without RequestId in the body',
+    rewrite: body({
+      json: ({ RequestId: _gone, ...rest }) => rest,
+      xml: (text) => text.replace(/<RequestId>[^<]*<\/RequestId>/, ''),
+    }),
+  },
+  {
+    id: 'missing-status',
+    category: 'required field',
+    description: 'Data without Status',
+    rewrite: dropField('Status'),
+  },
+  {
+    id: 'missing-task-id',
+    category: 'required field',
+    description: 'Data without TaskId',
+    rewrite: dropField('TaskId'),
+  },
+  {
+    id: 'extra-field',
+    category: 'required field',
+    description: 'Data with an undocumented field Extra',
+    rewrite: data(
+      (d) => ({ ...d, Extra: 'x' }),
+      (text) => text.replace('</Data>', '<Extra>x</Extra></Data>'),
+    ),
+    equivalent: 'the Task schema does not forbid additional properties (services add fields; clients ignore them)',
+  },
+  // --- renamed status values, terminal ones included ---
+  ...(
+    [
+      ['QUEUED', 'WAITING'],
+      ['SENT', 'DISPATCHED'],
+      ['IN_PROGRESS', 'RUNNING'],
+      ['SUCCEEDED', 'SUCCESS'],
+      ['FAILED', 'FAILURE'],
+      ['REJECTED', 'REFUSED'],
+      ['TIMED_OUT', 'TIMEOUT'],
+      ['CANCELLED', 'CANCELED'],
+    ] as const
+  ).map(
+    ([from, to]): Mutant => ({
+      id: `status-${from.toLowerCase().replace('_', '-')}-renamed`,
+      category: 'renamed enum value',
+      description: `Status ${from} sent as ${to}`,
+      rewrite: renameStatus(from, to),
+    }),
+  ),
+  // --- lifecycle ---
+  {
+    id: 'progress-goes-back',
+    category: 'lifecycle',
+    description: 'IN_PROGRESS from 60% on reports 5%',
+    rewrite: data(
+      (d) => (d.Status === 'IN_PROGRESS' && Number(d.Progress) >= 60 ? { ...d, Progress: 5 } : d),
+      (text) =>
+        /<Status>IN_PROGRESS<\/Status>/.test(text)
+          ? text.replace(/<Progress>(60|80)<\/Progress>/, '<Progress>5</Progress>')
+          : text,
+    ),
+  },
+  {
+    id: 'terminal-not-terminal',
+    category: 'lifecycle',
+    description: 'after its terminal status, a task is IN_PROGRESS again',
+    rewrite: terminalNotTerminal,
+  },
+  {
+    id: 'never-queued',
+    category: 'lifecycle',
+    description: 'tasks are never QUEUED (they start SENT)',
+    rewrite: renameStatus('QUEUED', 'SENT'),
+  },
+  // --- error codes and HTTP statuses ---
+  {
+    id: 'signature-code-renamed',
+    category: 'error code',
+    description: 'SignatureDoesNotMatch sent as InvalidSignature',
+    rewrite: renameCode('SignatureDoesNotMatch', 'InvalidSignature'),
+  },
+  {
+    id: 'throttling-code-generic',
+    category: 'error code',
+    description: 'Throttling.User sent as Throttling',
+    rewrite: renameCode('Throttling.User', 'Throttling'),
+  },
+  {
+    id: 'task-not-found-code',
+    category: 'error code',
+    description: 'an unknown TaskId answered iot.system.SystemException',
+    rewrite: renameCode('iot.job.TaskNotFound', 'iot.system.SystemException'),
+  },
+  {
+    id: 'missing-parameter-generic',
+    category: 'error code',
+    description: 'MissingTaskId sent as MissingParameter',
+    rewrite: renameCode('MissingTaskId', 'MissingParameter'),
+    equivalent: 'the gateway documents both Missing<Name> and the generic MissingParameter',
+  },
+  {
+    id: 'error-without-code',
+    category: 'error code',
+    description: 'gateway errors without Code',
+    rewrite: errors(
+      body({ json: ({ Code: _gone, ...rest }) => rest, xml: (text) => text.replace(/<Code>[^<]*<\/Code>/, '') }),
+    ),
+  },
+  {
+    id: 'errors-as-500',
+    category: 'HTTP status',
+    description: 'every HTTP 400 error sent as HTTP 500',
+    rewrite: (answer) => (answer.status === 400 ? { ...answer, status: 500 } : answer),
+  },
+  {
+    id: 'errors-as-200',
+    category: 'HTTP status',
+    description: 'gateway errors sent with HTTP 200',
+    rewrite: errors((answer) => ({ ...answer, status: 200 })),
+  },
+  {
+    id: 'api-not-found-as-400',
+    category: 'HTTP status',
+    description: 'InvalidApi.NotFound sent with HTTP 400',
+    rewrite: statusFor('InvalidApi.NotFound', 400),
+  },
+  {
+    id: 'unknown-key-as-400',
+    category: 'HTTP status',
+    description: 'InvalidAccessKeyId.NotFound sent with HTTP 400',
+    rewrite: statusFor('InvalidAccessKeyId.NotFound', 400),
+    equivalent: 'documents disagree: one (and a capture) says 404, another 400 — both are accepted',
+  },
+  {
+    id: 'business-error-as-404',
+    category: 'HTTP status',
+    description: 'business errors (Success false) sent with HTTP 404',
+    rewrite: (answer) =>
+      answer.status === 200 && /"Success":false|<Success>false<\/Success>/.test(answer.text)
+        ? { ...answer, status: 404 }
+        : answer,
+  },
+  // --- envelope: XML roots, headers, content types, HTML ---
+  {
+    id: 'xml-success-root',
+    category: 'XML root',
+    description: `success root <${xmlRoot}> sent as <Response>`,
+    rewrite: body({
+      xml: (text) => text.replaceAll(`<${xmlRoot}>`, '<Response>').replaceAll(`</${xmlRoot}>`, '</Response>'),
+    }),
+  },
+  {
+    id: 'xml-error-root',
+    category: 'XML root',
+    description: 'error root <Error> sent as <ErrorResponse>',
+    rewrite: body({
+      xml: (text) => text.replaceAll('<Error>', '<ErrorResponse>').replaceAll('</Error>', '</ErrorResponse>'),
+    }),
+  },
+  {
+    id: 'request-id-header-dropped',
+    category: 'header',
+    description: 'no x-acs-request-id header',
+    rewrite: dropHeader('x-acs-request-id'),
+  },
+  {
+    id: 'request-id-header-differs',
+    category: 'header',
+    description: "x-acs-request-id differs from the body's RequestId",
+    rewrite: (answer) => {
+      const headers = new Headers(answer.headers);
+      headers.set('x-acs-request-id', 'F0000000-0000-4000-8000-000000000000');
+      return { ...answer, headers };
+    },
+  },
+  {
+    id: 'content-type-text-plain',
+    category: 'content type',
+    description: 'JSON sent as text/plain',
+    rewrite: (answer) => {
+      if (!isJson(answer)) return answer;
+      const headers = new Headers(answer.headers);
+      headers.set('content-type', 'text/plain;charset=utf-8');
+      return { ...answer, headers };
+    },
+  },
+  {
+    id: 'xml-for-json',
+    category: 'content type',
+    description: 'XML answered where JSON was asked for',
+    rewrite: xmlForJson,
+  },
+  {
+    id: 'json-for-xml',
+    category: 'content type',
+    description: 'JSON answered where XML was asked for',
+    rewrite: jsonForXml,
+  },
+  {
+    id: 'throttling-as-html-503',
+    category: 'HTML 5xx',
+    description: 'Throttling.User answered by a proxy as an HTML 503 page',
+    rewrite: (answer, context) => (answer.text.includes('Throttling.User') ? htmlPage(503)(answer, context) : answer),
+  },
+  {
+    id: 'internal-error-as-html-502',
+    category: 'HTML 5xx',
+    description: 'every gateway error replaced by an HTML 502 page',
+    rewrite: errors(htmlPage(502)),
+  },
+  // --- gateway checks switched off ---
+  {
+    id: 'quota-off',
+    category: 'check off',
+    description: 'no quota: nothing is ever throttled',
+    checks: { quota: false },
+  },
+  { id: 'replay-off', category: 'check off', description: 'a replayed nonce is accepted', checks: { nonce: false } },
+  {
+    id: 'timestamp-off',
+    category: 'check off',
+    description: 'any request time is accepted',
+    checks: { timestamp: false },
+  },
+  {
+    id: 'signature-off',
+    category: 'check off',
+    description: 'signatures are not compared',
+    checks: { signature: false },
+  },
+  {
+    id: 'access-key-off',
+    category: 'check off',
+    description: 'unknown AccessKey IDs are accepted',
+    checks: { accessKey: false },
+  },
+  {
+    id: 'api-check-off',
+    category: 'check off',
+    description: 'unknown actions and versions are served',
+    checks: { api: false },
+  },
+  {
+    id: 'parameters-off',
+    category: 'check off',
+    description: 'parameters are not validated',
+    checks: { parameters: false },
+  },
+];

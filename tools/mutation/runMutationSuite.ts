@@ -1,0 +1,113 @@
+/**
+ * `npm run test:mutation`: the contract kit proves its own sharpness. Every mutant of the mock
+ * (tools/mutation/mutants.ts: gateway checks switched off, answers rewritten by a handler in
+ * front of it) is put under the whole contract suite twice — in-process (MSW) and over HTTP (the
+ * mock server). A mutant is killed when the kit goes red on both. Equivalent mutants (the spec
+ * allows what they do) must stay green: a red there is a kit stricter than the spec.
+ *
+ * Prints the score; exits 1 when the unmutated mock is not green, when any non-equivalent mutant
+ * survives on either target, or when an equivalent one is killed.
+ */
+import { baseUrlTarget, type ContractReport, mswTarget, runContract } from '@iot-task/contract';
+import { createMockServer } from '@iot-task/mock-server';
+import { mutantHandler } from './mutantHandler.ts';
+import { type Mutant, mutants } from './mutants.ts';
+
+interface Verdict {
+  killed: boolean;
+  /** The cases that went red (the first few), or why the run could not finish. */
+  by: string[];
+}
+
+function verdict(report: ContractReport): Verdict {
+  const failed = report.results.filter((r) => r.outcome === 'failed');
+  return { killed: failed.length > 0, by: failed.map((r) => `${r.id}: ${r.problems[0] ?? ''}`) };
+}
+
+function handlersOf(mutant: Mutant | undefined) {
+  const rewrite = mutant?.rewrite;
+  return rewrite ? { handlers: (mock: Parameters<typeof mutantHandler>[0]) => [mutantHandler(mock, rewrite)] } : {};
+}
+
+async function inProcess(mutant: Mutant | undefined): Promise<Verdict> {
+  return verdict(
+    await runContract(
+      mswTarget({ mock: { ...(mutant?.checks ? { checks: mutant.checks } : {}) }, ...handlersOf(mutant) }),
+    ),
+  );
+}
+
+async function overHttp(mutant: Mutant | undefined): Promise<Verdict> {
+  const server = await createMockServer({
+    port: 0,
+    ...(mutant?.checks ? { checks: mutant.checks } : {}),
+    ...handlersOf(mutant),
+  });
+  try {
+    return verdict(await runContract(baseUrlTarget(server.url)));
+  } finally {
+    await server.close();
+  }
+}
+
+async function pool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index] as T);
+      }
+    }),
+  );
+  return results;
+}
+
+const started = performance.now();
+const baseline = await Promise.all([inProcess(undefined), overHttp(undefined)]);
+if (baseline.some((v) => v.killed)) {
+  console.log('✖ the unmutated mock is not green, so no mutant can be judged:');
+  for (const line of baseline.flatMap((v) => v.by).slice(0, 10)) console.log(`    ${line}`);
+  process.exit(1);
+}
+console.log('✔ the unmutated mock is green on both targets (msw in-process, mock server over HTTP)\n');
+
+// The over-HTTP runs wait on the real clock (paced under the quota), not the CPU: run many at once.
+const results = await pool(mutants, 25, async (mutant) => {
+  const [msw, http] = await Promise.all([inProcess(mutant), overHttp(mutant)]);
+  return { mutant, msw, http };
+});
+
+let killed = 0;
+let survivors = 0;
+let falseReds = 0;
+const pad = Math.max(...mutants.map((m) => m.id.length));
+for (const { mutant, msw, http } of results) {
+  const both = msw.killed && http.killed;
+  const mark = (v: Verdict) => (v.killed ? 'killed  ' : 'survived');
+  if (mutant.equivalent) {
+    const ok = !msw.killed && !http.killed;
+    if (!ok) falseReds++;
+    console.log(
+      `${ok ? '≡' : '✖'} ${mutant.id.padEnd(pad)}  msw ${mark(msw)}  http ${mark(http)}  equivalent: ${mutant.equivalent}`,
+    );
+    if (!ok) for (const line of [...msw.by, ...http.by].slice(0, 3)) console.log(`      red on: ${line}`);
+    continue;
+  }
+  if (both) killed++;
+  else survivors++;
+  console.log(
+    `${both ? '✔' : '✖'} ${mutant.id.padEnd(pad)}  msw ${mark(msw)}  http ${mark(http)}  ${mutant.description}`,
+  );
+  const by = msw.by[0] ?? http.by[0];
+  if (both && by) console.log(`      e.g. ${by}`);
+}
+
+const scored = mutants.filter((m) => !m.equivalent).length;
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(
+  `\nMutation score: ${killed}/${scored} non-equivalent mutants killed on both targets (${((100 * killed) / scored).toFixed(1)}%); ` +
+    `${mutants.length - scored} equivalent (${falseReds} wrongly red); ${seconds}s`,
+);
+process.exitCode = survivors === 0 && falseReds === 0 ? 0 : 1;

@@ -2,13 +2,16 @@ import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { type Credentials, type CredentialsProvider, fromEnv } from './credentials.ts';
 import { resolveBaseUrl } from './endpoints.ts';
 import { ValidationError } from './errors.ts';
-import { type ActionTypes, type CommonQueryParameter, sdkFunctions } from './generated/actions.gen.ts';
+import type { ActionTypes, CommonQueryParameter } from './generated/actions.gen.ts';
 import { type Client, createClient } from './generated/client/index.ts';
 import type { ClientHooks } from './hooks.ts';
 import { type RetryOptions, retryPolicy } from './retryPolicy.ts';
 import { sharedTokenBucket, TokenBucket } from './tokenBucket.ts';
-import { createTransport, type ResponseFormat, type ResponseValidation, type SignatureVersion } from './transport.ts';
-import { validateParams } from './validateParams.ts';
+import { createTransport } from './transport/callAction.ts';
+import type { ResponseValidation } from './transport/decodeAnswer.ts';
+import { fetchSend } from './transport/fetchSend.ts';
+import { heyApiFetch } from './transport/heyApiFetch.ts';
+import type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
 import { type WaitForTaskOptions, waitForTask } from './waitForTask.ts';
 
 /** Name of an action the client can call. */
@@ -16,14 +19,20 @@ export type ActionName = keyof ActionTypes;
 
 /**
  * What the client returns for a wire type: values the spec marks `x-iot-task-decode: number`
- * (the only `number | string` union in this API: `Progress`) are numbers.
+ * (the only `number | string` union in this API: `Progress`) are numbers, and a string enum is an
+ * open union — its known values, or another string the spec does not list yet
+ * (decisions/unknown-enum-values.md).
  */
 export type Decoded<T> = undefined extends T ? DecodedValue<NonNullable<T>> | undefined : DecodedValue<T>;
 
 type DecodedValue<T> = [T] extends [string | number]
   ? [string | number] extends [T]
     ? number
-    : T
+    : [T] extends [string]
+      ? string extends T
+        ? T
+        : T | (string & {})
+      : T
   : T extends readonly (infer U)[]
     ? Decoded<U>[]
     : T extends object
@@ -45,17 +54,18 @@ export type QueryTaskParams = ActionParams<'QueryTask'>;
 export type TaskResult = ActionData<'QueryTask'>;
 
 export interface QuotaOptions {
-  /** @default the operation's `x-acs-quota` (5) */
+  /** @default each action's `x-acs-quota` (5 for QueryTask) */
   requestsPerSecond?: number;
   /**
-   * Requests that may go at once after a quiet spell. The default keeps one token below the
-   * server's burst, so timing jitter between the two buckets never draws `Throttling.User`.
+   * Requests that may go at once after a quiet spell, at most `requestsPerSecond`. Whatever it
+   * is, no more than `requestsPerSecond` requests start in any one second. The default keeps one
+   * below the server's burst, so timing jitter between the two never draws `Throttling.User`.
    * @default requestsPerSecond − 1 (at least 1)
    */
   burst?: number;
   /**
-   * Clients with the same key share one bucket in the process. The quota is per account; give
-   * AccessKeys of one account the same key. @default the AccessKey ID
+   * Clients with the same key share one bucket per action in the process. The quota is per
+   * account; give AccessKeys of one account the same key. @default the AccessKey ID
    */
   key?: string;
 }
@@ -81,11 +91,20 @@ export interface IotTaskClientOptions {
   timeoutMs?: number;
   /** Deadline of one attempt. @default 5000 */
   attemptTimeoutMs?: number;
+  /**
+   * Largest response body read, in bytes after decompression; a larger one is a
+   * ResponseParseError (`ResponseTooLarge`) and its connection is closed. @default 1048576 (1 MiB)
+   */
+  maxResponseBytes?: number;
   /** `false` sends each call once. @default { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000 } */
   retry?: RetryOptions | false;
-  /** Client-side token bucket; `false` turns it off. @default the spec's 5 requests per second per AccessKey */
+  /** Client-side quota; `false` turns it off. @default each action's quota from the spec, per AccessKey */
   quota?: QuotaOptions | false;
-  /** Check responses against the spec: report drift as an error, a warning, or not at all. @default 'off' */
+  /**
+   * Check every success against the spec's schema before returning it. `'error'` (the default)
+   * throws ResponseDriftError naming the fields, so no value contradicts its type; `'warn'` and
+   * `'off'` let drifted values through (they keep the RequestId and `Success` checks). @default 'error'
+   */
   responseValidation?: ResponseValidation;
   hooks?: ClientHooks;
   /** The fetch to send with. @default globalThis.fetch */
@@ -117,7 +136,7 @@ export interface IotTaskClient {
 function positive(field: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(field, 'a positive number of milliseconds', String(value));
+    throw new ValidationError(field, 'a positive number', String(value));
   }
   return value;
 }
@@ -128,9 +147,18 @@ function oneOf<T extends string>(field: string, value: T | undefined, allowed: r
   return value;
 }
 
+/** Each action's bucket settings, checked now so a bad rate or burst fails at creation. */
+function quotaFor(quota: QuotaOptions | undefined, descriptor: ActionDescriptor): { rate: number; burst: number } {
+  const rate = quota?.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
+  const burst = quota?.burst ?? Math.max(1, Math.ceil(rate) - 1);
+  new TokenBucket(rate, burst); // throws a RangeError naming a bad rate or burst
+  return { rate, burst };
+}
+
 /**
- * Creates a client for IoT Platform QueryTask: the generated SDK behind a runtime that signs,
- * throttles to the quota, retries what is safe to retry, times out, and throws typed errors.
+ * Creates a client for IoT Platform QueryTask: a runtime that validates, keeps the quota, signs,
+ * sends, reads, checks the answer against the spec and retries what is safe to retry, throwing
+ * typed errors; the generated hey-api SDK is wired to the same runtime.
  *
  * @example
  * const client = createIotTaskClient({ region: 'cn-shanghai' });
@@ -138,46 +166,48 @@ function oneOf<T extends string>(field: string, value: T | undefined, allowed: r
  */
 export function createIotTaskClient(options: IotTaskClientOptions = {}): IotTaskClient {
   const baseUrl = resolveBaseUrl(options);
-  const method = oneOf('method', options.method, ['GET', 'POST'], 'POST');
   const quota = options.quota;
-  const rate = quota === false ? 0 : (quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond);
-  const burst = quota === false ? 0 : (quota?.burst ?? Math.max(1, rate - 1));
-  if (quota !== false) new TokenBucket(rate, burst); // throws a RangeError naming a bad rate or burst, now
+  const buckets = new Map<string, { rate: number; burst: number }>();
+  if (quota !== false) {
+    for (const descriptor of Object.values(actions) as ActionDescriptor[]) {
+      buckets.set(descriptor.action, quotaFor(quota, descriptor));
+    }
+  }
   const transport = createTransport({
-    credentials: options.credentials ?? fromEnv(),
+    baseUrl,
+    method: oneOf('method', options.method, ['GET', 'POST'], 'POST'),
     signatureVersion: oneOf('signatureVersion', options.signatureVersion, ['v3', 'v1', 'none'], 'v3'),
     format: oneOf('format', options.format, ['JSON', 'XML'], 'JSON'),
+    credentials: options.credentials ?? fromEnv(),
     retry: retryPolicy(options.retry),
-    quota: quota === false ? undefined : (accessKeyId) => sharedTokenBucket(quota?.key ?? accessKeyId, rate, burst),
+    quota:
+      quota === false
+        ? undefined
+        : (accessKeyId, descriptor) => {
+            const { rate, burst } = buckets.get(descriptor.action) ?? quotaFor(quota, descriptor);
+            return sharedTokenBucket(`${quota?.key ?? accessKeyId}\u0000${descriptor.action}`, rate, burst);
+          },
     timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
     attemptTimeoutMs: positive('attemptTimeoutMs', options.attemptTimeoutMs, 5_000),
-    responseValidation: oneOf('responseValidation', options.responseValidation, ['off', 'warn', 'error'], 'off'),
+    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 1_048_576),
+    responseValidation: oneOf('responseValidation', options.responseValidation, ['off', 'warn', 'error'], 'error'),
     hooks: options.hooks ?? {},
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    send: fetchSend(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   });
-  const heyApiClient = createClient({ baseUrl, fetch: (request) => transport(request as Request) });
+  const heyApiClient = createClient({ baseUrl, fetch: heyApiFetch(transport) as never });
 
   async function call<A extends ActionName>(
     action: A,
     params: ActionParams<A>,
     callOptions: CallOptions = {},
   ): Promise<ActionResult<A>> {
+    if (!Object.hasOwn(actions, action)) {
+      throw new ValidationError('action', `one of ${Object.keys(actions).join(', ')}`, JSON.stringify(action));
+    }
     const descriptor: ActionDescriptor = actions[action];
-    const query = validateParams(descriptor, params);
-    const timeoutMs = positive('timeoutMs', callOptions.timeoutMs, Number.POSITIVE_INFINITY);
-    const byMethod = sdkFunctions[action] as Partial<Record<'GET' | 'POST', (typeof sdkFunctions)[A]['GET']>>;
-    const send = byMethod[method] ?? byMethod.GET ?? byMethod.POST;
-    if (!send) throw new ValidationError('method', `a method ${action} supports (${descriptor.methods.join(', ')})`);
-    const { data } = await send({
-      client: heyApiClient,
-      query: { ...query, Action: action } as never,
-      signal: callOptions.signal,
-      throwOnError: true,
-      fetch: (request: Request) => transport(request, Number.isFinite(timeoutMs) ? { timeoutMs } : {}),
-    } as never);
-    // The transport throws on `Success: false`, so what arrives here is the success branch.
-    const body = data as unknown as { RequestId: string; Data: ActionData<A> };
-    return { requestId: body.RequestId, data: body.Data };
+    const timeoutMs = callOptions.timeoutMs === undefined ? undefined : positive('timeoutMs', callOptions.timeoutMs, 0);
+    const { requestId, body } = await transport(descriptor, params, { signal: callOptions.signal, timeoutMs });
+    return { requestId, data: body.Data as ActionData<A> };
   }
 
   const client: IotTaskClient = {

@@ -1,6 +1,6 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { type ActionName, createIotTaskClient, type IotTaskClientOptions } from './createIotTaskClient.ts';
-import { IotTaskError } from './errors.ts';
+import { isIotTaskError } from './errors.ts';
 
 export interface SigningProxyOptions extends Omit<IotTaskClientOptions, 'signatureVersion' | 'format'> {
   /** The only actions forwarded; anything else is refused. @default ['QueryTask'] */
@@ -70,7 +70,7 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
         headers: JSON_HEADERS,
       });
     } catch (error) {
-      if (!(error instanceof IotTaskError)) {
+      if (!isIotTaskError(error)) {
         return new Response(gatewayBody(undefined, 'InternalError', 'the proxy failed'), {
           status: 500,
           headers: JSON_HEADERS,
@@ -93,17 +93,10 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
             headers: JSON_HEADERS,
           });
         case 'validation':
-          return new Response(
-            gatewayBody(
-              undefined,
-              `Invalid${(error as IotTaskError & { field?: string }).field ?? 'Parameter'}`,
-              error.message,
-            ),
-            {
-              status: 400,
-              headers: JSON_HEADERS,
-            },
-          );
+          return new Response(gatewayBody(undefined, `Invalid${error.field}`, error.message), {
+            status: 400,
+            headers: JSON_HEADERS,
+          });
         case 'credentials':
           // The server's problem; the browser learns no more than that.
           return new Response(gatewayBody(undefined, 'InternalError', 'the proxy has no usable credentials'), {

@@ -60,23 +60,43 @@ export async function resolveCredentials(source: Credentials | CredentialsProvid
       cause: error,
     });
   }
-  for (const field of ['accessKeyId', 'accessKeySecret'] as const) {
-    const value = (credentials as unknown as Record<string, unknown> | null)?.[field];
-    if (typeof value !== 'string' || value.trim() === '' || hasControlCharacter(value)) {
-      throw new CredentialsError({
-        code: 'InvalidCredentials',
-        message: `credentials.${field}: expected a non-empty string without control characters`,
-        retryable: false,
-      });
-    }
+  const record = credentials as unknown as Record<string, unknown> | null;
+  // The ID and the token travel in headers and query strings: visible ASCII only, or the request
+  // could not be sent (and a retry would fail the same way). The secret only feeds the HMAC.
+  checkField(
+    record,
+    'accessKeyId',
+    VISIBLE_ASCII,
+    'a non-empty string of visible ASCII characters (it travels in a header)',
+  );
+  checkField(record, 'accessKeySecret', NO_CONTROL, 'a non-empty string without control characters');
+  if (record?.securityToken !== undefined) {
+    checkField(
+      record,
+      'securityToken',
+      VISIBLE_ASCII,
+      'a non-empty string of visible ASCII characters (it travels in a header), or nothing',
+    );
   }
-  const token = credentials.securityToken;
-  if (token !== undefined && (typeof token !== 'string' || token.trim() === '' || hasControlCharacter(token))) {
+  return credentials;
+}
+
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+const NO_CONTROL = { test: (value: string) => value.trim() !== '' && !hasControlCharacter(value) };
+
+/** Never quotes the value: it may be a secret. */
+function checkField(
+  record: Record<string, unknown> | null,
+  field: string,
+  rule: { test(value: string): boolean },
+  expected: string,
+): void {
+  const value = record?.[field];
+  if (typeof value !== 'string' || !rule.test(value)) {
     throw new CredentialsError({
       code: 'InvalidCredentials',
-      message: 'credentials.securityToken: expected a non-empty string without control characters, or nothing',
+      message: `credentials.${field}: expected ${expected}`,
       retryable: false,
     });
   }
-  return credentials;
 }

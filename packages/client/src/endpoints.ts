@@ -66,13 +66,27 @@ export function resolveBaseUrl(options: { region?: string | undefined; endpoint?
     // A path (`/api/iot`): the same origin, for a browser app that talks to its own signing proxy.
     if (/^\/(?!\/)/.test(endpoint)) return endpoint.replace(/\/+$/, '');
     const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
+    let parsed: URL;
     try {
-      const parsed = new URL(url);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError('protocol');
-      return url.replace(/\/+$/, '');
+      parsed = new URL(url);
     } catch {
       throw new ValidationError('endpoint', 'a host or an http(s) URL', JSON.stringify(options.endpoint));
     }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new ValidationError('endpoint', 'a host or an http(s) URL', JSON.stringify(options.endpoint));
+    }
+    // Never echoed: the part before `@` may be a password.
+    if (parsed.username !== '' || parsed.password !== '') {
+      throw new ValidationError(
+        'endpoint',
+        'a URL without user:password@ (credentials go in `credentials`)',
+        'a URL with user info',
+      );
+    }
+    if (parsed.search !== '' || parsed.hash !== '') {
+      throw new ValidationError('endpoint', 'a base URL without ?query or #fragment', JSON.stringify(options.endpoint));
+    }
+    return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
   }
   if (options.region === undefined) {
     throw new ValidationError('region', 'a region such as "cn-shanghai", or an explicit endpoint', 'nothing');

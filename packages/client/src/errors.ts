@@ -1,19 +1,10 @@
 /**
- * Every error the client throws is an `IotTaskError`: branch on `kind` (or `instanceof`), read
- * `code`, `requestId`, `httpStatus`, and `retryable`. No error carries credentials, signed
- * URLs or request objects.
+ * Every error the client throws is an `IotTaskError`: branch on `kind` (it narrows
+ * `AnyIotTaskError` to the class), or use `instanceof`; read `code`, `requestId`, `httpStatus` and
+ * `retryable`. Names are explicit (they survive minification). No error carries credentials,
+ * signed URLs or request objects.
  */
-export type IotTaskErrorKind =
-  | 'gateway'
-  | 'business'
-  | 'network'
-  | 'timeout'
-  | 'aborted'
-  | 'validation'
-  | 'parse'
-  | 'drift'
-  | 'credentials'
-  | 'wait-timeout';
+export type IotTaskErrorKind = AnyIotTaskError['kind'];
 
 export interface IotTaskErrorDetails {
   code: string;
@@ -21,11 +12,14 @@ export interface IotTaskErrorDetails {
   requestId?: string | undefined;
   httpStatus?: number | undefined;
   retryable: boolean;
+  /** When the server said how long to wait (`Retry-After`), in milliseconds. */
+  retryAfterMs?: number | undefined;
   cause?: unknown;
 }
 
 export abstract class IotTaskError extends Error {
-  abstract readonly kind: IotTaskErrorKind;
+  abstract override readonly name: string;
+  abstract readonly kind: string;
   /** Error code: the server's (`Throttling.User`, `iot.system.SystemException`) or the client's (`Timeout`). */
   readonly code: string;
   /** Alibaba Cloud's request ID, when the server answered. Quote it in support tickets. */
@@ -34,6 +28,8 @@ export abstract class IotTaskError extends Error {
   readonly httpStatus: number | undefined;
   /** Whether sending the same read again may succeed. */
   readonly retryable: boolean;
+  /** How long the server asked to wait before trying again (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(details: IotTaskErrorDetails) {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -41,10 +37,7 @@ export abstract class IotTaskError extends Error {
     this.requestId = details.requestId;
     this.httpStatus = details.httpStatus;
     this.retryable = details.retryable;
-  }
-
-  override get name(): string {
-    return this.constructor.name;
+    this.retryAfterMs = details.retryAfterMs;
   }
 
   toJSON(): Record<string, unknown> {
@@ -62,6 +55,7 @@ export abstract class IotTaskError extends Error {
 
 /** The API gateway refused the request: HTTP 4xx/5xx with `Code`, `Message`, `RequestId`. */
 export class GatewayError extends IotTaskError {
+  override readonly name = 'GatewayError';
   readonly kind = 'gateway';
   readonly hostId: string | undefined;
   readonly recommend: string | undefined;
@@ -74,26 +68,31 @@ export class GatewayError extends IotTaskError {
 
 /** IoT Platform answered HTTP 200 with `Success: false` (the official SDK returns these as success). */
 export class BusinessError extends IotTaskError {
+  override readonly name = 'BusinessError';
   readonly kind = 'business';
 }
 
 /** The request never got an HTTP answer: DNS, refused or dropped connection, TLS. */
 export class NetworkError extends IotTaskError {
+  override readonly name = 'NetworkError';
   readonly kind = 'network';
 }
 
 /** A deadline passed: one attempt (`AttemptTimeout`, retryable) or the whole call (`Timeout`). */
 export class TimeoutError extends IotTaskError {
+  override readonly name = 'TimeoutError';
   readonly kind = 'timeout';
 }
 
 /** The caller's AbortSignal fired; `cause` is the signal's reason. */
 export class AbortedError extends IotTaskError {
+  override readonly name = 'AbortedError';
   readonly kind = 'aborted';
 }
 
 /** Input was rejected before any network call; `field` names it, `expected` says what would pass. */
 export class ValidationError extends IotTaskError {
+  override readonly name = 'ValidationError';
   readonly kind = 'validation';
   readonly field: string;
   readonly expected: string;
@@ -108,8 +107,12 @@ export class ValidationError extends IotTaskError {
   }
 }
 
-/** The body could not be read as JSON or XML (an HTML error page, a truncated body). */
+/**
+ * The answer is not one the API gives, so it could not be read: an HTML page, a truncated or
+ * oversized body (`ResponseTooLarge`), a redirect (`UnexpectedRedirect`; the API never redirects).
+ */
 export class ResponseParseError extends IotTaskError {
+  override readonly name = 'ResponseParseError';
   readonly kind = 'parse';
   /** The first 200 characters of the body, for diagnosis. */
   readonly bodySnippet: string;
@@ -125,12 +128,13 @@ export interface DriftIssue {
   path: string;
   /** What the spec says, e.g. `one of QUEUED, SENT, …`. */
   expected: string;
-  /** What came, JSON-encoded and shortened. */
+  /** What came, shortened. */
   received: string;
 }
 
-/** The response parsed but does not match the spec (runtime response validation). */
+/** The response parsed but does not match the spec: returning it would contradict its type. */
 export class ResponseDriftError extends IotTaskError {
+  override readonly name = 'ResponseDriftError';
   readonly kind = 'drift';
   readonly issues: readonly DriftIssue[];
   constructor(action: string, issues: readonly DriftIssue[], requestId?: string) {
@@ -146,11 +150,13 @@ export class ResponseDriftError extends IotTaskError {
 
 /** No usable credentials; the message says which variables or options to set. */
 export class CredentialsError extends IotTaskError {
+  override readonly name = 'CredentialsError';
   readonly kind = 'credentials';
 }
 
 /** `waitForTask` reached its deadline before a terminal status; `lastTask` is the last one seen. */
 export class WaitTimeoutError<TTask = unknown> extends IotTaskError {
+  override readonly name = 'WaitTimeoutError';
   readonly kind = 'wait-timeout';
   readonly lastTask: TTask | undefined;
   constructor(taskId: string, timeoutMs: number, lastTask: TTask | undefined) {
@@ -163,6 +169,41 @@ export class WaitTimeoutError<TTask = unknown> extends IotTaskError {
   }
 }
 
-export function isIotTaskError(error: unknown): error is IotTaskError {
+/**
+ * `waitForTask` met a status the spec does not list, so it cannot tell whether the task has
+ * ended: it stops at once instead of polling to its deadline. `task` is the task as answered.
+ */
+export class UnknownStatusError<TTask = unknown> extends IotTaskError {
+  override readonly name = 'UnknownStatusError';
+  readonly kind = 'unknown-status';
+  readonly status: string;
+  readonly task: TTask;
+  constructor(taskId: string, status: string, task: TTask, requestId?: string) {
+    super({
+      code: 'UnknownStatus',
+      message: `task ${taskId} reports status ${JSON.stringify(status)}, which the spec does not list, so whether it has ended is unknown`,
+      requestId,
+      retryable: false,
+    });
+    this.status = status;
+    this.task = task;
+  }
+}
+
+/** Every error the client throws; `switch (error.kind)` narrows it to its class. */
+export type AnyIotTaskError =
+  | GatewayError
+  | BusinessError
+  | NetworkError
+  | TimeoutError
+  | AbortedError
+  | ValidationError
+  | ResponseParseError
+  | ResponseDriftError
+  | CredentialsError
+  | WaitTimeoutError
+  | UnknownStatusError;
+
+export function isIotTaskError(error: unknown): error is AnyIotTaskError {
   return error instanceof IotTaskError;
 }

@@ -26,6 +26,7 @@ export {
 export { endpointForRegion, GLOBAL_ENDPOINT, type KnownRegion, knownRegions } from './endpoints.ts';
 export {
   AbortedError,
+  type AnyIotTaskError,
   BusinessError,
   CredentialsError,
   type DriftIssue,
@@ -37,6 +38,7 @@ export {
   ResponseDriftError,
   ResponseParseError,
   TimeoutError,
+  UnknownStatusError,
   ValidationError,
   WaitTimeoutError,
 } from './errors.ts';
@@ -47,5 +49,6 @@ export { percentEncode } from './percentEncode.ts';
 export type { RetryOptions } from './retryPolicy.ts';
 export { canonicalizeRpcQuery, rpcStringToSign, signRpc } from './signRpc.ts';
 export { canonicalizeV3Query, signV3, type V3Request, v3CanonicalRequest } from './signV3.ts';
-export type { ResponseFormat, ResponseValidation, SignatureVersion } from './transport.ts';
-export { isTerminalStatus, type WaitForTaskOptions, waitForTask } from './waitForTask.ts';
+export type { ResponseValidation } from './transport/decodeAnswer.ts';
+export type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
+export { isKnownStatus, isTerminalStatus, type WaitForTaskOptions, waitForTask } from './waitForTask.ts';

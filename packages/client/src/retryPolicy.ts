@@ -36,6 +36,31 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
   return Math.round(random() * ceiling);
 }
 
+/**
+ * The wait before the next attempt: the backoff, or longer when the server asked for it
+ * (`Retry-After`, carried by the error as `retryAfterMs`).
+ */
+export function retryDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  error: { retryAfterMs?: number | undefined },
+  random: () => number = Math.random,
+): number {
+  return Math.max(backoffDelay(policy, attempt, random), error.retryAfterMs ?? 0);
+}
+
+/**
+ * A `Retry-After` header in milliseconds: delta-seconds or an HTTP date (relative to `now`);
+ * undefined when absent or unreadable. Never negative.
+ */
+export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | undefined {
+  if (value === undefined || value === null || value.trim() === '') return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -23,3 +23,35 @@ export function toNumber(value: unknown): unknown {
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   return value;
 }
+
+/** The success branch of a response schema (`Success: true`), or the schema itself. */
+export function successBranch(schema: CompactSchema | undefined): CompactSchema | undefined {
+  const branches = schema?.oneOf ?? schema?.anyOf;
+  return branches?.find((b) => b.properties?.Success?.const === true) ?? schema;
+}
+
+/**
+ * A short description of any value, for messages: never serializes more than a few levels or
+ * characters, so a hostile, deeply nested value cannot exhaust the stack or the message.
+ */
+export function preview(value: unknown, depth = 0): string {
+  if (value === undefined) return 'nothing';
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (Array.isArray(value))
+    return depth > 1
+      ? '[…]'
+      : `[${value
+          .slice(0, 3)
+          .map((v) => preview(v, depth + 1))
+          .join(', ')}${value.length > 3 ? ', …' : ''}]`;
+  if (typeof value === 'object') {
+    if (depth > 1) return '{…}';
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries
+      .slice(0, 3)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${preview(v, depth + 1)}`)
+      .join(', ')}${entries.length > 3 ? ', …' : ''}}`;
+  }
+  return typeof value;
+}

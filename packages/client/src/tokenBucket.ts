@@ -1,5 +1,17 @@
+/** Float slack, so a token that is due does not wait one more millisecond for rounding. */
+const EPSILON = 1e-9;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
 /**
- * A token bucket: `requestsPerSecond` tokens a second, at most `burst` saved up. Callers over
+ * The client side of a quota: a token bucket (`requestsPerSecond` tokens a second, at most
+ * `burst` saved up) with a sliding-window cap — never more than `requestsPerSecond` requests
+ * start in any one-second window `[t, t + 1000)`, however the bucket's timer fires. Callers over
  * the rate wait in FIFO order instead of failing; an aborted wait leaves the queue at once.
  */
 export class TokenBucket {
@@ -7,12 +19,10 @@ export class TokenBucket {
   readonly burst: number;
   private tokens: number;
   private refilledAt: number;
-  private readonly waiters: {
-    resolve: () => void;
-    reject: (reason: unknown) => void;
-    signal?: AbortSignal;
-    onAbort?: () => void;
-  }[] = [];
+  /** Start times within the last second, oldest first. */
+  private readonly starts: number[] = [];
+  private readonly windowLimit: number;
+  private readonly waiters: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly now: () => number;
 
@@ -20,36 +30,49 @@ export class TokenBucket {
     if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) {
       throw new RangeError(`requestsPerSecond: expected a positive number, received ${requestsPerSecond}`);
     }
-    if (!(burst >= 1) || !Number.isFinite(burst))
-      throw new RangeError(`burst: expected a number >= 1, received ${burst}`);
+    if (!(burst >= 1) || !Number.isFinite(burst) || burst > Math.max(1, requestsPerSecond)) {
+      throw new RangeError(
+        `burst: expected a number from 1 to requestsPerSecond (${requestsPerSecond}), received ${burst}`,
+      );
+    }
     this.requestsPerSecond = requestsPerSecond;
     this.burst = burst;
     this.tokens = burst;
     this.now = now;
     this.refilledAt = now();
+    this.windowLimit = Math.max(1, Math.floor(requestsPerSecond));
   }
 
-  /** Requests waiting for a token. */
+  /** Requests waiting for their turn. */
   get pending(): number {
     return this.waiters.length;
   }
 
-  private refill(): void {
-    const now = this.now();
+  /** Milliseconds until a request may start (0: now). */
+  private wait(now: number): number {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.requestsPerSecond);
     this.refilledAt = now;
+    while (this.starts.length > 0 && (this.starts[0] as number) <= now - 1000) this.starts.shift();
+    const forToken = this.tokens >= 1 - EPSILON ? 0 : ((1 - this.tokens) / this.requestsPerSecond) * 1000;
+    const forWindow = this.starts.length < this.windowLimit ? 0 : (this.starts[0] as number) + 1000 - now;
+    return Math.max(forToken, forWindow);
   }
 
-  /** Resolves when a token is taken; rejects with the signal's reason if it aborts first. */
+  private take(now: number): void {
+    this.tokens = Math.max(0, this.tokens - 1);
+    this.starts.push(now);
+  }
+
+  /** Resolves when the request may start; rejects with the signal's reason if it aborts first. */
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    this.refill();
-    if (this.waiters.length === 0 && this.tokens >= 1) {
-      this.tokens -= 1;
+    const now = this.now();
+    if (this.waiters.length === 0 && this.wait(now) === 0) {
+      this.take(now);
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: (typeof this.waiters)[number] = { resolve, reject };
+      const waiter: Waiter = { resolve, reject };
       if (signal) {
         waiter.signal = signal;
         waiter.onAbort = () => {
@@ -67,18 +90,22 @@ export class TokenBucket {
 
   private schedule(): void {
     if (this.timer !== undefined || this.waiters.length === 0) return;
-    const wait = Math.max(0, ((1 - this.tokens) / this.requestsPerSecond) * 1000);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.refill();
-      while (this.waiters.length > 0 && this.tokens >= 1) {
-        const waiter = this.waiters.shift() as (typeof this.waiters)[number];
-        this.tokens -= 1;
-        if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
-        waiter.resolve();
-      }
-      this.schedule();
-    }, Math.ceil(wait));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        for (;;) {
+          const now = this.now();
+          const waiter = this.waiters[0];
+          if (!waiter || this.wait(now) > 0) break;
+          this.waiters.shift();
+          this.take(now);
+          if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+          waiter.resolve();
+        }
+        this.schedule();
+      },
+      Math.ceil(this.wait(this.now())),
+    );
   }
 
   private clearTimer(): void {
@@ -90,8 +117,8 @@ export class TokenBucket {
 const shared = new Map<string, TokenBucket>();
 
 /**
- * The process-wide bucket for a quota key (by default the AccessKey ID), so every client that
- * uses the same key shares the account's quota.
+ * The process-wide bucket for a quota key (by default the AccessKey ID and the action), so
+ * every client that uses the same key shares the account's quota of that API.
  */
 export function sharedTokenBucket(key: string, requestsPerSecond: number, burst: number): TokenBucket {
   const id = `${key}\u0000${requestsPerSecond}\u0000${burst}`;

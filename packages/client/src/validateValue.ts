@@ -1,11 +1,6 @@
 import type { CompactSchema } from '@iot-task/spec';
 import type { DriftIssue } from './errors.ts';
-import { typesOf } from './schemaTypes.ts';
-
-function show(value: unknown): string {
-  const text = value === undefined ? 'nothing' : JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+import { preview as show, typesOf } from './schemaTypes.ts';
 
 function typeMatches(type: string, value: unknown): boolean {
   switch (type) {
@@ -28,14 +23,30 @@ function typeMatches(type: string, value: unknown): boolean {
   }
 }
 
-/** Every way `value` differs from `schema`, with the path and what was expected. */
-export function validateValue(schema: CompactSchema, value: unknown, path = ''): DriftIssue[] {
+export interface ValidateOptions {
+  /**
+   * Let a string outside an `enum` pass: responses type enums as open unions (the known values
+   * or any other string), so a value the spec does not list yet is not a lie (decisions/unknown-enum-values.md).
+   */
+  openEnums?: boolean;
+}
+
+/**
+ * Every way `value` differs from `schema`, with the path and what was expected. It walks the
+ * schema, not the value, so a value nested deeper than the schema costs nothing more.
+ */
+export function validateValue(
+  schema: CompactSchema,
+  value: unknown,
+  path = '',
+  options: ValidateOptions = {},
+): DriftIssue[] {
   const here = path || '(body)';
   const branches = schema.oneOf ?? schema.anyOf;
   if (branches) {
     let best: DriftIssue[] | undefined;
     for (const branch of branches) {
-      const issues = validateValue(branch, value, path);
+      const issues = validateValue(branch, value, path, options);
       if (issues.length === 0) return [];
       if (!best || issues.length < best.length) best = issues;
     }
@@ -48,7 +59,7 @@ export function validateValue(schema: CompactSchema, value: unknown, path = ''):
   if (schema.const !== undefined && value !== schema.const) {
     return [{ path: here, expected: show(schema.const), received: show(value) }];
   }
-  if (schema.enum && !schema.enum.includes(value)) {
+  if (schema.enum && !schema.enum.includes(value) && !(options.openEnums && typeof value === 'string')) {
     return [{ path: here, expected: `one of ${schema.enum.join(', ')}`, received: show(value) }];
   }
   const issues: DriftIssue[] = [];
@@ -73,7 +84,7 @@ export function validateValue(schema: CompactSchema, value: unknown, path = ''):
   }
   if (Array.isArray(value) && schema.items) {
     value.forEach((item, i) => {
-      issues.push(...validateValue(schema.items as CompactSchema, item, `${path}[${i}]`));
+      issues.push(...validateValue(schema.items as CompactSchema, item, `${path}[${i}]`, options));
     });
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -85,7 +96,7 @@ export function validateValue(schema: CompactSchema, value: unknown, path = ''):
     }
     for (const [name, propertySchema] of Object.entries(schema.properties ?? {})) {
       if (record[name] !== undefined)
-        issues.push(...validateValue(propertySchema, record[name], path ? `${path}.${name}` : name));
+        issues.push(...validateValue(propertySchema, record[name], path ? `${path}.${name}` : name, options));
     }
     if (schema.additionalProperties === false) {
       for (const name of Object.keys(record)) {

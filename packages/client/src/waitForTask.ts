@@ -1,6 +1,6 @@
-import { TaskStatusTerminalValues } from '@iot-task/spec';
+import { TaskStatusTerminalValues, TaskStatusValues } from '@iot-task/spec';
 import type { CallOptions, QueryTaskParams, TaskResult } from './createIotTaskClient.ts';
-import { AbortedError, IotTaskError, ValidationError, WaitTimeoutError } from './errors.ts';
+import { AbortedError, IotTaskError, UnknownStatusError, ValidationError, WaitTimeoutError } from './errors.ts';
 import { sleep } from './retryPolicy.ts';
 
 export interface WaitForTaskOptions {
@@ -20,10 +20,16 @@ export interface WaitForTaskOptions {
 }
 
 type TerminalStatus = (typeof TaskStatusTerminalValues)[number];
+type KnownStatus = (typeof TaskStatusValues)[number];
 
 /** Whether nothing will change any more: SUCCEEDED, FAILED, REJECTED, TIMED_OUT or CANCELLED. */
 export function isTerminalStatus(status: string): status is TerminalStatus {
   return (TaskStatusTerminalValues as readonly string[]).includes(status);
+}
+
+/** Whether the spec lists the status (responses type it as an open union: a newer service may send others). */
+export function isKnownStatus(status: string): status is KnownStatus {
+  return (TaskStatusValues as readonly string[]).includes(status);
 }
 
 interface Queries {
@@ -44,6 +50,7 @@ function ms(field: string, value: number | undefined, fallback: number, min = 0)
  * (after the client's own retries) is tolerated until the deadline; others are thrown.
  *
  * @throws WaitTimeoutError with the last task seen when `timeoutMs` passes first
+ * @throws UnknownStatusError at once, for a status the spec does not list
  * @throws AbortedError when `signal` aborts
  */
 export async function waitForTask(
@@ -88,6 +95,8 @@ export async function waitForTask(
       last = task;
       options.onProgress?.(task);
       if (isTerminalStatus(task.Status)) return task;
+      // Whether an unlisted status has ended is unknowable: stop now, not at the deadline.
+      if (!isKnownStatus(task.Status)) throw new UnknownStatusError(taskId, task.Status, task);
     } catch (error) {
       if (options.signal?.aborted) throw aborted();
       if (!(error instanceof IotTaskError) || !(error.retryable || error.code === 'Timeout')) throw error;

@@ -194,6 +194,41 @@ describe('retries', () => {
     expect(gateway.seen).toHaveLength(2);
   });
 
+  it('HTTP 429, whatever its body says, is retried after the Retry-After the server asked for', async () => {
+    gateway.reply(
+      raw(429, '{"RequestId":"R-429","Code":"TooManyRequests","Message":"slow down"}', 'application/json', {
+        'retry-after': '2',
+      }),
+    );
+    const started = performance.now();
+    const task = await settle(client({ timeoutMs: 10_000 }).queryTask({ TaskId: TASK_ID }));
+    expect(task.TaskId).toBe(TASK_ID);
+    expect(gateway.seen.map((s) => s.at - started)).toEqual([0, 2000]);
+  });
+
+  it('HTTP 503 with a Retry-After date waits until then', async () => {
+    const at = new Date(Date.now() + 3000).toUTCString();
+    gateway.reply(
+      raw(503, '{"RequestId":"R","Code":"ServiceUnavailable","Message":"m"}', 'application/json', {
+        'retry-after': at,
+      }),
+    );
+    const started = performance.now();
+    await settle(client({ timeoutMs: 10_000 }).queryTask({ TaskId: TASK_ID }));
+    const second = (gateway.seen[1]?.at ?? 0) - started;
+    expect(second).toBeGreaterThan(2000);
+    expect(second).toBeLessThanOrEqual(3000);
+  });
+
+  it('a Retry-After past the call deadline: the error now, not a wait that cannot end in time', async () => {
+    gateway.reply(
+      raw(429, '{"RequestId":"R","Code":"Throttling.User","Message":"m"}', 'application/json', { 'retry-after': '60' }),
+    );
+    const error = await failure(client({ timeoutMs: 5000 }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({ code: 'Throttling.User', httpStatus: 429, retryAfterMs: 60_000 });
+    expect(gateway.seen).toHaveLength(1);
+  });
+
   it('does not retry what will fail again (SignatureDoesNotMatch, Forbidden.RAM, business errors)', async () => {
     gateway.reply(
       gatewayError(400, 'SignatureDoesNotMatch'),

@@ -1,6 +1,7 @@
 import { fakeClockEachTest, settle } from '@iot-task/test-support/fakeTime';
+import fc from 'fast-check';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIotTaskClient } from '../src/index.ts';
 import { TokenBucket } from '../src/tokenBucket.ts';
 import { ACCESS_KEY, fakeGateway, TASK_ID } from './support/fakeGateway.ts';
@@ -96,10 +97,75 @@ describe('client-side quota (token bucket), on a fake clock', () => {
   });
 });
 
+/** How many of `starts` fall in the busiest half-open window [t, t + 1000). */
+function busiestSecond(starts: number[]): number {
+  const sorted = [...starts].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j < sorted.length && (sorted[j] as number) < (sorted[i] as number) + 1000) j++;
+    most = Math.max(most, j - i);
+  }
+  return most;
+}
+
+describe('the quota promise: never more than requestsPerSecond starts in any sliding second', () => {
+  it('the default (5 a second, burst 4): a burst of 12 starts 4, then 1, then waits for the window', async () => {
+    const c = createIotTaskClient({
+      region: 'cn-shanghai',
+      credentials: ACCESS_KEY,
+      fetch: gateway.fetch,
+      quota: { key: 'window-test' },
+    });
+    const started = performance.now();
+    await settle(Promise.all(Array.from({ length: 12 }, () => c.queryTask({ TaskId: TASK_ID }))));
+    const arrivals = gateway.seen.map((s) => s.at - started);
+    expect(arrivals).toEqual([0, 0, 0, 0, 200, 1000, 1000, 1000, 1000, 1200, 2000, 2000]);
+    expect(busiestSecond(arrivals)).toBe(5);
+  });
+
+  it('holds for any rate, burst and arrival pattern (property, on the fake clock)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 12 }).chain((rate) =>
+          fc.record({
+            rate: fc.constant(rate),
+            burst: fc.integer({ min: 1, max: rate }),
+            arrivals: fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 40 }),
+          }),
+        ),
+        async ({ rate, burst, arrivals }) => {
+          const bucket = new TokenBucket(rate, burst);
+          const t0 = Date.now();
+          const starts: number[] = [];
+          for (const at of arrivals) {
+            setTimeout(() => {
+              void bucket.acquire().then(() => starts.push(Date.now() - t0));
+            }, at);
+          }
+          await vi.runAllTimersAsync();
+          expect(starts).toHaveLength(arrivals.length);
+          expect(busiestSecond(starts)).toBeLessThanOrEqual(rate);
+          // The bucket's own promise: at most burst + rate·T in any window of length T.
+          const sorted = [...starts].sort((a, b) => a - b);
+          for (let i = 0; i < sorted.length; i++) {
+            for (let j = i; j < sorted.length; j++) {
+              const window = (sorted[j] as number) - (sorted[i] as number);
+              expect(j - i + 1).toBeLessThanOrEqual(burst + Math.floor((rate * window) / 1000 + 1e-9));
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('TokenBucket', () => {
   it('rejects nonsense rates, when the client is created', () => {
     expect(() => new TokenBucket(0)).toThrow(RangeError);
     expect(() => new TokenBucket(5, 0.5)).toThrow(RangeError);
+    expect(() => new TokenBucket(5, 6)).toThrow('burst: expected a number from 1 to requestsPerSecond (5), received 6');
     expect(() => createIotTaskClient({ region: 'cn-shanghai', quota: { requestsPerSecond: -1 } })).toThrow(
       'requestsPerSecond: expected a positive number, received -1',
     );

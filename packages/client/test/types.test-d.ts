@@ -1,19 +1,23 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   ActionName,
+  AnyIotTaskError,
+  GatewayError,
   IotTaskClient,
-  IotTaskError,
   IotTaskErrorKind,
   QueryTaskParams,
   TaskResult,
   TaskStatus,
+  ValidationError,
 } from '../src/index.ts';
 
 describe('public types', () => {
   it('queryTask takes { TaskId, IotInstanceId? } and returns a task with a numeric Progress', () => {
     expectTypeOf<QueryTaskParams>().toEqualTypeOf<{ TaskId: string; IotInstanceId?: string }>();
     expectTypeOf<TaskResult['Progress']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<TaskResult['Status']>().toEqualTypeOf<TaskStatus>();
+    // An open union: the statuses the spec lists, or another string a newer service may send.
+    expectTypeOf<TaskResult['Status']>().toEqualTypeOf<TaskStatus | (string & {})>();
+    expectTypeOf<'SUCCEEDED'>().toExtend<TaskResult['Status']>();
     expectTypeOf<IotTaskClient['queryTask']>().returns.resolves.toEqualTypeOf<TaskResult>();
   });
 
@@ -29,10 +33,10 @@ describe('public types', () => {
     void (() => client.call('QueryTask', { TaskId: 'x', Action: 'QueryTask' }));
   });
 
-  it('the action set comes from the spec, and errors are branchable by kind', () => {
+  it('the action set comes from the spec, and errors narrow by kind without casts', () => {
     expectTypeOf<ActionName>().toEqualTypeOf<'QueryTask'>();
-    expectTypeOf<IotTaskError['kind']>().toEqualTypeOf<IotTaskErrorKind>();
-    expectTypeOf<IotTaskErrorKind>().toExtend<
+    expectTypeOf<AnyIotTaskError['kind']>().toEqualTypeOf<IotTaskErrorKind>();
+    expectTypeOf<IotTaskErrorKind>().toEqualTypeOf<
       | 'gateway'
       | 'business'
       | 'network'
@@ -43,6 +47,13 @@ describe('public types', () => {
       | 'drift'
       | 'credentials'
       | 'wait-timeout'
+      | 'unknown-status'
     >();
+    const branch = (error: AnyIotTaskError) => {
+      if (error.kind === 'gateway') expectTypeOf(error).toEqualTypeOf<GatewayError>();
+      if (error.kind === 'validation') expectTypeOf(error.field).toEqualTypeOf<string>();
+      if (error instanceof Object && error.kind === 'validation') expectTypeOf(error).toEqualTypeOf<ValidationError>();
+    };
+    void branch;
   });
 });

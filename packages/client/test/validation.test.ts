@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIotTaskClient, type DriftEvent, ResponseDriftError, ValidationError } from '../src/index.ts';
-import { ACCESS_KEY, fakeGateway, ok, TASK_ID } from './support/fakeGateway.ts';
+import { ACCESS_KEY, fakeGateway, ok, raw, TASK_ID } from './support/fakeGateway.ts';
 
 const gateway = fakeGateway();
 const server = setupServer(gateway.handler);
@@ -72,41 +72,64 @@ describe('input validation, before any network call', () => {
   });
 });
 
-describe('runtime response validation (drift)', () => {
-  it("'error': a response that breaks the spec throws ResponseDriftError naming the field", async () => {
-    gateway.reply(ok({ Status: 'DONE' }));
-    const c = createIotTaskClient({
-      region: 'cn-shanghai',
-      credentials: ACCESS_KEY,
-      quota: false,
-      responseValidation: 'error',
-    });
+describe('runtime response validation: on by default, so no value contradicts its type', () => {
+  const issuesOf = async (reply: Parameters<typeof gateway.reply>[0], c = client) => {
+    gateway.reply(reply);
     const error = await c.queryTask({ TaskId: TASK_ID }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseDriftError);
-    expect((error as ResponseDriftError).issues).toEqual([
-      {
-        path: 'Data.Status',
-        expected: 'one of QUEUED, SENT, IN_PROGRESS, SUCCEEDED, FAILED, REJECTED, TIMED_OUT, CANCELLED',
-        received: '"DONE"',
-      },
-    ]);
-    expect((error as Error).message).toContain('Data.Status: expected one of QUEUED');
+    return error as ResponseDriftError;
+  };
+
+  it('a Progress of the wrong type: ResponseDriftError naming the field and carrying the RequestId', async () => {
+    const error = await issuesOf(ok({ Progress: { value: 80 } }));
+    expect(error).toMatchObject({
+      kind: 'drift',
+      code: 'ResponseDrift',
+      retryable: false,
+      requestId: '512FF8FD-A97F-4AAF-B0A2-7BE3D3A19BB3',
+    });
+    expect(error.issues).toEqual([{ path: 'Data.Progress', expected: 'integer', received: '{"value": 80}' }]);
   });
 
-  it("'error': a missing required field and a wrong type are both reported", async () => {
-    gateway.reply(ok({ TaskId: undefined, Progress: 180 }));
-    const c = createIotTaskClient({
-      region: 'cn-shanghai',
-      credentials: ACCESS_KEY,
-      quota: false,
-      responseValidation: 'error',
-    });
-    const error = (await c.queryTask({ TaskId: TASK_ID }).catch((e: unknown) => e)) as ResponseDriftError;
+  it('a missing required field and a wrong type are both reported', async () => {
+    const error = await issuesOf(ok({ TaskId: undefined, Progress: 180 }));
     expect(error.issues.map((i) => i.path).sort()).toEqual(['Data.Progress', 'Data.TaskId']);
   });
 
+  it('no Data, or no RequestId: ResponseDriftError, not undefined', async () => {
+    const noData = await issuesOf(raw(200, JSON.stringify({ RequestId: 'R-1', Success: true }), 'application/json'));
+    expect(noData).toMatchObject({ requestId: 'R-1', issues: [{ path: 'Data', expected: 'present (required)' }] });
+    const noRequestId = await issuesOf(
+      raw(200, JSON.stringify({ Success: true, Data: { TaskId: 'x', Status: 'SENT' } }), 'application/json'),
+    );
+    expect(noRequestId.issues.map((i) => i.path)).toEqual(['RequestId']);
+  });
+
+  it('a time that is not one (UtcModified: "yesterday")', async () => {
+    const error = await issuesOf(ok({ UtcModified: 'yesterday' }));
+    expect(error.issues[0]).toMatchObject({ path: 'Data.UtcModified', received: '"yesterday"' });
+  });
+
+  it('a deeply nested value costs nothing more and cannot overflow the stack', async () => {
+    let deep = '1';
+    for (let i = 0; i < 100_000; i++) deep = `[${deep}]`;
+    const error = await issuesOf(
+      raw(
+        200,
+        `{"RequestId":"R","Success":true,"Data":{"TaskId":"x","Status":"SENT","Progress":${deep}}}`,
+        'application/json',
+      ),
+    );
+    expect(error.issues).toEqual([{ path: 'Data.Progress', expected: 'integer', received: '[[[…]]]' }]);
+  });
+
+  it('a status the spec does not list yet is returned as it came (an open union), not refused', async () => {
+    gateway.reply(ok({ Status: 'REMOVED' }));
+    expect((await client.queryTask({ TaskId: TASK_ID })).Status).toBe('REMOVED');
+  });
+
   it("'warn': the result is returned and the drift reported to onDrift", async () => {
-    gateway.reply(ok({ Status: 'DONE' }));
+    gateway.reply(ok({ Progress: 'lots' }));
     const events: DriftEvent[] = [];
     const c = createIotTaskClient({
       region: 'cn-shanghai',
@@ -115,22 +138,24 @@ describe('runtime response validation (drift)', () => {
       responseValidation: 'warn',
       hooks: { onDrift: (e) => events.push(e) },
     });
-    expect((await c.queryTask({ TaskId: TASK_ID })).Status).toBe('DONE');
-    expect(events[0]?.issues[0]?.path).toBe('Data.Status');
+    expect((await c.queryTask({ TaskId: TASK_ID })).Progress).toBe('lots');
+    expect(events[0]?.issues[0]?.path).toBe('Data.Progress');
   });
 
-  it("'off' (default): returned as is, no report", async () => {
-    gateway.reply(ok({ Status: 'DONE' }));
-    expect((await client.queryTask({ TaskId: TASK_ID })).Status).toBe('DONE');
-  });
-
-  it('a spec-valid response passes validation', async () => {
-    const c = createIotTaskClient({
+  it("'off': returned as it came, but a result still needs its RequestId and Success", async () => {
+    const off = createIotTaskClient({
       region: 'cn-shanghai',
       credentials: ACCESS_KEY,
       quota: false,
-      responseValidation: 'error',
+      responseValidation: 'off',
     });
-    expect((await c.queryTask({ TaskId: TASK_ID })).Progress).toBe(80);
+    gateway.reply(ok({ Progress: 'lots' }));
+    expect((await off.queryTask({ TaskId: TASK_ID })).Progress).toBe('lots');
+    await issuesOf(raw(200, JSON.stringify({ Success: true, Data: {} }), 'application/json'), off);
+    await issuesOf(raw(200, JSON.stringify({ RequestId: 'R', Data: {} }), 'application/json'), off);
+  });
+
+  it('a spec-valid response passes', async () => {
+    expect((await client.queryTask({ TaskId: TASK_ID })).Progress).toBe(80);
   });
 });

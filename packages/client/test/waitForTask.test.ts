@@ -7,6 +7,7 @@ import {
   type RequestStartEvent,
   type ResponseEvent,
   type TaskResult,
+  UnknownStatusError,
   WaitTimeoutError,
 } from '../src/index.ts';
 import { ACCESS_KEY, fakeGateway, gatewayError, networkError, ok, TASK_ID } from './support/fakeGateway.ts';
@@ -82,6 +83,17 @@ describe('waitForTask', () => {
     );
     // 10, 20, 40, 80, 80, … ms apart, to the deadline.
     expect(gateway.seen.map((s) => s.at - started)).toEqual([0, 10, 30, 70, 150, 230, 310, 390]);
+  });
+
+  it('stops at once on a status the spec does not list, instead of polling to the deadline', async () => {
+    gateway.reply(ok({ Status: 'IN_PROGRESS', Progress: 10 }), ok({ Status: 'REMOVED', Progress: 10 }));
+    const error = await settle(client.waitForTask(TASK_ID, fast)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownStatusError);
+    expect(error).toMatchObject({ kind: 'unknown-status', status: 'REMOVED', task: { Status: 'REMOVED' } });
+    expect((error as Error).message).toBe(
+      'task MSnT9***q010101 reports status "REMOVED", which the spec does not list, so whether it has ended is unknown',
+    );
+    expect(gateway.seen).toHaveLength(2);
   });
 
   it('tolerates a poll that fails with a retryable error, and keeps polling', async () => {

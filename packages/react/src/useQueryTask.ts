@@ -1,4 +1,4 @@
-import type { IotTaskError, TaskResult } from '@iot-task/client';
+import type { AnyIotTaskError, TaskResult } from '@iot-task/client';
 import { type UseQueryResult, useQuery } from '@tanstack/react-query';
 import { useIotTaskClient } from './IotTaskClientProvider.tsx';
 import { type QueryTaskQueryOptions, queryTaskQueryOptions } from './queryTaskQueryOptions.ts';
@@ -21,7 +21,7 @@ export interface UseQueryTaskOptions<TSelected> extends QueryTaskQueryOptions {
 export function useQueryTask<TSelected = TaskResult>(
   taskId: string,
   options: UseQueryTaskOptions<TSelected> = {},
-): UseQueryResult<TSelected, IotTaskError> {
+): UseQueryResult<TSelected, AnyIotTaskError> {
   const client = useIotTaskClient();
   const { enabled, select, ...rest } = options;
   const base = queryTaskQueryOptions(client, taskId, rest);
@@ -33,5 +33,5 @@ export function useQueryTask<TSelected = TaskResult>(
       return (select ? select(task) : task) as TSelected;
     },
     // The runtime throws IotTaskErrors; the generated options only know the error body type.
-  }) as unknown as UseQueryResult<TSelected, IotTaskError>;
+  }) as unknown as UseQueryResult<TSelected, AnyIotTaskError>;
 }

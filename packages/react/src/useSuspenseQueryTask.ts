@@ -1,4 +1,4 @@
-import type { IotTaskError, TaskResult } from '@iot-task/client';
+import type { AnyIotTaskError, TaskResult } from '@iot-task/client';
 import { type UseSuspenseQueryResult, useSuspenseQuery } from '@tanstack/react-query';
 import { useIotTaskClient } from './IotTaskClientProvider.tsx';
 import { type QueryTaskQueryOptions, queryTaskQueryOptions } from './queryTaskQueryOptions.ts';
@@ -10,7 +10,7 @@ import { type QueryTaskQueryOptions, queryTaskQueryOptions } from './queryTaskQu
 export function useSuspenseQueryTask<TSelected = TaskResult>(
   taskId: string,
   options: QueryTaskQueryOptions & { select?: (task: TaskResult) => TSelected } = {},
-): UseSuspenseQueryResult<TSelected, IotTaskError> {
+): UseSuspenseQueryResult<TSelected, AnyIotTaskError> {
   const client = useIotTaskClient();
   const { select, ...rest } = options;
   const base = queryTaskQueryOptions(client, taskId, rest);
@@ -20,5 +20,5 @@ export function useSuspenseQueryTask<TSelected = TaskResult>(
       const task = base.select(body);
       return (select ? select(task) : task) as TSelected;
     },
-  }) as unknown as UseSuspenseQueryResult<TSelected, IotTaskError>;
+  }) as unknown as UseSuspenseQueryResult<TSelected, AnyIotTaskError>;
 }

@@ -59,8 +59,8 @@ export function gatewayError(status: number, code: string, message = `${code} ha
     );
 }
 
-export function raw(status: number, body: string, contentType: string): Reply {
-  return () => new HttpResponse(body, { status, headers: { 'content-type': contentType } });
+export function raw(status: number, body: string, contentType: string, headers: Record<string, string> = {}): Reply {
+  return () => new HttpResponse(body, { status, headers: { 'content-type': contentType, ...headers } });
 }
 
 export const networkError: Reply = () => HttpResponse.error();

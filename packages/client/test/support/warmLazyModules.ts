@@ -1,5 +1,4 @@
-/** The modules the transport imports on first use (XML reader, drift checker), loaded ahead of a fake clock. */
+/** The module the transport imports on first use (the XML reader), loaded ahead of a fake clock. */
 export async function warmLazyModules(): Promise<void> {
   await import('../../src/decodeXmlBody.ts');
-  await import('../../src/validateValue.ts');
 }

@@ -1,0 +1,177 @@
+import type { ActionDescriptor } from '@iot-task/spec';
+import { type Credentials, type CredentialsProvider, resolveCredentials } from '../credentials.ts';
+import { AbortedError, IotTaskError, NetworkError, ResponseParseError, TimeoutError } from '../errors.ts';
+import type { ClientHooks } from '../hooks.ts';
+import { redactSecrets } from '../redactSecrets.ts';
+import { type RetryPolicy, retryDelay, sleep } from '../retryPolicy.ts';
+import type { TokenBucket } from '../tokenBucket.ts';
+import { validateParams } from '../validateParams.ts';
+import { CallSignals } from './callSignals.ts';
+import { type DecodedAnswer, decodeAnswer, type ResponseValidation } from './decodeAnswer.ts';
+import type { Send } from './send.ts';
+import { type SigningSettings, signRequest } from './signRequest.ts';
+
+/** Everything a call needs, resolved once when the client is created. */
+export interface TransportConfig extends SigningSettings {
+  credentials: Credentials | CredentialsProvider;
+  retry: RetryPolicy;
+  /** The bucket to draw from for an AccessKey ID and an action, or undefined for no client-side quota. */
+  quota: ((accessKeyId: string, descriptor: ActionDescriptor) => TokenBucket) | undefined;
+  timeoutMs: number;
+  attemptTimeoutMs: number;
+  /** Largest body read, in bytes after decompression. */
+  maxResponseBytes: number;
+  responseValidation: ResponseValidation;
+  hooks: ClientHooks;
+  send: Send;
+}
+
+export interface CallContext {
+  signal?: AbortSignal | undefined;
+  /** Overrides the client's `timeoutMs`. */
+  timeoutMs?: number | undefined;
+}
+
+export type CallTransport = (
+  descriptor: ActionDescriptor,
+  params: unknown,
+  context?: CallContext,
+) => Promise<DecodedAnswer>;
+
+/**
+ * The transport of a client: one call of an action, as named stages — validate the parameters,
+ * then per attempt: resolve credentials, wait for the quota, sign (fresh nonce and timestamp),
+ * send, read (capped), decode and check; retry what can succeed by retrying, with backoff and
+ * `Retry-After`, within the call's deadline. Every failure is a typed IotTaskError.
+ */
+export function createTransport(config: TransportConfig): CallTransport {
+  // Static credentials are checked once; a provider is asked (and checked) at every attempt.
+  let checked: Promise<Credentials> | undefined;
+  const credentials = (): Promise<Credentials> => {
+    if (typeof config.credentials === 'function') return resolveCredentials(config.credentials);
+    checked ??= resolveCredentials(config.credentials);
+    return checked;
+  };
+  const signing = config.signatureVersion !== 'none';
+
+  return async function callAction(descriptor, params, context = {}) {
+    const action = descriptor.action;
+    const query = validateParams(descriptor, params);
+    const timeoutMs = context.timeoutMs ?? config.timeoutMs;
+    const signals = new CallSignals(context.signal, timeoutMs);
+    const stopped = (): IotTaskError | undefined => {
+      if (signals.stoppedBy === 'caller') {
+        return new AbortedError({
+          code: 'Aborted',
+          message: `${action} aborted`,
+          retryable: false,
+          cause: signals.callerReason,
+        });
+      }
+      if (signals.stoppedBy === 'deadline') {
+        return new TimeoutError({
+          code: 'Timeout',
+          message: `${action} did not complete within ${timeoutMs} ms`,
+          retryable: false,
+        });
+      }
+      return undefined;
+    };
+    let used: Credentials | undefined;
+
+    async function attempt(number: number): Promise<DecodedAnswer> {
+      // Unsigned requests go to an endpoint that signs (and keeps the quota) on the server.
+      used = signing ? await credentials() : undefined;
+      if (config.quota && used) await config.quota(used.accessKeyId, descriptor).acquire(signals.call.signal);
+      const request = await signRequest(config, action, query, used);
+      config.hooks.onRequest?.({
+        action,
+        attempt: number,
+        method: request.method,
+        url: redactSecrets(request.url, used),
+        signatureVersion: config.signatureVersion,
+      });
+      const current = signals.startAttempt(config.attemptTimeoutMs);
+      const started = Date.now();
+      let status: number;
+      let header: (name: string) => string | undefined;
+      let text: string;
+      try {
+        const response = await config.send(request, current.signal);
+        status = response.status;
+        header = (name) => response.header(name);
+        text = await response.text(config.maxResponseBytes);
+      } catch (caught) {
+        const stop = stopped();
+        if (stop) throw stop;
+        if (caught instanceof IotTaskError) throw caught;
+        if (current.timedOut()) {
+          throw new TimeoutError({
+            code: 'AttemptTimeout',
+            message: `${action} attempt ${number} got no complete answer within ${config.attemptTimeoutMs} ms`,
+            retryable: true,
+          });
+        }
+        throw new NetworkError({
+          code: 'NetworkError',
+          message: `${action} failed before an answer: ${redactSecrets(caught instanceof Error ? caught.message : String(caught), used)}`,
+          retryable: true,
+          cause: caught,
+        });
+      } finally {
+        current.end();
+      }
+      let requestId = header('x-acs-request-id');
+      try {
+        const decoded = await decodeAnswer(descriptor, { status, header, text }, config, used);
+        requestId = decoded.requestId;
+        return decoded;
+      } catch (error) {
+        if (error instanceof IotTaskError && error.requestId) requestId = error.requestId;
+        throw error;
+      } finally {
+        config.hooks.onResponse?.({
+          action,
+          attempt: number,
+          httpStatus: status,
+          requestId,
+          durationMs: Date.now() - started,
+        });
+      }
+    }
+
+    try {
+      for (let number = 1; ; number++) {
+        let error: IotTaskError;
+        try {
+          return await attempt(number);
+        } catch (caught) {
+          error = stopped() ?? (caught instanceof IotTaskError ? caught : unexpected(action, caught));
+        }
+        if (!error.retryable || number >= config.retry.maxAttempts) throw error;
+        const delayMs = retryDelay(config.retry, number, error);
+        // A wait that would outlast the call cannot lead to an answer in time: stop now.
+        if (delayMs >= signals.remaining()) throw error;
+        config.hooks.onRetry?.({ action, attempt: number, delayMs, error });
+        try {
+          await sleep(delayMs, signals.call.signal);
+        } catch {
+          throw stopped() ?? error;
+        }
+      }
+    } finally {
+      signals.dispose();
+    }
+  };
+}
+
+/** A failure of the client's own code while reading an answer (never of the network): typed, not retried. */
+function unexpected(action: string, caught: unknown): IotTaskError {
+  return new ResponseParseError({
+    code: 'ClientFailure',
+    message: `${action}: the answer could not be handled: ${caught instanceof Error ? caught.message : String(caught)}`,
+    retryable: false,
+    bodySnippet: '',
+    cause: caught,
+  });
+}

@@ -1,0 +1,150 @@
+import { type ActionDescriptor, type CompactSchema, retryableErrorCodes } from '@iot-task/spec';
+import type { Credentials } from '../credentials.ts';
+import { BusinessError, GatewayError, ResponseDriftError, ResponseParseError } from '../errors.ts';
+import type { ClientHooks } from '../hooks.ts';
+import { normalizeJson } from '../normalizeJson.ts';
+import { redactSecrets } from '../redactSecrets.ts';
+import { parseRetryAfter } from '../retryPolicy.ts';
+import { preview, successBranch } from '../schemaTypes.ts';
+import { validateValue } from '../validateValue.ts';
+
+export type ResponseValidation = 'off' | 'warn' | 'error';
+
+export interface DecodeSettings {
+  responseValidation: ResponseValidation;
+  hooks: ClientHooks;
+}
+
+/** The success body of an action, decoded (`Progress` a number), with its RequestId. */
+export interface DecodedAnswer {
+  requestId: string;
+  body: Record<string, unknown>;
+}
+
+const retryableCodes = new Set<string>(retryableErrorCodes);
+
+function snippet(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * Retryable: the spec's catalogue says so, a 5xx, HTTP 429 whatever its body says, or a
+ * throttling code the catalogue lacks.
+ */
+function isRetryable(code: string, httpStatus: number): boolean {
+  return retryableCodes.has(code) || httpStatus >= 500 || httpStatus === 429 || code.startsWith('Throttling');
+}
+
+type Parsed = { ok: true; value: unknown; xml: boolean } | { ok: false; reason: string };
+
+async function parseBody(
+  text: string,
+  contentType: string | undefined,
+  schema: CompactSchema | undefined,
+): Promise<Parsed> {
+  if (/html/i.test(contentType ?? '')) return { ok: false, reason: 'an HTML page' };
+  const xml = /xml/i.test(contentType ?? '') || (text.trimStart().startsWith('<') && !/json/i.test(contentType ?? ''));
+  try {
+    if (xml) {
+      // XML is rare (opt-in `format: 'XML'`), so its reader loads on first use.
+      const { decodeXmlBody } = await import('../decodeXmlBody.ts');
+      return { ok: true, value: decodeXmlBody(schema, text), xml: true };
+    }
+    return { ok: true, value: JSON.parse(text), xml: false };
+  } catch (error) {
+    // A syntax error, or a body nested too deep to read: either way not an answer the API gives.
+    return { ok: false, reason: error instanceof Error ? error.message : 'unreadable' };
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The decode and check stage: reads one answer as the spec describes it, and either returns the
+ * success body — decoded, and checked against the success schema so that nothing reaches the
+ * caller that contradicts its type — or throws the typed error the answer is: a gateway error
+ * (HTTP ≥ 400), a business error (HTTP 200, `Success: false`), an unreadable answer, or drift.
+ * Server messages are cleared of secrets before they go into an error.
+ */
+export async function decodeAnswer(
+  descriptor: ActionDescriptor,
+  answer: { status: number; header(name: string): string | undefined; text: string },
+  settings: DecodeSettings,
+  credentials: Credentials | undefined,
+): Promise<DecodedAnswer> {
+  const { status } = answer;
+  const action = descriptor.action;
+  const isError = status >= 400;
+  const schema = isError
+    ? (descriptor.responses['400'] ?? descriptor.responses['500'])?.schema
+    : descriptor.responses['200']?.schema;
+  const parsed = await parseBody(answer.text, answer.header('content-type'), schema ?? undefined);
+  const body =
+    parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value)
+      ? (parsed.value as Record<string, unknown>)
+      : undefined;
+  const requestId = text(body?.RequestId) ?? answer.header('x-acs-request-id');
+  const retryAfterMs = parseRetryAfter(answer.header('retry-after'));
+  const looksLikeError =
+    body !== undefined && ['Code', 'Message', 'RequestId'].some((k) => typeof body[k] === 'string');
+  if (!body || (isError && !looksLikeError)) {
+    throw new ResponseParseError({
+      code: 'ResponseParseError',
+      message: `${action}: HTTP ${status} with a body that is not a ${isError ? 'gateway error' : 'response'} document (${parsed.ok ? 'unexpected shape' : parsed.reason})`,
+      requestId,
+      httpStatus: status,
+      retryable: status >= 500 || status === 429,
+      retryAfterMs,
+      bodySnippet: redactSecrets(snippet(answer.text), credentials),
+    });
+  }
+  if (isError || status < 200 || status >= 300) {
+    const code = text(body.Code) ?? `HTTP${status}`;
+    throw new GatewayError({
+      code,
+      message: redactSecrets(text(body.Message) ?? `HTTP ${status}`, credentials),
+      requestId,
+      httpStatus: status,
+      retryable: isRetryable(code, status),
+      retryAfterMs,
+      hostId: text(body.HostId),
+      recommend: text(body.Recommend),
+    });
+  }
+  if (body.Success === false) {
+    const code = text(body.Code) ?? 'UnknownBusinessError';
+    throw new BusinessError({
+      code,
+      message: redactSecrets(text(body.ErrorMessage) ?? code, credentials),
+      requestId,
+      httpStatus: status,
+      retryable: isRetryable(code, 0),
+      retryAfterMs,
+    });
+  }
+  if (body.Success !== true) {
+    throw new ResponseDriftError(
+      action,
+      [{ path: 'Success', expected: 'true or false', received: preview(body.Success) }],
+      requestId,
+    );
+  }
+  const success = successBranch(schema ?? undefined);
+  const value = (parsed.ok && parsed.xml ? body : normalizeJson(success, body)) as Record<string, unknown>;
+  if (settings.responseValidation !== 'off' && success) {
+    const issues = validateValue(success, value, '', { openEnums: true });
+    if (issues.length > 0) {
+      const drift = new ResponseDriftError(action, issues, requestId);
+      if (settings.responseValidation === 'error') throw drift;
+      if (settings.hooks.onDrift) settings.hooks.onDrift({ action, requestId, issues });
+      else console.warn(drift.message);
+    }
+  }
+  if (requestId === undefined) {
+    // Reachable with validation off or 'warn': a result must carry its RequestId all the same.
+    throw new ResponseDriftError(action, [{ path: 'RequestId', expected: 'present (required)', received: 'nothing' }]);
+  }
+  return { requestId, body: value };
+}

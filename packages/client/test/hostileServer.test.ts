@@ -1,0 +1,172 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createIotTaskClient, type IotTaskClientOptions, IotTaskError } from '../src/index.ts';
+import { ACCESS_KEY, TASK_ID } from './support/fakeGateway.ts';
+
+// Real servers on loopback, wrong on purpose. Nothing here depends on timing: each failure is
+// decided by what the server sends, not by how fast.
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function client(endpoint: string, options: IotTaskClientOptions = {}) {
+  return createIotTaskClient({
+    endpoint,
+    credentials: { ...ACCESS_KEY, securityToken: 'sts-token-SECRET-42' },
+    quota: false,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    ...options,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<IotTaskError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof IotTaskError)) throw new Error(`expected an IotTaskError, got ${String(error)}`);
+  return error;
+}
+
+describe('a hostile server', () => {
+  it('a redirect to another origin is not followed: that origin sees nothing, the token goes nowhere', async () => {
+    const stolen: IncomingMessage[] = [];
+    const elsewhere = await serve((req, res) => {
+      stolen.push(req);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"RequestId":"x","Success":true,"Data":{}}');
+    });
+    let asked = 0;
+    const endpoint = await serve((_req, res) => {
+      asked++;
+      res.writeHead(302, { location: `${elsewhere}/steal?x=1` }).end();
+    });
+    const error = await failure(client(endpoint).queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({ kind: 'parse', code: 'UnexpectedRedirect', httpStatus: 302, retryable: false });
+    expect(error.message).toBe(
+      `HTTP 302 to ${elsewhere}/steal: the API never redirects, so it was not followed (is the endpoint right?)`,
+    );
+    expect(stolen).toHaveLength(0);
+    expect(asked).toBe(1);
+  });
+
+  it('a gzip bomb is cut off at maxResponseBytes after decompression, and not retried', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 << 20, 0x20)); // 64 MB of spaces in ~64 KB
+    let asked = 0;
+    const endpoint = await serve((_req, res) => {
+      asked++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(bomb);
+    });
+    const before = process.memoryUsage().rss;
+    const error = await failure(client(endpoint).queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({ kind: 'parse', code: 'ResponseTooLarge', retryable: false });
+    expect(error.message).toContain('over 1048576 bytes (maxResponseBytes)');
+    expect(asked).toBe(1);
+    expect(process.memoryUsage().rss - before).toBeLessThan(48 << 20);
+  });
+
+  it('an endless body: reading stops at the cap and the connection is closed', async () => {
+    let closed = false;
+    const endpoint = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 << 10, 0x20);
+      const pump = () => {
+        while (res.write(chunk)) if (closed) return;
+      };
+      res.on('drain', pump);
+      res.on('close', () => {
+        closed = true;
+      });
+      pump();
+    });
+    const error = await failure(
+      client(endpoint, { maxResponseBytes: 256 << 10, retry: false }).queryTask({ TaskId: TASK_ID }),
+    );
+    expect(error).toMatchObject({ code: 'ResponseTooLarge' });
+    await expect.poll(() => closed).toBe(true);
+  });
+
+  it("the gateway's SignatureDoesNotMatch quotes its string to sign: the STS token is masked everywhere", async () => {
+    const token = encodeURIComponent(encodeURIComponent('sts-token-SECRET-42'));
+    const endpoint = await serve((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          RequestId: 'R-1',
+          Code: 'SignatureDoesNotMatch',
+          Message: `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3Dtest-key-id%26SecurityToken%3D${token}%26SignatureMethod%3DHMAC-SHA1`,
+        }),
+      );
+    });
+    const error = await failure(client(endpoint, { signatureVersion: 'v1' }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({ code: 'SignatureDoesNotMatch', retryable: false });
+    for (const form of [error.message, error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 5 })]) {
+      expect(form).not.toContain('SECRET');
+      expect(form).not.toContain('test-secret-never-shown');
+    }
+    expect(error.message).toContain('SecurityToken%3D***%26SignatureMethod');
+  });
+
+  it('an HTML page under HTTP 200: a ResponseParseError, the page quoted without secrets', async () => {
+    const endpoint = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<html>captive portal ${req.url}</html>`);
+    });
+    const error = await failure(
+      client(endpoint, { signatureVersion: 'v1', retry: false }).queryTask({ TaskId: TASK_ID }),
+    );
+    expect(error).toMatchObject({ kind: 'parse', httpStatus: 200 });
+    expect(JSON.stringify(error) + (error as { bodySnippet?: string }).bodySnippet).not.toContain('SECRET');
+  });
+});
+
+describe('a careless caller: local mistakes are typed, named and never sent or retried', () => {
+  it('an AccessKey ID or token with characters a header cannot carry: CredentialsError, nothing sent', async () => {
+    let asked = 0;
+    const endpoint = await serve((_req, res) => {
+      asked++;
+      res.end();
+    });
+    const id = await failure(
+      createIotTaskClient({
+        endpoint,
+        credentials: { accessKeyId: 'key€', accessKeySecret: 's' },
+        quota: false,
+      }).queryTask({
+        TaskId: TASK_ID,
+      }),
+    );
+    expect(id).toMatchObject({ kind: 'credentials', code: 'InvalidCredentials', retryable: false });
+    expect(id.message).toBe(
+      'credentials.accessKeyId: expected a non-empty string of visible ASCII characters (it travels in a header)',
+    );
+    const token = await failure(
+      createIotTaskClient({
+        endpoint,
+        credentials: { accessKeyId: 'k', accessKeySecret: 's', securityToken: 'tökén' },
+        quota: false,
+      }).queryTask({ TaskId: TASK_ID }),
+    );
+    expect(token.message).toContain('credentials.securityToken: expected a non-empty string of visible ASCII');
+    expect(token.message).not.toContain('tökén');
+    expect(asked).toBe(0);
+  });
+
+  it('an endpoint with user:password@: a ValidationError at creation that does not echo the password', () => {
+    expect(() => createIotTaskClient({ endpoint: 'https://user:hunter2@iot.example.com' })).toThrow(
+      'endpoint: expected a URL without user:password@ (credentials go in `credentials`), received a URL with user info',
+    );
+  });
+});

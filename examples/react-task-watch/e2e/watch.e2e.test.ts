@@ -65,6 +65,7 @@ describe('the example app in headless Chromium', () => {
   it('through the signing proxy: a failing task ends FAILED with its message', async () => {
     await fetch(`${example.mock.url}/__mock/tasks`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ TaskId: 'T-fails', scenario: 'fails' }),
     });
     const page = await browser.newPage();

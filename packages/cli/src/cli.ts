@@ -1,14 +1,43 @@
 #!/usr/bin/env node
-import { main } from './main.ts';
+import { EXIT } from './exitCodes.ts';
+import { main, type StopReason } from './main.ts';
 
-const interrupt = new AbortController();
-process.once('SIGINT', () => interrupt.abort());
-process.once('SIGTERM', () => interrupt.abort());
+const stop = new AbortController();
+const FORCE_AFTER_MS = 2000;
 
-process.exitCode = await main({
+// A signal stops the run cleanly (the embedded mock closes, the view ends its line); if that
+// takes longer than 2 s, or a second signal comes, the process ends anyway.
+function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
+  const code = signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  if (stop.signal.aborted) process.exit(code);
+  stop.abort(signal satisfies StopReason);
+  setTimeout(() => process.exit(code), FORCE_AFTER_MS).unref();
+}
+process.on('SIGINT', () => onSignal('SIGINT'));
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+// The reader of stdout went away (`iot-task watch … | head -1`): stop quietly, as SIGPIPE would.
+let pipeClosed = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  pipeClosed = true;
+  if (!stop.signal.aborted) stop.abort('EPIPE' satisfies StopReason);
+});
+const stdout = {
+  get isTTY() {
+    return process.stdout.isTTY;
+  },
+  get columns() {
+    return process.stdout.columns;
+  },
+  write: (text: string) => (pipeClosed ? false : process.stdout.write(text)),
+};
+
+const code = await main({
   argv: process.argv.slice(2),
   env: process.env,
-  stdout: process.stdout,
+  stdout,
   stderr: process.stderr,
-  signal: interrupt.signal,
+  signal: stop.signal,
 });
+process.exitCode = pipeClosed ? EXIT.brokenPipe : code;

@@ -20,6 +20,7 @@ const KIND_HINTS: Readonly<Record<string, string>> = {
   timeout: 'the service was too slow; raise --timeout or try again',
   parse: 'something between here and the service answered instead (a proxy?); check --endpoint',
   drift: 'the service answered differently from the spec; report it with the RequestId',
+  'unknown-status': 'this version does not know that status; check the task in the console, or upgrade',
   validation: 'run iot-task --help',
 };
 
@@ -44,7 +45,13 @@ export function describeError(error: unknown): { line: string; exitCode: number 
     return {
       line: `iot-task: ${error.code}: ${message}${requestId}${hint ? ` — ${hint}` : ''}`,
       exitCode:
-        error.kind === 'validation' ? EXIT.usage : error.kind === 'wait-timeout' ? EXIT.waitTimeout : EXIT.error,
+        error.kind === 'validation'
+          ? EXIT.usage
+          : error.kind === 'wait-timeout'
+            ? EXIT.waitTimeout
+            : error.kind === 'unknown-status'
+              ? EXIT.unknownStatus
+              : EXIT.error,
     };
   }
   return {

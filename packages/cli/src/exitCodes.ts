@@ -10,12 +10,18 @@ export const EXIT = {
   credentials: 3,
   /** watch gave up (--timeout) before a terminal status. */
   waitTimeout: 4,
+  /** watch met a status the spec does not list, so whether the task ended is unknown. */
+  unknownStatus: 5,
   FAILED: 10,
   REJECTED: 11,
   TIMED_OUT: 12,
   CANCELLED: 13,
-  /** Interrupted (Ctrl+C). */
+  /** Interrupted (Ctrl+C, SIGINT). */
   interrupted: 130,
+  /** stdout was closed by its reader (e.g. `| head -1`): ended quietly, as SIGPIPE would. */
+  brokenPipe: 141,
+  /** Terminated (SIGTERM). */
+  terminated: 143,
 } as const;
 
 /** The exit code for a terminal status. */

@@ -1,6 +1,7 @@
 import {
   AbortedError,
   createIotTaskClient,
+  validateActionParams,
   ENV_ACCESS_KEY_ID,
   ENV_ACCESS_KEY_SECRET,
   ENV_SECURITY_TOKEN,
@@ -17,12 +18,15 @@ import { parseCommandLine, type TaskCommand } from './parseCommandLine.ts';
 import { createProgressView, type OutputStream } from './progressView.ts';
 import { USAGE } from './usage.ts';
 
+/** Why a run was stopped from outside: a signal, or the output's reader going away. */
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'EPIPE';
+
 export interface CliEnvironment {
   argv: string[];
   env: Readonly<Record<string, string | undefined>>;
   stdout: OutputStream;
   stderr: OutputStream;
-  /** Aborted on Ctrl+C. */
+  /** Aborted, with a StopReason, on SIGINT/SIGTERM or when stdout's reader went away. */
   signal?: AbortSignal;
 }
 
@@ -36,12 +40,17 @@ async function connect(
   const common = { signatureVersion: cmd.signature, format: cmd.format, method: cmd.method } as const;
   if (cmd.mock) {
     const server = await createMockServer({ port: 0 });
-    if (cmd.mock.scenario !== undefined || cmd.taskId !== EXAMPLE_TASK_ID || cmd.instance !== undefined) {
-      server.mock.tasks.seed({
-        TaskId: cmd.taskId,
-        scenario: cmd.mock.scenario ?? 'succeeds',
-        ...(cmd.instance ? { IotInstanceId: cmd.instance } : {}),
-      });
+    try {
+      if (cmd.mock.scenario !== undefined || cmd.taskId !== EXAMPLE_TASK_ID || cmd.instance !== undefined) {
+        server.mock.tasks.seed({
+          TaskId: cmd.taskId,
+          scenario: cmd.mock.scenario ?? 'succeeds',
+          ...(cmd.instance ? { IotInstanceId: cmd.instance } : {}),
+        });
+      }
+    } catch (error) {
+      await server.close();
+      throw error;
     }
     environment.stderr.write(`Using the embedded mock at ${server.url} (test credentials, signatures verified)\n`);
     return { client: createIotTaskClient({ ...common, endpoint: server.url, credentials: TEST_CREDENTIALS }), server };
@@ -66,6 +75,9 @@ async function connect(
 }
 
 async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<number> {
+  const params = cmd.instance ? { TaskId: cmd.taskId, IotInstanceId: cmd.instance } : { TaskId: cmd.taskId };
+  // Bad input is a usage error before anything starts (no mock server, no request).
+  validateActionParams('QueryTask', params);
   let connection: Awaited<ReturnType<typeof connect>>;
   try {
     connection = await connect(cmd, environment);
@@ -80,7 +92,6 @@ async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<n
     throw error;
   }
   const { client, server } = connection;
-  const params = cmd.instance ? { TaskId: cmd.taskId, IotInstanceId: cmd.instance } : { TaskId: cmd.taskId };
   const signal = environment.signal;
   try {
     if (cmd.command === 'query') {
@@ -130,14 +141,17 @@ export async function main(environment: CliEnvironment): Promise<number> {
             err: (line) => environment.stderr.write(`${line}\n`),
           },
           environment.signal,
+          environment.env,
         );
       default:
         return await runTask(commandLine, environment);
     }
   } catch (error) {
-    if (error instanceof AbortedError && environment.signal?.aborted) {
-      environment.stderr.write('iot-task: interrupted\n');
-      return EXIT.interrupted;
+    const stopped = environment.signal?.aborted ? (environment.signal.reason as StopReason) : undefined;
+    if (stopped === 'EPIPE') return EXIT.brokenPipe;
+    if (stopped !== undefined && (error instanceof AbortedError || !(error instanceof Error))) {
+      environment.stderr.write(`iot-task: ${stopped === 'SIGTERM' ? 'terminated' : 'interrupted'}\n`);
+      return stopped === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
     }
     const { line, exitCode } = describeError(error);
     environment.stderr.write(`${line}\n`);

@@ -23,8 +23,9 @@ Options for query and watch:
   -h, --help            show this help
   -v, --version         print the version
 
-Credentials (without --mock): ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-and ALIBABA_CLOUD_SECURITY_TOKEN for STS tokens.
+Credentials (without --mock) come from the environment only, never from the command line (where
+every local user could read them in \`ps\`): ALIBABA_CLOUD_ACCESS_KEY_ID,
+ALIBABA_CLOUD_ACCESS_KEY_SECRET, and ALIBABA_CLOUD_SECURITY_TOKEN for STS tokens.
 
 Exit codes:
   ${EXIT.ok}    query printed the task; watch saw SUCCEEDED
@@ -32,8 +33,10 @@ Exit codes:
   ${EXIT.usage}    bad command line or input; nothing was sent
   ${EXIT.credentials}    no usable credentials
   ${EXIT.waitTimeout}    watch gave up (--timeout) before a terminal status
+  ${EXIT.unknownStatus}    watch met a status the spec does not list (whether the task ended is unknown)
   ${EXIT.FAILED}   FAILED     ${EXIT.REJECTED}   REJECTED     ${EXIT.TIMED_OUT}   TIMED_OUT     ${EXIT.CANCELLED}   CANCELLED
-  ${EXIT.interrupted}  interrupted
+  ${EXIT.interrupted}  interrupted (SIGINT, Ctrl+C)   ${EXIT.terminated}  terminated (SIGTERM)
+  ${EXIT.brokenPipe}  the output's reader went away (e.g. | head -1): stopped quietly
 
 Examples:
   iot-task watch 'MSnT9***q010101' --mock

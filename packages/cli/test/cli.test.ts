@@ -90,6 +90,21 @@ describe('iot-task watch --mock (the quick start)', () => {
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('iot-task: interrupted');
   });
+
+  it('SIGTERM: exit 143, "terminated"', async () => {
+    const r = await interrupt(['watch', 'T-1', '--mock', 'stuck'], 'IN_PROGRESS', 'SIGTERM');
+    expect(r.code).toBe(143);
+    expect(r.stderr).toContain('iot-task: terminated');
+  });
+
+  it('| head -1: the reader goes away, the watch stops quietly with 141 (as SIGPIPE would)', async () => {
+    const started = spawnBounded(process.execPath, [cli, 'watch', TASK, '--mock'], { env: CLEAN_ENV });
+    await started.printed((out) => out.includes('QUEUED'));
+    started.child.stdout?.destroy();
+    const r = await started.exited;
+    expect(r.code).toBe(141);
+    expect(r.stderr).toMatch(/^Using the embedded mock at http:\/\/127\.0\.0\.1:\d+ \(test credentials, signatures verified\)\n$/);
+  });
 });
 
 describe('iot-task query', () => {
@@ -220,13 +235,16 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
       'iot-task: ValidationError: TaskId: expected at most 128 characters, received 200 — run iot-task --help',
     ],
     [['query', TASK, '--region', 'mars-1'], ''],
+    [['query', '', '--mock'], 'iot-task: ValidationError: TaskId: expected a non-empty string (not only whitespace), received "" — run iot-task --help'],
+    [['watch', ' \t ', '--mock'], 'iot-task: ValidationError: TaskId: expected a non-empty string (not only whitespace), received " \\t " — run iot-task --help'],
+    [['query', TASK, '--mock', '--instance', 'a/b'], 'iot-task: ValidationError: IotInstanceId: expected a string matching ^[A-Za-z0-9_*-]+$, received "a/b" — run iot-task --help'],
   ];
   for (const [args, line] of usage) {
     it(`usage: ${args.join(' ').slice(0, 50)} → exit 2, one line`, async () => {
       const r = await run(args, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' });
       expect(r.code).toBe(2);
-      // With --mock, a line saying so may come first; the error is the last line.
-      if (line) expect(r.stderr.trim().split('\n').at(-1)).toBe(line);
+      // Bad input is refused before anything starts: no embedded mock, one line.
+      if (line) expect(r.stderr).toBe(`${line}\n`);
       else
         expect(r.stderr).toMatch(
           /^iot-task: ValidationError: region: expected a region with IoT Platform \(.*\), or an explicit endpoint, received "mars-1" — run iot-task --help\n$/,

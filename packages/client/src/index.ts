@@ -51,4 +51,5 @@ export { canonicalizeRpcQuery, rpcStringToSign, signRpc } from './signRpc.ts';
 export { canonicalizeV3Query, signV3, type V3Request, v3CanonicalRequest } from './signV3.ts';
 export type { ResponseValidation } from './transport/decodeAnswer.ts';
 export type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
+export { validateActionParams } from './validateParams.ts';
 export { isKnownStatus, isTerminalStatus, type WaitForTaskOptions, waitForTask } from './waitForTask.ts';

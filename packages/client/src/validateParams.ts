@@ -1,4 +1,4 @@
-import type { ActionDescriptor, CompactSchema, ParameterDescriptor } from '@iot-task/spec';
+import { type ActionDescriptor, actions, type CompactSchema, type ParameterDescriptor } from '@iot-task/spec';
 import { ValidationError } from './errors.ts';
 import { hasControlCharacter } from './hasControlCharacter.ts';
 
@@ -89,4 +89,17 @@ export function validateParams(descriptor: ActionDescriptor, params: unknown): R
     query[param.name] = serialize(param, value);
   }
   return query;
+}
+
+/**
+ * Checks an action's parameters against the spec, as every call does before it sends anything —
+ * for a caller that wants the verdict earlier (a CLI, before it starts a server). Throws a
+ * ValidationError naming the field and what it expects.
+ *
+ * @example validateActionParams('QueryTask', { TaskId: '' }) // throws "TaskId: expected a non-empty string …"
+ */
+export function validateActionParams(action: string, params: unknown): void {
+  const descriptor = Object.hasOwn(actions, action) ? (actions as Readonly<Record<string, ActionDescriptor>>)[action] : undefined;
+  if (!descriptor) throw new ValidationError('action', `one of ${Object.keys(actions).join(', ')}`, JSON.stringify(action));
+  validateParams(descriptor, params);
 }

@@ -86,3 +86,28 @@ describe('browser client → signing proxy → service', () => {
     expect(gateway.seen).toHaveLength(0);
   });
 });
+
+describe('the proxy never forwards a secret', () => {
+  it("the gateway's string to sign (with the STS token) reaches the browser masked", async () => {
+    const sts = createSigningProxy({
+      region: 'cn-shanghai',
+      credentials: { ...ACCESS_KEY, securityToken: 'STS.token-that-must-stay-home' },
+      signatureVersion: 'v1',
+      quota: false,
+      retry: false,
+    });
+    gateway.reply(
+      gatewayError(
+        400,
+        'SignatureDoesNotMatch',
+        `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3Dtest-key-id%26SecurityToken%3D${encodeURIComponent(encodeURIComponent('STS.token-that-must-stay-home'))}%26SignatureMethod%3DHMAC-SHA1`,
+      ),
+    );
+    const answer = await sts(new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=${TASK_ID}`));
+    const body = await answer.text();
+    expect(answer.status).toBe(400);
+    expect(body).toContain('SignatureDoesNotMatch');
+    expect(body).not.toContain('must-stay-home');
+    expect(body).toContain('SecurityToken%3D***');
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TEST_CREDENTIALS } from '@iot-task/msw';
@@ -6,6 +7,8 @@ import { gatewayCases } from './gatewayCases.ts';
 import { runContract } from './runContract.ts';
 import { baseUrlTarget, type ContractTarget, liveTarget, mswTarget } from './targets.ts';
 import { toJUnit } from './toJUnit.ts';
+
+const SECRET_ENV = 'IOT_TASK_CONTRACT_ACCESS_KEY_SECRET';
 
 const unsafeOnLive = [
   ...new Map(
@@ -31,8 +34,9 @@ Targets:
 
 Options:
   --task-id <id>            (--base-url, --live; repeatable) a task to follow through its lifecycle
-  --access-key-id <id>      (--base-url) credentials (default the mock's test credentials)
-  --access-key-secret <s>   (--base-url)
+  --access-key-id <id>      (--base-url) credentials (default the mock's test credentials), with
+  --access-key-secret-file <path>   its secret read from a file (or set ${SECRET_ENV});
+                            --access-key-secret <s> works too, but every local user sees it in \`ps\`
   --no-signature-check      (--base-url) the server does not check signatures: skip those cases
   --include-unsafe          (--live) also run the cases that are unsafe against a live account
   --junit <file>            also write JUnit XML there
@@ -55,6 +59,7 @@ const APPLIES: Readonly<Record<string, readonly ('base-url' | 'live' | 'msw')[]>
   'task-id': ['base-url', 'live'],
   'access-key-id': ['base-url'],
   'access-key-secret': ['base-url'],
+  'access-key-secret-file': ['base-url'],
   'no-signature-check': ['base-url'],
   'include-unsafe': ['live'],
 };
@@ -69,6 +74,7 @@ function parse(argv: string[]) {
         msw: { type: 'boolean' },
         'access-key-id': { type: 'string' },
         'access-key-secret': { type: 'string' },
+        'access-key-secret-file': { type: 'string' },
         'task-id': { type: 'string', multiple: true },
         'no-signature-check': { type: 'boolean' },
         'include-unsafe': { type: 'boolean' },
@@ -82,7 +88,39 @@ function parse(argv: string[]) {
   }
 }
 
-function targetOf(values: ReturnType<typeof parse>, env: Readonly<Record<string, string | undefined>>): ContractTarget {
+/** The secret from a file, the environment, or (with a warning) the command line. */
+function secretOf(
+  values: ReturnType<typeof parse>,
+  env: Readonly<Record<string, string | undefined>>,
+  warnings: string[],
+): string | undefined {
+  const file = values['access-key-secret-file'];
+  const given = values['access-key-secret'];
+  if (file !== undefined && given !== undefined)
+    throw new UsageError('--access-key-secret-file and --access-key-secret do not go together');
+  if (file !== undefined) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new UsageError(
+        `--access-key-secret-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  if (given !== undefined) {
+    warnings.push(
+      `iot-task-contract: warning: --access-key-secret is visible to every local user (ps); prefer --access-key-secret-file or ${SECRET_ENV}`,
+    );
+    return given;
+  }
+  return env[SECRET_ENV];
+}
+
+function targetOf(
+  values: ReturnType<typeof parse>,
+  env: Readonly<Record<string, string | undefined>>,
+  warnings: string[],
+): ContractTarget {
   const chosen = [values['base-url'] !== undefined, values.live, values.msw].filter(Boolean).length;
   if (chosen > 1) throw new UsageError('choose one target: --base-url, --live or --msw');
   const kind = values['base-url'] !== undefined ? 'base-url' : values.live ? 'live' : 'msw';
@@ -93,8 +131,12 @@ function targetOf(values: ReturnType<typeof parse>, env: Readonly<Record<string,
       );
     }
   }
-  if ((values['access-key-id'] === undefined) !== (values['access-key-secret'] === undefined))
-    throw new UsageError('--access-key-id and --access-key-secret go together');
+  const secret = values['access-key-id'] === undefined ? undefined : secretOf(values, env, warnings);
+  if (
+    (values['access-key-id'] === undefined) !== (secret === undefined) ||
+    (values['access-key-secret-file'] !== undefined && values['access-key-id'] === undefined)
+  )
+    throw new UsageError(`--access-key-id and its secret (--access-key-secret-file or ${SECRET_ENV}) go together`);
   const taskIds = values['task-id'] ?? [];
   for (const id of taskIds) if (id.trim() === '') throw new UsageError('--task-id: expected a TaskId, received ""');
   if (kind === 'base-url') {
@@ -110,7 +152,7 @@ function targetOf(values: ReturnType<typeof parse>, env: Readonly<Record<string,
     return baseUrlTarget(url, {
       credentials: {
         accessKeyId: values['access-key-id'] ?? TEST_CREDENTIALS.accessKeyId,
-        accessKeySecret: values['access-key-secret'] ?? TEST_CREDENTIALS.accessKeySecret,
+        accessKeySecret: secret ?? TEST_CREDENTIALS.accessKeySecret,
       },
       followTaskIds: taskIds,
       verifiesSignatures: !values['no-signature-check'],
@@ -133,6 +175,7 @@ export async function runContractCli(
 ): Promise<number> {
   let target: ContractTarget;
   let junit: string | undefined;
+  const warnings: string[] = [];
   try {
     const values = parse(argv);
     if (values.help) {
@@ -140,12 +183,13 @@ export async function runContractCli(
       return 0;
     }
     junit = values.junit;
-    target = targetOf(values, env);
+    target = targetOf(values, env, warnings);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`iot-task-contract: ${error.message}. Run iot-task-contract --help.`);
     return 2;
   }
+  for (const warning of warnings) io.err(warning);
   io.out(`Contract of ${Object.keys(actions).join(', ')} against ${target.name}`);
   const report = await runContract(target, {
     onResult: (r) => {

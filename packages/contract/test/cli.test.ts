@@ -98,7 +98,7 @@ describe('iot-task-contract (the bin)', () => {
     [['--msw', '--include-unsafe'], '--include-unsafe does not apply to --msw (only to --live)'],
     [
       ['--base-url', 'http://127.0.0.1:9', '--access-key-id', 'k'],
-      '--access-key-id and --access-key-secret go together',
+      '--access-key-id and its secret (--access-key-secret-file or IOT_TASK_CONTRACT_ACCESS_KEY_SECRET) go together',
     ],
     [['--live', '--task-id', ' '], '--task-id: expected a TaskId, received ""'],
   ];

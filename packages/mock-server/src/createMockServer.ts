@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createIotMock, type IotMock, type IotMockOptions } from '@iot-task/msw';
+import { createIotMock, gatewayError, type IotMock, type IotMockOptions } from '@iot-task/msw';
 import { getResponse, type RequestHandler } from 'msw';
 
 export interface MockServerOptions extends Omit<IotMockOptions, 'baseUrl' | 'control'> {
@@ -13,6 +13,12 @@ export interface MockServerOptions extends Omit<IotMockOptions, 'baseUrl' | 'con
    * front of it, a deliberately broken variant). @default the mock's own handlers
    */
   handlers?: (mock: IotMock) => readonly RequestHandler[];
+  /**
+   * Largest request body read, in bytes (RPC requests carry a few form parameters at most). A
+   * larger one is answered `InvalidParameter` (HTTP 400) before anything else is done with it,
+   * and its connection closed. @default 65536
+   */
+  maxBodyBytes?: number;
 }
 
 export interface MockServer {
@@ -23,12 +29,22 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+class BodyTooLarge extends Error {}
+
+/** The request as a WHATWG Request; the body read up to `limit` bytes, never further. */
+async function toRequest(req: IncomingMessage, origin: string, limit: number): Promise<Request> {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2)
     headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && chunks.length > 0;
   return new Request(new URL(req.url ?? '/', origin), {
     method: req.method ?? 'GET',
@@ -58,7 +74,7 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  * const client = createIotTaskClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
  */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { port = 0, host = '127.0.0.1', handlers: wrap, ...mockOptions } = options;
+  const { port = 0, host = '127.0.0.1', handlers: wrap, maxBodyBytes = 65_536, ...mockOptions } = options;
   const mock = createIotMock({ verifySignatures: true, ...mockOptions, control: true });
   const handlers = wrap ? [...wrap(mock)] : mock.handlers;
   const sockets = new Set<Socket>();
@@ -66,12 +82,31 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   const server: Server = createServer(async (req, res) => {
     try {
-      const request = await toRequest(req, origin);
+      let request: Request;
+      try {
+        request = await toRequest(req, origin, maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof BodyTooLarge)) throw error;
+        const format = /[?&]Format=xml/i.test(req.url ?? '') ? 'XML' : 'JSON';
+        res.setHeader('connection', 'close');
+        await send(
+          res,
+          gatewayError('InvalidParameter', {
+            format,
+            message: `The request body is larger than ${maxBodyBytes} bytes.`,
+          }),
+        );
+        req.socket.end();
+        return;
+      }
       if (new URL(request.url).pathname === '/__mock/stats') {
         // With --expose-gc, report what is retained rather than what awaits collection.
         (globalThis as { gc?: () => void }).gc?.();
         const memory = process.memoryUsage();
-        await send(res, Response.json({ rss: memory.rss, heapUsed: memory.heapUsed, nonces: mock.nonceCount }));
+        await send(
+          res,
+          Response.json({ rss: memory.rss, heapUsed: memory.heapUsed, nonces: mock.nonceCount, faults: mock.faults.pending }),
+        );
         return;
       }
       const response = await getResponse(handlers, request);
@@ -114,6 +149,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     mock,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        // Pending latency faults end now, as dropped connections, so closing never waits on them.
+        mock.dispose();
         server.close((error) => (error ? reject(error) : resolve()));
         for (const socket of sockets) socket.destroy();
       }),

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
 import { createMockServer, type MockServer, type MockServerOptions } from './createMockServer.ts';
+
+const SECRET_ENV = 'IOT_TASK_MOCK_ACCESS_KEY_SECRET';
 
 export const MOCK_SERVER_USAGE = `Usage: iot-task-mock [options]
 
@@ -10,7 +13,10 @@ Options:
   --port <n>                  port to listen on (default 4010; 0 picks a free one)
   --host <address>            address to bind (default 127.0.0.1)
   --access-key-id <id>        AccessKey ID to accept (default ${TEST_CREDENTIALS.accessKeyId})
-  --access-key-secret <s>     its secret (default ${TEST_CREDENTIALS.accessKeySecret})
+  --access-key-secret-file <path>
+                              its secret, read from a file (or set ${SECRET_ENV});
+                              --access-key-secret <s> works too, but every local user sees
+                              it in \`ps\` (default ${TEST_CREDENTIALS.accessKeySecret})
   --no-verify                 accept requests without checking signatures
   --no-quota                  do not enforce 5 requests per second per AccessKey
   --advance <per-query|ms>    tasks move one step per query (default) or every <ms>
@@ -28,7 +34,10 @@ export class UsageError extends Error {
 }
 
 /** Reads the command line into server options; throws UsageError with a one-line reason. */
-export function parseMockServerArgs(argv: string[]): MockServerOptions & { help?: boolean; customSecret: boolean } {
+export function parseMockServerArgs(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): MockServerOptions & { help?: boolean; customSecret: boolean; warnings: string[] } {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -38,6 +47,7 @@ export function parseMockServerArgs(argv: string[]): MockServerOptions & { help?
         host: { type: 'string' },
         'access-key-id': { type: 'string' },
         'access-key-secret': { type: 'string' },
+        'access-key-secret-file': { type: 'string' },
         'no-verify': { type: 'boolean' },
         'no-quota': { type: 'boolean' },
         advance: { type: 'string' },
@@ -49,14 +59,15 @@ export function parseMockServerArgs(argv: string[]): MockServerOptions & { help?
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
   }
-  if (values.help) return { help: true, customSecret: false };
+  if (values.help) return { help: true, customSecret: false, warnings: [] };
   const port = values.port === undefined ? 4010 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port: expected 0–65535, received ${values.port}`);
   const id = values['access-key-id'] as string | undefined;
-  const secret = values['access-key-secret'] as string | undefined;
+  const warnings: string[] = [];
+  const secret = secretOf(values, id === undefined ? {} : env, warnings);
   if ((id === undefined) !== (secret === undefined))
-    throw new UsageError('--access-key-id and --access-key-secret go together');
+    throw new UsageError(`--access-key-id and its secret (--access-key-secret-file or ${SECRET_ENV}) go together`);
   if (id !== undefined && (id.trim() === '' || (secret as string).trim() === ''))
     throw new UsageError('--access-key-id and --access-key-secret must not be empty');
   let advance: MockServerOptions['advance'];
@@ -77,7 +88,34 @@ export function parseMockServerArgs(argv: string[]): MockServerOptions & { help?
     ...(values['no-quota'] ? { quota: false as const } : {}),
     ...(advance ? { advance } : {}),
     customSecret: id !== undefined,
+    warnings,
   };
+}
+
+/** The secret from a file, the environment, or (with a warning) the command line. */
+function secretOf(
+  values: Record<string, string | boolean | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+  warnings: string[],
+): string | undefined {
+  const file = values['access-key-secret-file'] as string | undefined;
+  const given = values['access-key-secret'] as string | undefined;
+  if (file !== undefined && given !== undefined)
+    throw new UsageError('--access-key-secret-file and --access-key-secret do not go together');
+  if (file !== undefined) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new UsageError(`--access-key-secret-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (given !== undefined) {
+    warnings.push(
+      `iot-task-mock: warning: --access-key-secret is visible to every local user (ps); prefer --access-key-secret-file or ${SECRET_ENV}`,
+    );
+    return given;
+  }
+  return env[SECRET_ENV];
 }
 
 /** The lines printed on start: where it listens and what it accepts. */
@@ -104,10 +142,15 @@ export function describeMockServer(server: MockServer, options: ReturnType<typeo
  * Runs `iot-task-mock` until SIGINT/SIGTERM; resolves with the exit code. Errors are one line,
  * never a stack trace.
  */
-export async function runMockServerCli(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+export async function runMockServerCli(
+  argv: string[],
+  io: CliIo,
+  signal?: AbortSignal,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   let options: ReturnType<typeof parseMockServerArgs>;
   try {
-    options = parseMockServerArgs(argv);
+    options = parseMockServerArgs(argv, env);
   } catch (error) {
     io.err(`iot-task-mock: ${(error as Error).message}. Run iot-task-mock --help.`);
     return 2;
@@ -116,7 +159,8 @@ export async function runMockServerCli(argv: string[], io: CliIo, signal?: Abort
     io.out(MOCK_SERVER_USAGE);
     return 0;
   }
-  const { customSecret: _custom, help: _help, ...serverOptions } = options;
+  const { customSecret: _custom, help: _help, warnings, ...serverOptions } = options;
+  for (const warning of warnings) io.err(warning);
   // Listen for the signals before anything starts, so one that comes while starting (or the
   // instant the banner is out) still ends the server cleanly instead of killing it.
   let onStop = () => {};

@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createIotTaskClient } from '@iot-task/client';
 import { EXAMPLE_TASK_ID } from '@iot-task/msw';
@@ -67,5 +69,51 @@ describe('iot-task-mock (the bin)', () => {
     expect(second.output()).toContain(`iot-task-mock: port ${port} is in use`);
     first.child.kill('SIGTERM');
     expect(await exit(first)).toBe(0);
+  });
+});
+
+describe('iot-task-mock: shutdown and secrets', () => {
+  it('SIGTERM while a latency fault holds a request: stops at once, exit 0', async () => {
+    const started = start(['--port', '0', '--no-quota']);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await started.firstLines)?.[1] as string;
+    const added = await fetch(`${url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: 'latency:600000' }),
+    });
+    expect(added.status).toBe(201);
+    const held = fetch(`${url}/?Action=QueryTask&Version=2018-01-20&Format=JSON&TaskId=x`).catch((e: unknown) => e);
+    // The held request has taken the fault once none is pending.
+    await expect.poll(async () => (await (await fetch(`${url}/__mock/stats`)).json()).faults).toBe(0);
+    started.child.kill('SIGTERM');
+    expect(await exit(started)).toBe(0);
+    expect(started.output()).toContain('iot-task-mock: stopped');
+    await held;
+  });
+
+  it('the secret from a file, or the environment; on the command line it works but warns (ps shows it)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mock-secret-'));
+    try {
+      const file = path.join(dir, 'secret');
+      await writeFile(file, 'from-a-file-1234\n');
+      const fromFile = start(['--port', '0', '--access-key-id', 'k', '--access-key-secret-file', file]);
+      expect(await fromFile.firstLines).toContain('AccessKey secret: ************1234 (as given)');
+      expect(fromFile.output()).not.toContain('warning');
+      fromFile.child.kill('SIGTERM');
+      expect(await exit(fromFile)).toBe(0);
+
+      const onArgv = start(['--port', '0', '--access-key-id', 'k', '--access-key-secret', 'on-argv-5678']);
+      expect(await onArgv.firstLines).toContain(
+        'iot-task-mock: warning: --access-key-secret is visible to every local user (ps); prefer --access-key-secret-file or IOT_TASK_MOCK_ACCESS_KEY_SECRET',
+      );
+      onArgv.child.kill('SIGTERM');
+      expect(await exit(onArgv)).toBe(0);
+
+      const missing = start(['--port', '0', '--access-key-id', 'k', '--access-key-secret-file', path.join(dir, 'nope')]);
+      expect(await exit(missing)).toBe(2);
+      expect(missing.output()).toMatch(/^iot-task-mock: --access-key-secret-file: cannot read .*nope \(ENOENT\)\. Run iot-task-mock --help\.\n$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

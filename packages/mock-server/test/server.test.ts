@@ -1,3 +1,5 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createIotTaskClient, type IotTaskClientOptions, NetworkError } from '@iot-task/client';
 import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -57,18 +59,21 @@ describe('over real HTTP on loopback', () => {
   it('has a control surface: seed a task with a scenario, queue a fault, reset', async () => {
     const seed = await fetch(`${server.url}/__mock/tasks`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ TaskId: 'T-fail', scenario: 'fails' }),
     });
     expect(seed.status).toBe(201);
     expect((await client().waitForTask('T-fail', { intervalMs: 1 })).Status).toBe('FAILED');
     const bad = await fetch(`${server.url}/__mock/tasks`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ TaskId: 'x', scenario: 'explodes' }),
     });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/^scenario: expected one of succeeds, fails/);
     await fetch(`${server.url}/__mock/faults`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ fault: 'gateway:Throttling.User', times: 1 }),
     });
     await expect(client().queryTask({ TaskId: EXAMPLE_TASK_ID })).rejects.toMatchObject({ code: 'Throttling.User' });
@@ -148,5 +153,84 @@ describe('the official SDK (@alicloud/iot20180120) against the mock', () => {
       code: 'SignatureDoesNotMatch',
       statusCode: 400,
     });
+  });
+});
+
+describe('a hostile or careless caller', () => {
+  it('a request body over the cap is refused before any other work: InvalidParameter, HTTP 400', async () => {
+    const answer = await fetch(`${server.url}/?Action=QueryTask&Format=JSON`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'TaskId=x&pad='.padEnd(1 << 20, 'x'),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      Code: 'InvalidParameter',
+      Message: 'The request body is larger than 65536 bytes.',
+    });
+    expect(server.mock.log).toEqual([]);
+  });
+
+  it('the control surface refuses a cross-origin request and a body that is not JSON; nothing changes', async () => {
+    const crossSite = await fetch(`${server.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: 'drop', times: null }),
+    });
+    expect(crossSite.status).toBe(403);
+    const simple = await fetch(`${server.url}/__mock/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ fault: 'drop', times: null }),
+    });
+    expect(simple.status).toBe(415);
+    expect(server.mock.faults.pending).toBe(0);
+  });
+
+  it('scenario names are looked up as the mock own ones only (constructor, toString, __proto__ are refused)', async () => {
+    for (const scenario of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const answer = await fetch(`${server.url}/__mock/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ TaskId: 'T-proto', scenario }),
+      });
+      expect(answer.status).toBe(400);
+    }
+    expect((await client().queryTask({ TaskId: 'T-proto' }).catch((e: unknown) => e)) as object).toMatchObject({
+      code: 'iot.job.TaskNotFound',
+    });
+  });
+
+  it('V3 is verified against the Host the request carries: a call through a forwarding proxy on another port verifies', async () => {
+    const upstream = new URL(server.url);
+    const proxy = createServer((req, res) => {
+      const forward = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const viaProxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const task = await client({ endpoint: viaProxy }).queryTask({ TaskId: EXAMPLE_TASK_ID });
+      expect(task.TaskId).toBe(EXAMPLE_TASK_ID);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  });
+
+  it('close() ends at once, even while a latency fault is holding a request', async () => {
+    const slow = await createMockServer({ quota: false });
+    slow.mock.faults.add({ kind: 'latency', ms: 600_000 });
+    const pending = client({ endpoint: slow.url, timeoutMs: 600_000, attemptTimeoutMs: 600_000, retry: false })
+      .queryTask({ TaskId: EXAMPLE_TASK_ID })
+      .catch((e: unknown) => e);
+    await expect.poll(() => slow.mock.faults.pending).toBe(0);
+    await slow.close();
+    expect(await pending).toMatchObject({ kind: 'network' });
   });
 });

@@ -64,6 +64,8 @@ export interface IotMock {
   readonly nonceCount: number;
   /** Tasks back to their seeds, faults, quota and nonces cleared. */
   reset(): void;
+  /** Ends whatever is still waiting (a `latency` fault), as dropped connections: call it when shutting down. */
+  dispose(): void;
 }
 
 const LOG_LIMIT = 1000;
@@ -90,6 +92,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     ...(options.instances ? { instances: options.instances } : {}),
   });
   const faults = new FaultQueue();
+  const disposed = new AbortController();
   const nonces = new NonceCache();
   const checks = gatewayChecks(options.verifySignatures ?? false, options.quota !== false, options.checks);
   const verifying = checks.signature || checks.accessKey || checks.timestamp || checks.nonce;
@@ -132,7 +135,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       return gateway('InvalidParameter', { message: `x-iot-mock-fault: ${(error as Error).message}` });
     }
     if (fault) {
-      const faulted = await renderFault(fault, format, xmlRoot);
+      const faulted = await renderFault(fault, format, xmlRoot, disposed.signal);
       if (faulted) return answer(faulted, 'code' in fault ? fault.code : fault.kind);
     }
 
@@ -173,6 +176,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   });
 
   const control = [
+    http.all(`${baseUrl}/__mock/*`, ({ request }) => refusedControlRequest(request)),
     http.get(`${baseUrl}/__mock/tasks`, () => HttpResponse.json(tasks.list())),
     http.post(`${baseUrl}/__mock/tasks`, async ({ request }) => {
       try {
@@ -207,6 +211,9 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     get nonceCount() {
       return nonces.size;
     },
+    dispose() {
+      disposed.abort();
+    },
     reset() {
       tasks.reset();
       faults.clear();
@@ -216,6 +223,25 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     },
   };
   return mock;
+}
+
+/**
+ * The control surface changes the mock for everyone using it, so it refuses what a web page the
+ * developer happens to open could send: a request from another origin (a cross-site POST), and a
+ * POST that is not JSON (a "simple" request that needs no preflight). Undefined lets the request on.
+ */
+function refusedControlRequest(request: Request): Response | undefined {
+  const origin = request.headers.get('origin');
+  if (origin !== null && origin !== new URL(request.url).origin) {
+    return HttpResponse.json({ error: `cross-origin requests to /__mock/ are refused (Origin ${origin})` }, { status: 403 });
+  }
+  if (request.method === 'POST' && request.headers.get('content-length') !== '0') {
+    const type = request.headers.get('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) {
+      return HttpResponse.json({ error: `expected a JSON body (content-type application/json), received ${type}` }, { status: 415 });
+    }
+  }
+  return undefined;
 }
 
 function controlError(error: unknown): Response {

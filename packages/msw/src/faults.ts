@@ -1,4 +1,4 @@
-import { delay, HttpResponse } from 'msw';
+import { HttpResponse } from 'msw';
 import { businessError, gatewayError, newRequestId, type WireFormat } from './respond.ts';
 
 /** Something going wrong, on purpose. */
@@ -108,12 +108,35 @@ export class FaultQueue {
   }
 }
 
-/** Answers with the fault; undefined for `latency`, after waiting (the request then goes on). */
-export async function renderFault(fault: Fault, format: WireFormat, xmlRoot: string): Promise<Response | undefined> {
+/** Resolves after `ms`, or at once (true) when `cancelled` aborts first. */
+function wait(ms: number, cancelled: AbortSignal): Promise<boolean> {
+  if (cancelled.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      cancelled.removeEventListener('abort', done);
+      resolve(false);
+    }, ms);
+    cancelled.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Answers with the fault; undefined for `latency`, after waiting (the request then goes on). A
+ * latency still waiting when the mock is disposed ends at once, as a dropped connection.
+ */
+export async function renderFault(
+  fault: Fault,
+  format: WireFormat,
+  xmlRoot: string,
+  cancelled: AbortSignal,
+): Promise<Response | undefined> {
   switch (fault.kind) {
     case 'latency':
-      await delay(fault.ms);
-      return undefined;
+      return (await wait(fault.ms, cancelled)) ? HttpResponse.error() : undefined;
     case 'gateway':
       return gatewayError(fault.code, {
         format,

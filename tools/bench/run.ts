@@ -12,6 +12,7 @@ import { FLOOR } from './candidates.ts';
 import { measureCpuPerCall } from './cpuPerCall.ts';
 import { type InstructionResult, measureInstructionsPerCall, valgrindAvailable } from './instructionsPerCall.ts';
 import { measureMockServerLoad } from './mockServerLoad.ts';
+import { measureResponseCheckCost } from './responseCheckCost.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +26,11 @@ const { values } = parseArgs({
 const calls = Number(values.calls);
 const rounds = Number(values.rounds);
 const file = path.resolve(import.meta.dirname, '..', '..', 'BENCHMARKS.md');
-const sections: Record<string, () => Promise<string>> = { client: clientSection, 'mock-server': mockServerSection };
+const sections: Record<string, () => Promise<string>> = {
+  client: clientSection,
+  'response-check': responseCheckSection,
+  'mock-server': mockServerSection,
+};
 
 async function clientSection(): Promise<string> {
   const cpu = await measureCpuPerCall({ calls, rounds });
@@ -67,6 +72,20 @@ async function clientSection(): Promise<string> {
     ),
   ].join('\n');
   return table;
+}
+
+async function responseCheckSection(): Promise<string> {
+  const cost = await measureResponseCheckCost();
+  const extra = cost.onMicros - cost.offMicros;
+  return [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}: ${cost.rounds} interleaved rounds × ${cost.calls.toLocaleString('en')} queryTask calls answered in-process (no socket), median round.`,
+    '',
+    '| client | CPU µs / call |',
+    '| --- | ---: |',
+    `| responseValidation: 'off' | ${cost.offMicros.toFixed(1)} |`,
+    `| responseValidation: 'error' (the default) | ${cost.onMicros.toFixed(1)} |`,
+    `| the check itself | ${extra.toFixed(1)} (${((100 * extra) / cost.offMicros).toFixed(1)}% of an in-process call) |`,
+  ].join('\n');
 }
 
 async function mockServerSection(): Promise<string> {

@@ -37,7 +37,8 @@ function median(values: number[]): number {
 export async function measureResponseCheckCost(calls = 5000, rounds = 7): Promise<ResponseCheckCost> {
   const candidates = { off: client('off'), on: client('error') };
   const samples: Record<'off' | 'on', number[]> = { off: [], on: [] };
-  for (const c of Object.values(candidates)) for (let i = 0; i < 2000; i++) await c.queryTask({ TaskId: 'MSnT9***q010101' });
+  for (const c of Object.values(candidates))
+    for (let i = 0; i < 2000; i++) await c.queryTask({ TaskId: 'MSnT9***q010101' });
   for (let round = 0; round < rounds; round++) {
     for (const name of ['off', 'on'] as const) {
       const start = process.cpuUsage();

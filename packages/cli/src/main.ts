@@ -1,12 +1,12 @@
 import {
   AbortedError,
   createIotTaskClient,
-  validateActionParams,
   ENV_ACCESS_KEY_ID,
   ENV_ACCESS_KEY_SECRET,
   ENV_SECURITY_TOKEN,
   type IotTaskClient,
   type TaskResult,
+  validateActionParams,
 } from '@iot-task/client';
 import { createMockServer, type MockServer, runMockServerCli } from '@iot-task/mock-server';
 import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';

@@ -103,7 +103,9 @@ describe('iot-task watch --mock (the quick start)', () => {
     started.child.stdout?.destroy();
     const r = await started.exited;
     expect(r.code).toBe(141);
-    expect(r.stderr).toMatch(/^Using the embedded mock at http:\/\/127\.0\.0\.1:\d+ \(test credentials, signatures verified\)\n$/);
+    expect(r.stderr).toMatch(
+      /^Using the embedded mock at http:\/\/127\.0\.0\.1:\d+ \(test credentials, signatures verified\)\n$/,
+    );
   });
 });
 
@@ -235,9 +237,18 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
       'iot-task: ValidationError: TaskId: expected at most 128 characters, received 200 — run iot-task --help',
     ],
     [['query', TASK, '--region', 'mars-1'], ''],
-    [['query', '', '--mock'], 'iot-task: ValidationError: TaskId: expected a non-empty string (not only whitespace), received "" — run iot-task --help'],
-    [['watch', ' \t ', '--mock'], 'iot-task: ValidationError: TaskId: expected a non-empty string (not only whitespace), received " \\t " — run iot-task --help'],
-    [['query', TASK, '--mock', '--instance', 'a/b'], 'iot-task: ValidationError: IotInstanceId: expected a string matching ^[A-Za-z0-9_*-]+$, received "a/b" — run iot-task --help'],
+    [
+      ['query', '', '--mock'],
+      'iot-task: ValidationError: TaskId: expected a non-empty string (not only whitespace), received "" — run iot-task --help',
+    ],
+    [
+      ['watch', ' \t ', '--mock'],
+      'iot-task: ValidationError: TaskId: expected a non-empty string (not only whitespace), received " \\t " — run iot-task --help',
+    ],
+    [
+      ['query', TASK, '--mock', '--instance', 'a/b'],
+      'iot-task: ValidationError: IotInstanceId: expected a string matching ^[A-Za-z0-9_*-]+$, received "a/b" — run iot-task --help',
+    ],
   ];
   for (const [args, line] of usage) {
     it(`usage: ${args.join(' ').slice(0, 50)} → exit 2, one line`, async () => {

@@ -99,7 +99,10 @@ export function validateParams(descriptor: ActionDescriptor, params: unknown): R
  * @example validateActionParams('QueryTask', { TaskId: '' }) // throws "TaskId: expected a non-empty string …"
  */
 export function validateActionParams(action: string, params: unknown): void {
-  const descriptor = Object.hasOwn(actions, action) ? (actions as Readonly<Record<string, ActionDescriptor>>)[action] : undefined;
-  if (!descriptor) throw new ValidationError('action', `one of ${Object.keys(actions).join(', ')}`, JSON.stringify(action));
+  const descriptor = Object.hasOwn(actions, action)
+    ? (actions as Readonly<Record<string, ActionDescriptor>>)[action]
+    : undefined;
+  if (!descriptor)
+    throw new ValidationError('action', `one of ${Object.keys(actions).join(', ')}`, JSON.stringify(action));
   validateParams(descriptor, params);
 }

@@ -105,7 +105,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         const memory = process.memoryUsage();
         await send(
           res,
-          Response.json({ rss: memory.rss, heapUsed: memory.heapUsed, nonces: mock.nonceCount, faults: mock.faults.pending }),
+          Response.json({
+            rss: memory.rss,
+            heapUsed: memory.heapUsed,
+            nonces: mock.nonceCount,
+            faults: mock.faults.pending,
+          }),
         );
         return;
       }

@@ -106,7 +106,9 @@ function secretOf(
     try {
       return readFileSync(file, 'utf8').trim();
     } catch (error) {
-      throw new UsageError(`--access-key-secret-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new UsageError(
+        `--access-key-secret-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   if (given !== undefined) {

@@ -109,9 +109,18 @@ describe('iot-task-mock: shutdown and secrets', () => {
       onArgv.child.kill('SIGTERM');
       expect(await exit(onArgv)).toBe(0);
 
-      const missing = start(['--port', '0', '--access-key-id', 'k', '--access-key-secret-file', path.join(dir, 'nope')]);
+      const missing = start([
+        '--port',
+        '0',
+        '--access-key-id',
+        'k',
+        '--access-key-secret-file',
+        path.join(dir, 'nope'),
+      ]);
       expect(await exit(missing)).toBe(2);
-      expect(missing.output()).toMatch(/^iot-task-mock: --access-key-secret-file: cannot read .*nope \(ENOENT\)\. Run iot-task-mock --help\.\n$/);
+      expect(missing.output()).toMatch(
+        /^iot-task-mock: --access-key-secret-file: cannot read .*nope \(ENOENT\)\. Run iot-task-mock --help\.\n$/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -195,7 +195,11 @@ describe('a hostile or careless caller', () => {
       });
       expect(answer.status).toBe(400);
     }
-    expect((await client().queryTask({ TaskId: 'T-proto' }).catch((e: unknown) => e)) as object).toMatchObject({
+    expect(
+      (await client()
+        .queryTask({ TaskId: 'T-proto' })
+        .catch((e: unknown) => e)) as object,
+    ).toMatchObject({
       code: 'iot.job.TaskNotFound',
     });
   });

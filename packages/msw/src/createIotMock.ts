@@ -233,12 +233,18 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
 function refusedControlRequest(request: Request): Response | undefined {
   const origin = request.headers.get('origin');
   if (origin !== null && origin !== new URL(request.url).origin) {
-    return HttpResponse.json({ error: `cross-origin requests to /__mock/ are refused (Origin ${origin})` }, { status: 403 });
+    return HttpResponse.json(
+      { error: `cross-origin requests to /__mock/ are refused (Origin ${origin})` },
+      { status: 403 },
+    );
   }
   if (request.method === 'POST' && request.headers.get('content-length') !== '0') {
     const type = request.headers.get('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return HttpResponse.json({ error: `expected a JSON body (content-type application/json), received ${type}` }, { status: 415 });
+      return HttpResponse.json(
+        { error: `expected a JSON body (content-type application/json), received ${type}` },
+        { status: 415 },
+      );
     }
   }
   return undefined;

@@ -10,6 +10,8 @@ export default defineConfig({
     index: 'src/index.ts',
     // The XML reader on its own entry, so the main one only loads it on demand.
     xml: 'src/xml.ts',
+    // The generated hey-api client, for the SDK functions and TanStack helpers: not on the main entry.
+    'hey-api': 'src/heyApi.ts',
     ...Object.fromEntries(actions.map((a) => [`actions/${a}`, `src/generated/actions/${a}/index.ts`])),
   },
   format: ['esm'],

@@ -7,8 +7,11 @@ import { type BundledApp, measureBundles } from '../bench/bundleSize.ts';
 
 /** Budgets, gzipped bytes of the initial load. Raise one only with a reason in the commit. */
 export const SIZE_BUDGETS: Readonly<Partial<Record<BundledApp, number>>> = {
-  '@iot-task/client': 13 * 1024,
-  '@iot-task/react (one hook, react and react-query excluded)': 14 * 1024,
+  // The generated hey-api client left the main entry (@iot-task/client/hey-api): 10.8 KB.
+  '@iot-task/client': 11 * 1024,
+  // Every answer is now checked against the spec on the default path (+1 KB gz); the hooks still
+  // go through the generated hey-api TanStack helpers (+3.4 KB gz).
+  '@iot-task/react (one hook, react and react-query excluded)': 16 * 1024,
 };
 
 const results = await measureBundles(Object.keys(SIZE_BUDGETS) as BundledApp[]);

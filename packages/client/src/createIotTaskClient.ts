@@ -1,16 +1,15 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
+import { attachTransport } from './clientTransport.ts';
 import { type Credentials, type CredentialsProvider, fromEnv } from './credentials.ts';
 import { resolveBaseUrl } from './endpoints.ts';
 import { ValidationError } from './errors.ts';
 import type { ActionTypes, CommonQueryParameter } from './generated/actions.gen.ts';
-import { type Client, createClient } from './generated/client/index.ts';
 import type { ClientHooks } from './hooks.ts';
 import { type RetryOptions, retryPolicy } from './retryPolicy.ts';
 import { sharedTokenBucket, TokenBucket } from './tokenBucket.ts';
 import { createTransport } from './transport/callAction.ts';
 import type { ResponseValidation } from './transport/decodeAnswer.ts';
 import { fetchSend } from './transport/fetchSend.ts';
-import { heyApiFetch } from './transport/heyApiFetch.ts';
 import type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
 import { type WaitForTaskOptions, waitForTask } from './waitForTask.ts';
 
@@ -127,8 +126,6 @@ export interface IotTaskClient {
   waitForTask(taskId: string, options?: WaitForTaskOptions): Promise<TaskResult>;
   /** Calls any action of the spec with its own parameters; returns `Data` and the RequestId. */
   call<A extends ActionName>(action: A, params: ActionParams<A>, options?: CallOptions): Promise<ActionResult<A>>;
-  /** The generated hey-api client, wired to this client's transport (for the generated TanStack helpers). */
-  readonly heyApiClient: Client;
   /** Where requests go. */
   readonly baseUrl: string;
 }
@@ -158,7 +155,8 @@ function quotaFor(quota: QuotaOptions | undefined, descriptor: ActionDescriptor)
 /**
  * Creates a client for IoT Platform QueryTask: a runtime that validates, keeps the quota, signs,
  * sends, reads, checks the answer against the spec and retries what is safe to retry, throwing
- * typed errors; the generated hey-api SDK is wired to the same runtime.
+ * typed errors. `heyApiClientFor(client)` (`@iot-task/client/hey-api`) wires the generated hey-api
+ * SDK to the same runtime.
  *
  * @example
  * const client = createIotTaskClient({ region: 'cn-shanghai' });
@@ -194,7 +192,6 @@ export function createIotTaskClient(options: IotTaskClientOptions = {}): IotTask
     hooks: options.hooks ?? {},
     send: fetchSend(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   });
-  const heyApiClient = createClient({ baseUrl, fetch: heyApiFetch(transport) as never });
 
   async function call<A extends ActionName>(
     action: A,
@@ -210,16 +207,19 @@ export function createIotTaskClient(options: IotTaskClientOptions = {}): IotTask
     return { requestId, data: body.Data as ActionData<A> };
   }
 
-  const client: IotTaskClient = {
+  const client: IotTaskClient = attachTransport(
+    {
+      baseUrl,
+      call,
+      async queryTask(params, callOptions) {
+        return (await call('QueryTask', params, callOptions)).data;
+      },
+      waitForTask(taskId, waitOptions) {
+        return waitForTask(client, taskId, waitOptions);
+      },
+    },
     baseUrl,
-    heyApiClient,
-    call,
-    async queryTask(params, callOptions) {
-      return (await call('QueryTask', params, callOptions)).data;
-    },
-    waitForTask(taskId, waitOptions) {
-      return waitForTask(client, taskId, waitOptions);
-    },
-  };
+    transport,
+  );
   return client;
 }

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { heyApiClientFor } from '../src/heyApi.ts';
 import { createIotTaskClient, type IotTaskClientOptions } from '../src/index.ts';
 import { ACCESS_KEY, BASE_URL, fakeGateway, ok, okXml, TASK_ID } from './support/fakeGateway.ts';
 
@@ -199,23 +200,36 @@ describe('formats', () => {
 });
 
 describe('the generated SDK through the runtime', () => {
-  it('heyApiClient sends the generated queryTask through the signing transport', async () => {
+  it('heyApiClientFor(client) sends the generated queryTask through the same runtime', async () => {
     const { queryTask } = await import('../src/generated/actions/QueryTask/index.ts');
     const c = client();
     const { data } = await queryTask({
-      client: c.heyApiClient,
+      client: heyApiClientFor(c),
       query: { Action: 'QueryTask', TaskId: TASK_ID },
       throwOnError: true,
     });
     expect(data.Success && data.Data.Progress).toBe(80);
     expect(gateway.seen[0]?.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 /);
+    expect(heyApiClientFor(c)).toBe(heyApiClientFor(c));
+  });
+
+  it('the generated SDK is validated like call(): a bad TaskId is a ValidationError, nothing is sent', async () => {
+    const { queryTask } = await import('../src/generated/actions/QueryTask/index.ts');
+    await expect(
+      queryTask({
+        client: heyApiClientFor(client()),
+        query: { Action: 'QueryTask', TaskId: '  ' },
+        throwOnError: true,
+      }),
+    ).rejects.toMatchObject({ kind: 'validation', field: 'TaskId' });
+    expect(gateway.seen).toHaveLength(0);
   });
 
   it('typed errors reach callers of the generated SDK too', async () => {
     const { queryTask } = await import('../src/generated/actions/QueryTask/index.ts');
     const c = client({ credentials: { accessKeyId: ACCESS_KEY.accessKeyId, accessKeySecret: 'bad' }, retry: false });
     await expect(
-      queryTask({ client: c.heyApiClient, query: { Action: 'QueryTask', TaskId: TASK_ID }, throwOnError: true }),
+      queryTask({ client: heyApiClientFor(c), query: { Action: 'QueryTask', TaskId: TASK_ID }, throwOnError: true }),
     ).rejects.toMatchObject({ kind: 'gateway', code: 'SignatureDoesNotMatch' });
   });
 });

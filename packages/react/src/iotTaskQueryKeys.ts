@@ -1,4 +1,5 @@
 import type { IotTaskClient } from '@iot-task/client';
+import { heyApiClientFor } from '@iot-task/client/hey-api';
 import { queryTaskQueryKey } from './generated/QueryTask/react-query.gen.ts';
 
 /**
@@ -12,7 +13,7 @@ export const iotTaskQueryKeys = {
   /** The key of one task's query. */
   task: (client: IotTaskClient, taskId: string, iotInstanceId?: string) =>
     queryTaskQueryKey({
-      client: client.heyApiClient,
+      client: heyApiClientFor(client),
       query: { Action: 'QueryTask', TaskId: taskId, ...(iotInstanceId ? { IotInstanceId: iotInstanceId } : {}) },
     }),
 };

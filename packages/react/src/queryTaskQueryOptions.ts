@@ -1,4 +1,5 @@
 import { type IotTaskClient, IotTaskError, isTerminalStatus, type TaskResult } from '@iot-task/client';
+import { heyApiClientFor } from '@iot-task/client/hey-api';
 import { queryTaskOptions } from './generated/QueryTask/react-query.gen.ts';
 
 export interface QueryTaskPolling {
@@ -53,7 +54,7 @@ export function queryTaskQueryOptions(
   options: QueryTaskQueryOptions = {},
 ): QueryTaskQueryOptionsResult {
   const generated = queryTaskOptions({
-    client: client.heyApiClient,
+    client: heyApiClientFor(client),
     query: {
       Action: 'QueryTask',
       TaskId: taskId,

@@ -1,5 +1,5 @@
 import type { CompactSchema } from '@iot-task/spec';
-import { parseXml, type XmlElement } from './parseXml.ts';
+import { parseXml, type XmlElement, XmlSyntaxError } from './parseXml.ts';
 import { toNumber, typesOf } from './schemaTypes.ts';
 import { validateValue } from './validateValue.ts';
 
@@ -16,8 +16,9 @@ function decodeScalar(schema: CompactSchema, text: string): unknown {
   if (schema['x-iot-task-decode'] === 'number') return toNumber(text);
   const types = typesOf(schema);
   if (types.includes('boolean') && (text === 'true' || text === 'false')) return text === 'true';
-  if ((types.includes('integer') || types.includes('number')) && text.trim() !== '' && Number.isFinite(Number(text))) {
-    return Number(text);
+  if (types.includes('integer') || types.includes('number')) {
+    const number = toNumber(text);
+    if (typeof number === 'number') return number;
   }
   if (schema.const !== undefined && typeof schema.const !== 'string') {
     return String(schema.const) === text ? schema.const : text;
@@ -65,6 +66,10 @@ export function decodeXml(schema: CompactSchema | undefined, element: XmlElement
         list.push(decodeXml(items, child));
         out[child.name] = list;
       } else {
+        // A field the schema gives one value cannot come twice: which one would be meant?
+        if (Object.hasOwn(out, child.name)) {
+          throw new XmlSyntaxError(`element <${child.name}> appears more than once inside <${element.name}>`);
+        }
         out[child.name] = decodeXml(propertySchema, child);
       }
     }

@@ -17,10 +17,17 @@ export function branchByDiscriminator(branches: readonly CompactSchema[], value:
   return undefined;
 }
 
-/** A value marked `x-iot-task-decode: number` as a number, when it is numeric. */
+/** Plain decimal notation only: `0x14`, `1e1`, ` 20 ` and `+5` are not numbers on this wire. */
+const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/**
+ * A value marked `x-iot-task-decode: number` as a number, when it is a decimal numeral; anything
+ * else is returned as it came, so the check against the spec reports it instead of it passing as
+ * a number it never was.
+ */
 export function toNumber(value: unknown): unknown {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
   return value;
 }
 

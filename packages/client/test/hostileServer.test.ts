@@ -170,3 +170,32 @@ describe('a careless caller: local mistakes are typed, named and never sent or r
     );
   });
 });
+
+describe('answers that only look right', () => {
+  const answered = (body: string, contentType: string) =>
+    serve((_req, res) => {
+      res.writeHead(200, { 'content-type': contentType }).end(body);
+    });
+
+  it('a Progress written 0x14, 1e1 or " 20 " is not the number 20: drift, not a lie', async () => {
+    for (const progress of ['0x14', '1e1', ' 20 ', '+20']) {
+      const endpoint = await answered(
+        `<QueryTaskResponse><RequestId>R</RequestId><Success>true</Success><Data><TaskId>x</TaskId><Status>SENT</Status><Progress>${progress}</Progress></Data></QueryTaskResponse>`,
+        'text/xml',
+      );
+      const error = await failure(client(endpoint, { format: 'XML', retry: false }).queryTask({ TaskId: TASK_ID }));
+      expect(error).toMatchObject({ kind: 'drift' });
+      expect(error.message).toContain('Data.Progress');
+    }
+  });
+
+  it('a field given twice in XML is not read as the last one: ResponseParseError', async () => {
+    const endpoint = await answered(
+      '<QueryTaskResponse><RequestId>R</RequestId><Success>true</Success><Data><TaskId>x</TaskId><Status>DONE</Status><Status>QUEUED</Status></Data></QueryTaskResponse>',
+      'text/xml',
+    );
+    const error = await failure(client(endpoint, { format: 'XML', retry: false }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({ kind: 'parse' });
+    expect(error.message).toContain('element <Status> appears more than once inside <Data>');
+  });
+});

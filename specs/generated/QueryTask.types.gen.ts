@@ -137,7 +137,11 @@ export interface components {
          * @example 2019-05-21T13:03:56.000Z
          */
         UtcTimestamp: string;
-        /** @description One device's task (作业) inside a job (任务). */
+        /**
+         * @description One device's task (作业) inside a job (任务). Every field the seed document shows is always
+         *     there, except those a task may not have yet: `Progress` (while nothing was reported),
+         *     `Message` and `StatusDetail`.
+         */
         Task: {
             /**
              * @description ID of the task, globally unique (作业ID。作业的全局唯一标识符).
@@ -150,27 +154,27 @@ export interface components {
              * @description ID of the job the task belongs to (作业所属任务的ID).
              * @example sGWotgRkutxX*****
              */
-            JobId?: string;
+            JobId: string;
             /**
              * @description Name of the job the task belongs to (作业所属任务的名称).
              * @example MyTestJobIax6Eq
              */
-            JobName?: string;
+            JobName: string;
             /**
              * @description Device ID issued by IoT Platform, unique per device (物联网平台为该设备颁发的ID).
              * @example BDjhI****01
              */
-            IotId?: string;
+            IotId: string;
             /**
              * @description ProductKey of the device's product (设备所属产品的ProductKey).
              * @example a1S****
              */
-            ProductKey?: string;
+            ProductKey: string;
             /**
              * @description Name of the device (设备名称).
              * @example mydevice
              */
-            DeviceName?: string;
+            DeviceName: string;
             /**
              * @description Information about the task's execution, e.g. an error message (任务执行的相关信息).
              * @example this is message about task execution
@@ -186,12 +190,12 @@ export interface components {
              * @description Time the task was last modified (作业信息的修改时间).
              * @example 2019-05-21T13:03:56.000Z
              */
-            UtcModified?: components["schemas"]["UtcTimestamp"];
+            UtcModified: components["schemas"]["UtcTimestamp"];
             /**
              * @description Time the task was queued (作业的排队时间).
              * @example 2019-05-21T13:03:53.000Z
              */
-            UtcQueueTime?: components["schemas"]["UtcTimestamp"];
+            UtcQueueTime: components["schemas"]["UtcTimestamp"];
         };
         /**
          * @description IoT business error (调用失败): HTTP 200 with `Success: false`, a `Code` such as

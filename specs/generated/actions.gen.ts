@@ -195,7 +195,14 @@ export const QueryTask = {
                 "type": "object",
                 "required": [
                   "TaskId",
-                  "Status"
+                  "Status",
+                  "JobId",
+                  "JobName",
+                  "IotId",
+                  "ProductKey",
+                  "DeviceName",
+                  "UtcModified",
+                  "UtcQueueTime"
                 ],
                 "properties": {
                   "TaskId": {

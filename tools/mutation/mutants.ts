@@ -26,9 +26,35 @@ export interface Mutant {
   id: string;
   category: string;
   description: string;
-  checks?: Partial<GatewayChecks>;
+  /** Gateway checks switched off, for every request or for those a function picks. */
+  checks?: Partial<GatewayChecks> | ((request: Request, now: number) => Partial<GatewayChecks>);
+  /** The mock's quota times this (a gateway that lets more through than it should). */
+  quotaScale?: number;
   rewrite?: Rewrite;
   equivalent?: string;
+}
+
+/** How a request travels: what a per-variant mutant decides by. */
+function variantOf(request: Request): { signature: 'v1' | 'v3' | 'none'; method: string; format: string } {
+  const url = new URL(request.url);
+  return {
+    signature: request.headers.has('authorization') ? 'v3' : url.searchParams.has('Signature') ? 'v1' : 'none',
+    method: request.method,
+    format: (
+      url.searchParams.get('Format') ?? (/json/i.test(request.headers.get('accept') ?? '') ? 'JSON' : 'XML')
+    ).toUpperCase(),
+  };
+}
+
+/** The request time a request carries (V1 `Timestamp`, V3 `x-acs-date`), in epoch ms. */
+function requestTime(request: Request): number {
+  const text = new URL(request.url).searchParams.get('Timestamp') ?? request.headers.get('x-acs-date') ?? '';
+  return Date.parse(text);
+}
+
+/** Rewrites only the answers to requests that `when` picks. */
+function onlyWhen(when: (request: Request) => boolean, rewrite: Rewrite): Rewrite {
+  return (answer, context) => (when(context.request) ? rewrite(answer, context) : answer);
 }
 
 const xmlRoot = actions.QueryTask.xmlRoot;
@@ -158,13 +184,30 @@ export const mutants: readonly Mutant[] = [
   },
   {
     id: 'extra-field',
-    category: 'required field',
-    description: 'Data with an undocumented field Extra',
+    category: 'field name',
+    description: 'Data with a field the spec does not describe (Extra)',
     rewrite: data(
       (d) => ({ ...d, Extra: 'x' }),
       (text) => text.replace('</Data>', '<Extra>x</Extra></Data>'),
     ),
-    equivalent: 'the Task schema does not forbid additional properties (services add fields; clients ignore them)',
+  },
+  {
+    id: 'job-name-renamed',
+    category: 'field name',
+    description: 'Data.JobName sent as JobTitle',
+    rewrite: data(
+      ({ JobName, ...rest }) => ({ ...rest, JobTitle: JobName }),
+      (text) => text.replace(/<JobName>([^<]*)<\/JobName>/, '<JobTitle>$1</JobTitle>'),
+    ),
+  },
+  {
+    id: 'progress-renamed-lowercase',
+    category: 'field name',
+    description: 'Data.Progress sent as progress',
+    rewrite: data(
+      ({ Progress, ...rest }) => ({ ...rest, progress: Progress }),
+      (text) => text.replace(/<Progress>([^<]*)<\/Progress>/, '<progress>$1</progress>'),
+    ),
   },
   // --- renamed status values, terminal ones included ---
   ...(
@@ -346,6 +389,127 @@ export const mutants: readonly Mutant[] = [
     category: 'HTML 5xx',
     description: 'every gateway error replaced by an HTML 502 page',
     rewrite: errors(htmlPage(502)),
+  },
+  // --- broken for one transport variant only ---
+  {
+    id: 'signature-off-on-get',
+    category: 'one variant',
+    description: 'signatures are not compared for GET',
+    checks: (request) => (request.method === 'GET' ? { signature: false } : {}),
+  },
+  {
+    id: 'parameters-off-on-v3',
+    category: 'one variant',
+    description: 'parameters are not validated for V3-signed requests',
+    checks: (request) => (variantOf(request).signature === 'v3' ? { parameters: false } : {}),
+  },
+  {
+    id: 'quota-off-on-get',
+    category: 'one variant',
+    description: 'GET is never throttled',
+    checks: (request) => (request.method === 'GET' ? { quota: false } : {}),
+  },
+  {
+    id: 'replay-off-for-v1-xml',
+    category: 'one variant',
+    description: 'a replayed nonce is accepted for V1 requests asking for XML',
+    checks: (request) =>
+      variantOf(request).signature === 'v1' && variantOf(request).format === 'XML' ? { nonce: false } : {},
+  },
+  {
+    id: 'status-failed-renamed-in-xml',
+    category: 'one variant',
+    description: 'FAILED sent as FAILURE, in XML answers only',
+    rewrite: body({ xml: (text) => text.replaceAll('<Status>FAILED</Status>', '<Status>FAILURE</Status>') }),
+  },
+  {
+    id: 'status-cancelled-renamed-for-v1',
+    category: 'one variant',
+    description: 'CANCELLED sent as CANCELED, to V1-signed requests only',
+    rewrite: onlyWhen((request) => variantOf(request).signature === 'v1', renameStatus('CANCELLED', 'CANCELED')),
+  },
+  // --- checks that are there, but too lax ---
+  {
+    id: 'quota-doubled',
+    category: 'too lax',
+    description: 'the quota lets twice as many requests through',
+    quotaScale: 2,
+  },
+  {
+    id: 'future-timestamps-accepted',
+    category: 'too lax',
+    description: 'a request time in the future is never too far',
+    checks: (request, now) => (requestTime(request) > now ? { timestamp: false } : {}),
+  },
+  {
+    id: 'timestamp-window-20-minutes',
+    category: 'too lax',
+    description: 'request times up to 20 minutes off are accepted (the spec says 15)',
+    checks: (request, now) => (Math.abs(now - requestTime(request)) <= 20 * 60_000 ? { timestamp: false } : {}),
+  },
+  {
+    id: 'nonce-window-5-seconds',
+    category: 'too lax',
+    description: 'nonces are forgotten after 5 seconds',
+    checks: (request, now) => (now - requestTime(request) > 5000 ? { nonce: false } : {}),
+  },
+  {
+    id: 'unsigned-accepted',
+    category: 'too lax',
+    description: 'a request without any signature is answered',
+    checks: (request) =>
+      variantOf(request).signature === 'none'
+        ? { signature: false, accessKey: false, timestamp: false, nonce: false }
+        : {},
+  },
+  {
+    id: 'replay-answer-without-code',
+    category: 'error code',
+    description: "a replay answered without Code and with another error's message",
+    rewrite: body({
+      json: (b) =>
+        b.Code === 'SignatureNonceUsed'
+          ? { RequestId: b.RequestId, Message: 'Specified signature is not matched with our calculation.' }
+          : b,
+      xml: (text) =>
+        text.includes('<Code>SignatureNonceUsed</Code>')
+          ? text
+              .replace('<Code>SignatureNonceUsed</Code>', '')
+              .replace(
+                /<Message>[^<]*<\/Message>/,
+                '<Message>Specified signature is not matched with our calculation.</Message>',
+              )
+          : text,
+    }),
+  },
+  {
+    id: 'progress-hex-in-xml',
+    category: 'field type',
+    description: 'XML Progress written in hexadecimal (0x50 for 80)',
+    rewrite: body({
+      xml: (text) =>
+        text.replace(
+          /<Progress>(\d+)<\/Progress>/,
+          (_, n: string) => `<Progress>0x${Number(n).toString(16)}</Progress>`,
+        ),
+    }),
+  },
+  {
+    id: 'duplicate-status-in-xml',
+    category: 'XML',
+    description: 'XML Status given twice, the second QUEUED',
+    rewrite: body({ xml: (text) => text.replace(/(<Status>[^<]*<\/Status>)/, '$1<Status>QUEUED</Status>') }),
+  },
+  {
+    id: 'xml-as-application-xml',
+    category: 'content type',
+    description: 'XML sent as application/xml (the spec documents text/xml)',
+    rewrite: (answer) => {
+      if (!isXml(answer)) return answer;
+      const headers = new Headers(answer.headers);
+      headers.set('content-type', 'application/xml;charset=utf-8');
+      return { ...answer, headers };
+    },
   },
   // --- gateway checks switched off ---
   {

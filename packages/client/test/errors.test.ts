@@ -22,6 +22,7 @@ import {
   ok,
   raw,
   TASK_ID,
+  taskData,
 } from './support/fakeGateway.ts';
 import { warmLazyModules } from './support/warmLazyModules.ts';
 
@@ -132,7 +133,7 @@ describe('typed errors', () => {
     gateway.setFallback(
       raw(
         200,
-        JSON.stringify({ RequestId: 'ĀĀ-作业', Success: true, Data: { TaskId: 'x', Status: 'SENT' } }),
+        JSON.stringify({ RequestId: 'ĀĀ-作业', Success: true, Data: taskData({ TaskId: 'x', Status: 'SENT' }) }),
         'application/json',
       ),
     );

@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIotTaskClient, type DriftEvent, ResponseDriftError, ValidationError } from '../src/index.ts';
-import { ACCESS_KEY, fakeGateway, ok, raw, TASK_ID } from './support/fakeGateway.ts';
+import { ACCESS_KEY, fakeGateway, ok, raw, TASK_ID, taskData } from './support/fakeGateway.ts';
 
 const gateway = fakeGateway();
 const server = setupServer(gateway.handler);
@@ -100,7 +100,7 @@ describe('runtime response validation: on by default, so no value contradicts it
     const noData = await issuesOf(raw(200, JSON.stringify({ RequestId: 'R-1', Success: true }), 'application/json'));
     expect(noData).toMatchObject({ requestId: 'R-1', issues: [{ path: 'Data', expected: 'present (required)' }] });
     const noRequestId = await issuesOf(
-      raw(200, JSON.stringify({ Success: true, Data: { TaskId: 'x', Status: 'SENT' } }), 'application/json'),
+      raw(200, JSON.stringify({ Success: true, Data: taskData() }), 'application/json'),
     );
     expect(noRequestId.issues.map((i) => i.path)).toEqual(['RequestId']);
   });
@@ -116,7 +116,7 @@ describe('runtime response validation: on by default, so no value contradicts it
     const error = await issuesOf(
       raw(
         200,
-        `{"RequestId":"R","Success":true,"Data":{"TaskId":"x","Status":"SENT","Progress":${deep}}}`,
+        `{"RequestId":"R","Success":true,"Data":${JSON.stringify(taskData()).replace(/"Progress":\d+/, `"Progress":${deep}`)}}`,
         'application/json',
       ),
     );

@@ -8,12 +8,18 @@ const RFC3986 = /^(?:[A-Za-z0-9\-_.~]|%[0-9A-F]{2})*$/;
  * declared and valid against its schema, required ones present, and the parameters the
  * signature scheme in use requires (`x-acs-required-parameters`). Returns the problems.
  */
-export function checkRequest(action: string, request: { method: string; url: string; headers: Headers }): string[] {
+export function checkRequest(
+  action: string,
+  request: { method: string; url: string; headers: Headers },
+  baseUrl?: string,
+): string[] {
   const problems: string[] = [];
   const url = new URL(request.url);
   const doc = documentOf(action);
   const method = request.method.toLowerCase();
-  if (url.pathname !== '/') problems.push(`path ${url.pathname}: RPC actions are sent to "/"`);
+  // RPC actions go to "/" of the endpoint — of a proxy's prefix, when the base URL has one.
+  const root = `${baseUrl ? new URL(baseUrl).pathname.replace(/\/+$/, '') : ''}/`;
+  if (url.pathname !== root) problems.push(`path ${url.pathname}: RPC actions are sent to "${root}"`);
   if (!doc.paths['/']?.[method]) problems.push(`method ${request.method}: not described for ${action}`);
 
   const query = new Map<string, string>();

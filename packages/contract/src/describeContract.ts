@@ -1,4 +1,5 @@
-import { type CaseResult, casesFor, runCase, startRun } from './runContract.ts';
+import { startRun } from './contractRun.ts';
+import { type CaseResult, casesFor, runCase } from './runContract.ts';
 import type { ContractTarget } from './targets.ts';
 
 type Describe = (name: string, body: () => void) => void;

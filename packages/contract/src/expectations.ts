@@ -1,6 +1,12 @@
 import { decodeXmlBody } from '@iot-task/client/xml';
-import { type ActionDescriptor, actions, type ErrorCodeDescriptor, errorCodes } from '@iot-task/spec';
-import { requiredHeaders, responseSchemaPointer, schemaProblems, successBranch } from './specSchemas.ts';
+import { type ActionDescriptor, actions, type CompactSchema, type ErrorCodeDescriptor, errorCodes } from '@iot-task/spec';
+import {
+  documentedMediaTypes,
+  requiredHeaders,
+  responseSchemaPointer,
+  schemaProblems,
+  successBranch,
+} from './specSchemas.ts';
 
 /** An answer as it came off the wire. */
 export interface RawResponse {
@@ -9,6 +15,8 @@ export interface RawResponse {
   body: string;
   /** Response headers, lowercase names. */
   headers?: Readonly<Record<string, string>>;
+  /** Set when the body was longer than the kit reads (MAX_ANSWER_BYTES). */
+  truncatedAt?: number;
 }
 
 /** What a case expects back, exactly. */
@@ -17,17 +25,24 @@ export type Expectation =
   /** HTTP 200, `Success: false`, one of `codes` (the first is the documented one, the rest equivalent for `why`). */
   | { outcome: 'business-error'; codes: readonly string[]; why?: string }
   /**
-   * A gateway error: one of `statuses`, a `Code` among `codes` (`null`: a body without `Code`
-   * is equivalent, as the gateway has been captured sending), for `why` when there is more than one.
+   * A gateway error: one of `statuses`, a `Code` among `codes` (the first is the documented one,
+   * the rest equivalent for `why`). With `noCodeMessage`, a body without `Code` whose `Message` is
+   * exactly that is equivalent too, as the gateway has been captured sending.
    */
-  | { outcome: 'gateway-error'; codes: readonly (string | null)[]; statuses: readonly number[]; why?: string };
+  | {
+      outcome: 'gateway-error';
+      codes: readonly string[];
+      statuses: readonly number[];
+      noCodeMessage?: string;
+      why?: string;
+    };
 
 const catalogue = new Map<string, ErrorCodeDescriptor>(errorCodes.map((e) => [e.code, e]));
 
 /** A gateway error as the spec's catalogue (`x-acs-error-codes`) documents it, plus equivalents. */
 export function gatewayError(
   code: string,
-  options: { also?: readonly (string | null)[]; statuses?: readonly number[]; why?: string } = {},
+  options: { also?: readonly string[]; statuses?: readonly number[]; orNoCode?: boolean; why?: string } = {},
 ): Extract<Expectation, { outcome: 'gateway-error' }> {
   const documented = catalogue.get(code);
   const status = documented?.httpStatus;
@@ -36,6 +51,7 @@ export function gatewayError(
     outcome: 'gateway-error',
     codes: [code, ...(options.also ?? [])],
     statuses,
+    ...(options.orNoCode && documented ? { noCodeMessage: documented.message } : {}),
     ...(options.why ? { why: options.why } : {}),
   };
 }
@@ -44,7 +60,7 @@ export function businessError(codes: readonly string[], why?: string): Expectati
   return { outcome: 'business-error', codes, ...(why ? { why } : {}) };
 }
 
-function formatOf(contentType: string | null): 'JSON' | 'XML' | undefined {
+function formatOf(contentType: string | null | undefined): 'JSON' | 'XML' | undefined {
   if (/json/i.test(contentType ?? '')) return 'JSON';
   if (/xml/i.test(contentType ?? '')) return 'XML';
   return undefined;
@@ -82,16 +98,16 @@ export function describeExpectation(expected: Expectation): string {
     case 'business-error':
       return `HTTP 200, Success false, Code ${expected.codes.join(' or ')}`;
     case 'gateway-error':
-      return `HTTP ${expected.statuses.join(' or ')}, Code ${expected.codes.map((c) => c ?? '(none)').join(' or ')}`;
+      return `HTTP ${expected.statuses.join(' or ')}, Code ${expected.codes.join(' or ')}${expected.noCodeMessage ? ' (or none, with its catalogue message)' : ''}`;
   }
 }
 
 /**
  * Whether an answer is exactly the expected one, as the spec describes it: the status, the
- * content type asked for, the XML root, the headers the spec requires (`x-acs-request-id`, equal
- * to the body's `RequestId`), the body against the schema of that outcome (the success body, the business
- * error, or the gateway's error envelope), and the error code. Returns the problems, each naming
- * what was expected and what came back.
+ * media type the spec documents for the format asked, the XML root, the headers the spec requires
+ * (`x-acs-request-id`, equal to the body's `RequestId`), the body against the schema of that
+ * outcome (the success body, the business error, or the gateway's error envelope), and the error
+ * code. Returns the problems, each naming what was expected and what came back.
  */
 export function checkAnswer(
   action: string,
@@ -103,30 +119,19 @@ export function checkAnswer(
   const got = describeAnswer(raw);
   const statuses = expected.outcome === 'gateway-error' ? expected.statuses : [200];
   if (!statuses.includes(raw.status)) return [`expected ${describeExpectation(expected)}; got ${got}`];
-  const actual = formatOf(raw.contentType);
-  if (actual !== format) {
-    return [`content-type: expected ${format}, got ${raw.contentType ?? '(none)'} (${got})`];
-  }
-  const problems: string[] = [];
-  const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
   const status = String(raw.status);
-  let body: unknown;
-  if (format === 'JSON') {
-    try {
-      body = JSON.parse(raw.body);
-    } catch (error) {
-      return [`body: not JSON (${(error as Error).message})`];
-    }
-  } else {
-    const root = /<([A-Za-z_][\w.-]*)[\s/>]/.exec(raw.body.replace(/^<\?xml[^>]*\?>\s*/, ''))?.[1];
-    const expectedRoot = raw.status >= 400 ? 'Error' : descriptor?.xmlRoot;
-    if (root !== expectedRoot) problems.push(`XML root: expected <${expectedRoot}>, got <${root ?? ''}>`);
-    try {
-      body = decodeXmlBody(descriptor?.responses[status]?.schema ?? undefined, raw.body);
-    } catch (error) {
-      return [...problems, `body: not XML the API would send (${(error as Error).message})`];
-    }
+  const mediaType = (raw.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const wanted = documentedMediaTypes(action, method, status).find((m) => formatOf(m) === format);
+  if (formatOf(raw.contentType) !== format || (wanted !== undefined && mediaType !== wanted)) {
+    return [`content-type: expected ${wanted ?? format}, got ${raw.contentType ?? '(none)'} (${got})`];
   }
+  if (raw.truncatedAt !== undefined) {
+    return [`body: over ${raw.truncatedAt} bytes, reading stopped; no answer of this API is that large`];
+  }
+  const parsed = parseAnswer(action, raw, format);
+  if ('unreadable' in parsed) return parsed.unreadable;
+  const { body } = parsed;
+  const problems = [...parsed.problems];
   const fields = (body ?? {}) as Record<string, unknown>;
   if (raw.status === 200 && fields.Success !== (expected.outcome === 'success')) {
     problems.push(`expected ${describeExpectation(expected)}; got ${got}`);
@@ -147,25 +152,113 @@ export function checkAnswer(
   if (!pointer) return [...problems, `status ${status}: no ${format} body is documented for ${action}`];
   const branch = raw.status === 200 ? successBranch(action, pointer, expected.outcome === 'success') : pointer;
   problems.push(...schemaProblems(action, branch, body, true).map((p) => `body ${p}`));
+  const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
+  const compact = descriptor?.responses[status]?.schema ?? undefined;
+  const described = raw.status === 200 ? branchOf(compact, expected.outcome === 'success') : compact;
+  problems.push(...undescribedFields(described, body).map((path) => `body ${path}: not described by the spec`));
   if (expected.outcome !== 'success') {
-    const code = typeof fields.Code === 'string' ? fields.Code : null;
-    if (!(expected.codes as readonly (string | null)[]).includes(code)) {
-      problems.push(`Code: expected ${expected.codes.map((c) => c ?? '(none)').join(' or ')}, got ${code ?? '(none)'}`);
+    const code = typeof fields.Code === 'string' ? fields.Code : undefined;
+    const noCodeMessage = expected.outcome === 'gateway-error' ? expected.noCodeMessage : undefined;
+    const equivalentWithoutCode = code === undefined && noCodeMessage !== undefined && fields.Message === noCodeMessage;
+    if (!(code !== undefined && expected.codes.includes(code)) && !equivalentWithoutCode) {
+      const without =
+        code === undefined && noCodeMessage !== undefined
+          ? ` (a body without Code must carry the Message "${noCodeMessage}"; it carried ${JSON.stringify(fields.Message)})`
+          : '';
+      problems.push(`Code: expected ${expected.codes.join(' or ')}, got ${code ?? '(none)'}${without}`);
     }
   }
   return problems;
 }
 
-/** An answer read off a Response, headers included. */
+/**
+ * The body of an answer as the value it stands for: JSON parsed, XML decoded the way clients read
+ * it (with its root checked). Problems on the way, or why it could not be read at all.
+ */
+export function parseAnswer(
+  action: string,
+  raw: RawResponse,
+  format: 'JSON' | 'XML',
+): { body: unknown; problems: string[] } | { unreadable: string[] } {
+  if (format === 'JSON') {
+    try {
+      return { body: JSON.parse(raw.body), problems: [] };
+    } catch (error) {
+      return { unreadable: [`body: not JSON (${(error as Error).message})`] };
+    }
+  }
+  const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
+  const problems: string[] = [];
+  const root = /<([A-Za-z_][\w.-]*)[\s/>]/.exec(raw.body.replace(/^<\?xml[^>]*\?>\s*/, ''))?.[1];
+  const expectedRoot = raw.status >= 400 ? 'Error' : descriptor?.xmlRoot;
+  if (root !== expectedRoot) problems.push(`XML root: expected <${expectedRoot}>, got <${root ?? ''}>`);
+  try {
+    return { body: decodeXmlBody(descriptor?.responses[String(raw.status)]?.schema ?? undefined, raw.body), problems };
+  } catch (error) {
+    return { unreadable: [...problems, `body: not XML the API would send (${(error as Error).message})`] };
+  }
+}
+
+/** The branch of a `oneOf` on `Success` (true: the success body; false: the business error). */
+function branchOf(schema: CompactSchema | undefined, success: boolean): CompactSchema | undefined {
+  return schema?.oneOf?.find((b) => b.properties?.Success?.const === success) ?? schema;
+}
+
+/**
+ * Fields of a body that its schema does not describe — a renamed field shows as one of these
+ * (and as a required one missing). The spec allows them; a contract kit reports them, since the
+ * service then says more than its description does.
+ */
+export function undescribedFields(schema: CompactSchema | undefined, value: unknown, path = ''): string[] {
+  if (!schema?.properties || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    if (Array.isArray(value) && schema?.items) {
+      return value.flatMap((item, i) => undescribedFields(schema.items, item, `${path}[${i}]`));
+    }
+    return [];
+  }
+  const out: string[] = [];
+  for (const [name, field] of Object.entries(value as Record<string, unknown>)) {
+    const at = path ? `${path}.${name}` : name;
+    const property = schema.properties[name];
+    if (!property) out.push(at);
+    else out.push(...undescribedFields(property, field, at));
+  }
+  return out;
+}
+
+/** The most of an answer the kit reads: no answer of this API comes near it. */
+export const MAX_ANSWER_BYTES = 1 << 20;
+
+/** An answer read off a Response, headers included; reading stops past MAX_ANSWER_BYTES. */
 export async function readRaw(response: Response): Promise<RawResponse> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
+  let body = '';
+  let truncatedAt: number | undefined;
+  if (response.body) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > MAX_ANSWER_BYTES) {
+        truncatedAt = MAX_ANSWER_BYTES;
+        await reader.cancel().catch(() => undefined);
+        break;
+      }
+      body += decoder.decode(value, { stream: true });
+    }
+    body += decoder.decode();
+  }
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
-    body: await response.text(),
+    body,
     headers,
+    ...(truncatedAt === undefined ? {} : { truncatedAt }),
   };
 }

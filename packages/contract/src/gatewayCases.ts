@@ -1,18 +1,19 @@
-import type { Expectation } from './expectations.ts';
-import { gatewayError } from './expectations.ts';
+import { type ContractRun, noAnswerReason } from './contractRun.ts';
+import { checkAnswer, type Expectation, gatewayError, readRaw } from './expectations.ts';
+import { rawRequest, utcSeconds } from './rawRequest.ts';
+import { schemeRequirements } from './specSchemas.ts';
+import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
-/** The gateway checks the kit puts every action through. */
+/** The gateway checks the kit puts every action through, in every transport variant. */
 export type GatewayCheckName =
   | 'tampered-signature'
   | 'wrong-secret'
   | 'unknown-access-key'
   | 'expired-timestamp'
+  | 'future-timestamp'
   | 'malformed-timestamp'
-  | 'replayed-nonce'
-  | 'missing-signature-parameter'
   | 'unknown-action'
-  | 'unknown-version'
-  | 'throttling';
+  | 'unknown-version';
 
 export interface GatewayCase {
   id: string;
@@ -20,21 +21,49 @@ export interface GatewayCase {
   kind: 'gateway';
   title: string;
   check: GatewayCheckName;
-  signature: 'v1' | 'v3';
-  format: 'JSON' | 'XML';
+  variant: TransportVariant;
   /** Why the case is not run against the live service unless asked for (`--include-unsafe`). */
   liveUnsafe?: string;
+}
+
+/** A correctly signed request that lacks one part its signature scheme requires (or the signature). */
+export interface OmissionCase {
+  id: string;
+  action: string;
+  kind: 'omitted-part';
+  title: string;
+  parameter: string;
+  variant: TransportVariant;
+}
+
+/** A request that succeeded earlier in the run, sent again as it was: a replay. */
+export interface ReplayCase {
+  id: string;
+  action: string;
+  kind: 'replay';
+  title: string;
+  variant: TransportVariant;
+}
+
+/** A burst over the quota, mixing every variant. */
+export interface ThrottlingCase {
+  id: string;
+  action: string;
+  kind: 'throttling';
+  title: string;
+  liveUnsafe: string;
 }
 
 interface CheckDefinition {
   title: string;
   expected: Expectation;
-  /** Signature version × format of the cases of this check: together the list covers both of each. */
-  variants: readonly (readonly ['v1' | 'v3', 'JSON' | 'XML'])[];
   liveUnsafe?: string;
+  /** Whether the check is about the signature (skipped when the target does not check signatures). */
+  signature: boolean;
 }
 
 const FORGES_KEYS = 'it signs with a key pair the account does not have; a live account may flag it';
+const SPENDS_QUOTA = 'it spends the quota every RAM user of the account shares (5 requests a second)';
 
 /**
  * What the gateway must answer to each broken request, from the spec's error catalogue
@@ -45,21 +74,13 @@ export const gatewayChecks: Readonly<Record<GatewayCheckName, CheckDefinition>> 
   'tampered-signature': {
     title: 'a signature changed after signing',
     expected: gatewayError('SignatureDoesNotMatch'),
-    variants: [
-      ['v1', 'JSON'],
-      ['v1', 'XML'],
-      ['v3', 'JSON'],
-      ['v3', 'XML'],
-    ],
+    signature: true,
   },
   'wrong-secret': {
     title: 'signed with a wrong AccessKey secret',
     expected: gatewayError('SignatureDoesNotMatch'),
-    variants: [
-      ['v1', 'JSON'],
-      ['v3', 'XML'],
-    ],
     liveUnsafe: FORGES_KEYS,
+    signature: true,
   },
   'unknown-access-key': {
     title: 'an AccessKey ID the gateway does not know',
@@ -67,90 +88,307 @@ export const gatewayChecks: Readonly<Record<GatewayCheckName, CheckDefinition>> 
       statuses: [404, 400],
       why: 'documented as HTTP 404 (and captured so) by one source, 400 by another (querytask-api facts §5.2)',
     }),
-    variants: [
-      ['v1', 'XML'],
-      ['v3', 'JSON'],
-    ],
     liveUnsafe: FORGES_KEYS,
+    signature: true,
   },
   'expired-timestamp': {
-    title: 'a request time an hour old',
+    title: 'a request time 16 minutes old (the spec allows 15)',
     expected: gatewayError('InvalidTimeStamp.Expired'),
-    variants: [
-      ['v1', 'JSON'],
-      ['v3', 'XML'],
-    ],
+    signature: true,
+  },
+  'future-timestamp': {
+    title: 'a request time 16 minutes ahead (the spec allows 15)',
+    expected: gatewayError('InvalidTimeStamp.Expired'),
+    signature: true,
   },
   'malformed-timestamp': {
     title: 'a request time with milliseconds, which the spec forbids',
     expected: gatewayError('InvalidTimeStamp.Format'),
-    variants: [
-      ['v1', 'XML'],
-      ['v3', 'JSON'],
-    ],
-  },
-  'replayed-nonce': {
-    title: 'the same signed request sent twice: the first succeeds, the second is a replay',
-    expected: gatewayError('SignatureNonceUsed', {
-      also: [null],
-      why: 'a captured IoT answer to a replay carried only RequestId and the catalogue message, no Code',
-    }),
-    variants: [
-      ['v1', 'JSON'],
-      ['v3', 'XML'],
-    ],
-  },
-  'missing-signature-parameter': {
-    title: 'a part of the signature left out (V1: Signature; V3: x-acs-signature-nonce)',
-    expected: gatewayError('IncompleteSignature', {
-      also: ['MissingSignature', 'MissingSignatureNonce'],
-      why: 'documented as IncompleteSignature; by its Missing<Name> rule the gateway may name the parameter instead',
-    }),
-    variants: [
-      ['v1', 'JSON'],
-      ['v3', 'XML'],
-    ],
+    signature: true,
   },
   'unknown-action': {
     title: 'an Action the API version does not have',
     expected: gatewayError('InvalidApi.NotFound'),
-    variants: [
-      ['v1', 'JSON'],
-      ['v3', 'XML'],
-    ],
+    signature: false,
   },
   'unknown-version': {
     title: 'a Version that does not exist',
     expected: gatewayError('InvalidApi.NotFound'),
-    variants: [
-      ['v1', 'XML'],
-      ['v3', 'JSON'],
-    ],
-  },
-  throttling: {
-    title: 'a burst of three times the quota at once: some answers are Throttling.User, every other one a success',
-    expected: gatewayError('Throttling.User'),
-    variants: [['v3', 'JSON']],
-    liveUnsafe: 'it spends the quota every RAM user of the account shares (5 requests a second)',
+    signature: false,
   },
 };
 
-/** The gateway cases of an action, throttling last (it drains the quota; the run lets it refill). */
+/** A replay: SignatureNonceUsed, or — as a captured IoT answer had it — no Code with the catalogue message. */
+export const REPLAY_EXPECTED = gatewayError('SignatureNonceUsed', {
+  orNoCode: true,
+  why: 'a captured IoT answer to a replay carried only RequestId and the catalogue message, no Code',
+});
+
+export const THROTTLING_EXPECTED = gatewayError('Throttling.User');
+
+/** The signature parts each scheme requires (the spec's `x-acs-required-parameters`, and the signature). */
+export function requiredParts(action: string): { signature: 'v1' | 'v3'; parameter: string }[] {
+  return [
+    ...schemeRequirements(action, 'AcsRpcSignatureV1').map((p) => ({ signature: 'v1' as const, parameter: p.name })),
+    { signature: 'v1' as const, parameter: 'Signature' },
+    ...schemeRequirements(action, 'Acs3HmacSha256').map((p) => ({ signature: 'v3' as const, parameter: p.name })),
+    { signature: 'v3' as const, parameter: 'Authorization' },
+  ];
+}
+
+/** The V1 name the gateway's codes use for a part (`x-acs-date` → `Timestamp`). */
+const V1_NAME: Readonly<Record<string, string>> = {
+  'x-acs-action': 'Action',
+  'x-acs-version': 'Version',
+  'x-acs-date': 'Timestamp',
+  'x-acs-signature-nonce': 'SignatureNonce',
+  'x-acs-content-sha256': 'ContentSha256',
+};
+
+/**
+ * What leaving a part out must draw: `IncompleteSignature` (documented), or by the gateway's
+ * Missing<Name> rule the part's own code; an absent Action or Version may also be an API not found,
+ * an absent method an invalid one.
+ */
+export function omissionExpected(parameter: string): Expectation {
+  const name = V1_NAME[parameter] ?? parameter;
+  const also = [`Missing${name}`];
+  if (name === 'Action' || name === 'Version') also.push('InvalidApi.NotFound');
+  if (name === 'SignatureMethod') also.push('InvalidSignatureMethod');
+  if (name === 'SignatureVersion') also.push('InvalidSignatureVersion');
+  if (name === 'Timestamp') also.push('InvalidTimeStamp.Format');
+  return gatewayError('IncompleteSignature', {
+    also,
+    statuses: name === 'Action' || name === 'Version' ? [400, 404] : [400],
+    why: 'documented as IncompleteSignature; by its Missing<Name> rule the gateway may name the part instead',
+  });
+}
+
+/** The gateway cases of an action: each check in every transport variant. */
 export function gatewayCases(action: string): GatewayCase[] {
   const cases: GatewayCase[] = [];
   for (const [check, definition] of Object.entries(gatewayChecks) as [GatewayCheckName, CheckDefinition][]) {
-    for (const [signature, format] of definition.variants) {
+    for (const variant of TRANSPORT_VARIANTS) {
       cases.push({
-        id: `${action}/gateway/${check}/${signature}/${format}`,
+        id: `${action}/gateway/${check}/${variantLabel(variant)}`,
         action,
         kind: 'gateway',
-        title: `${definition.title} (${signature}, ${format})`,
+        title: `${definition.title} (${variantLabel(variant)})`,
         check,
-        signature,
-        format,
+        variant,
         ...(definition.liveUnsafe ? { liveUnsafe: definition.liveUnsafe } : {}),
       });
     }
   }
   return cases;
+}
+
+/** One case per required part of each scheme, the variants of that scheme taken in turn. */
+export function omissionCases(action: string): OmissionCase[] {
+  const turns = { v1: 0, v3: 0 };
+  return requiredParts(action).map(({ signature, parameter }) => {
+    const variants = TRANSPORT_VARIANTS.filter((v) => v.signature === signature);
+    const variant = variants[turns[signature]++ % variants.length] as TransportVariant;
+    return {
+      id: `${action}/omitted/${parameter}/${variantLabel(variant)}`,
+      action,
+      kind: 'omitted-part',
+      title: `a correctly signed request without ${parameter} (${variantLabel(variant)})`,
+      parameter,
+      variant,
+    };
+  });
+}
+
+export function replayCases(action: string): ReplayCase[] {
+  return TRANSPORT_VARIANTS.map((variant) => ({
+    id: `${action}/replay/${variantLabel(variant)}`,
+    action,
+    kind: 'replay',
+    title: `a request that succeeded earlier in the run, sent again as it was: SignatureNonceUsed (${variantLabel(variant)})`,
+    variant,
+  }));
+}
+
+export function throttlingCase(action: string): ThrottlingCase {
+  return {
+    id: `${action}/throttling`,
+    action,
+    kind: 'throttling',
+    title:
+      'a burst of three times the quota at once, every variant mixed: at most the quota succeeds, the rest is Throttling.User, and the quota refills',
+    liveUnsafe: SPENDS_QUOTA,
+  };
+}
+
+type Outcome = { problems: string[] } | { skip: string };
+
+interface RunContext {
+  run: ContractRun;
+  params: Record<string, string>;
+}
+
+async function answerProblems(
+  run: ContractRun,
+  action: string,
+  request: Request,
+  expected: Expectation,
+  format: 'JSON' | 'XML',
+) {
+  const response = await run.send(request);
+  return checkAnswer(action, request.method, await readRaw(response), expected, format);
+}
+
+function base(run: ContractRun, action: string, params: Record<string, string>, variant: TransportVariant) {
+  return {
+    action,
+    params,
+    signature: variant.signature,
+    method: variant.method,
+    format: variant.format,
+    credentials: run.target.credentials,
+    timestamp: utcSeconds(run.target.clock.now()),
+  } as const;
+}
+
+export async function runGatewayCase(c: GatewayCase, { run, params }: RunContext): Promise<Outcome> {
+  const { target } = run;
+  const definition = gatewayChecks[c.check];
+  if (definition.signature && !target.verifiesSignatures) return { skip: 'the target does not check signatures' };
+  if (c.liveUnsafe && target.kind === 'live' && !target.includeUnsafe) {
+    return { skip: `unsafe against a live account: ${c.liveUnsafe}; --include-unsafe runs it` };
+  }
+  const now = target.clock.now();
+  const request = base(run, c.action, params, c.variant);
+  const options = (() => {
+    switch (c.check) {
+      case 'tampered-signature':
+        return { ...request, tamper: true };
+      case 'wrong-secret':
+        return {
+          ...request,
+          credentials: { ...target.credentials, accessKeySecret: `${target.credentials.accessKeySecret}-wrong` },
+        };
+      case 'unknown-access-key':
+        return { ...request, credentials: { accessKeyId: `contract-unknown-key-${run.runId}`, accessKeySecret: 'x' } };
+      case 'expired-timestamp':
+        return { ...request, timestamp: utcSeconds(now - 16 * 60_000) };
+      case 'future-timestamp':
+        return { ...request, timestamp: utcSeconds(now + 16 * 60_000) };
+      case 'malformed-timestamp':
+        return { ...request, timestamp: utcSeconds(now).replace(/Z$/, '.123Z') };
+      case 'unknown-action':
+        return { ...request, action: `${c.action}Unknown` };
+      case 'unknown-version':
+        return { ...request, version: '2099-01-01' };
+    }
+  })();
+  return {
+    problems: await answerProblems(
+      run,
+      c.action,
+      await rawRequest(target.baseUrl, options),
+      definition.expected,
+      c.variant.format,
+    ),
+  };
+}
+
+export async function runOmissionCase(c: OmissionCase, { run, params }: RunContext): Promise<Outcome> {
+  if (!run.target.verifiesSignatures) return { skip: 'the target does not check signatures' };
+  const request = await rawRequest(run.target.baseUrl, {
+    ...base(run, c.action, params, c.variant),
+    omit: [c.parameter],
+  });
+  return { problems: await answerProblems(run, c.action, request, omissionExpected(c.parameter), c.variant.format) };
+}
+
+export async function runReplayCase(c: ReplayCase, { run }: RunContext): Promise<Outcome> {
+  if (!run.target.verifiesSignatures) return { skip: 'the target does not check signatures' };
+  const earlier = run.sent.get(`${c.action}/${variantLabel(c.variant)}`);
+  if (!earlier)
+    return {
+      problems: [`no request of ${variantLabel(c.variant)} succeeded earlier in the run, so there is none to replay`],
+    };
+  return { problems: await answerProblems(run, c.action, earlier.clone(), REPLAY_EXPECTED, c.variant.format) };
+}
+
+/**
+ * Fires three times the quota at once, every variant mixed (after the pacer's slot): at least one
+ * answer must be `Throttling.User`, every other one the success, and no more may succeed than the
+ * quota allows in the time the burst took. Then the quota must refill: a request a little over a
+ * second later succeeds. A server that lets one variant through unthrottled, or allows more than
+ * the quota, goes red. A server so slow that even a correct quota would have let the whole burst
+ * through says nothing either way: the burst is tried once more, twice as big.
+ */
+export async function runThrottlingCase(c: ThrottlingCase, { run, params }: RunContext): Promise<Outcome> {
+  const { target, quota } = run;
+  if (target.kind === 'live' && !target.includeUnsafe) {
+    return { skip: `unsafe against a live account: ${c.liveUnsafe}; --include-unsafe runs it` };
+  }
+  const refill = (size: number) => target.clock.sleep(Math.ceil((size / quota) * 1000) + 500);
+  let problems: string[] = [];
+  for (let size = 3 * quota, round = 1; round <= 2; size *= 2, round++) {
+    await run.slot();
+    const started = target.clock.now();
+    const requests = await Promise.all(
+      Array.from({ length: size }, (_, i) =>
+        rawRequest(
+          target.baseUrl,
+          base(run, c.action, params, TRANSPORT_VARIANTS[i % TRANSPORT_VARIANTS.length] as TransportVariant),
+        ),
+      ),
+    );
+    const answers = await Promise.all(
+      requests.map(async (request) => {
+        try {
+          return await readRaw(await target.fetch(request));
+        } catch (error) {
+          return noAnswerReason(error);
+        }
+      }),
+    );
+    const took = Math.max(0, target.clock.now() - started);
+    problems = [];
+    let throttled = 0;
+    let succeeded = 0;
+    answers.forEach((raw, index) => {
+      const variant = TRANSPORT_VARIANTS[index % TRANSPORT_VARIANTS.length] as TransportVariant;
+      const at = `answer ${index + 1} (${variantLabel(variant)})`;
+      if (typeof raw === 'string') {
+        problems.push(`${at}: ${raw}`);
+        return;
+      }
+      const expected: Expectation = raw.status === 200 ? { outcome: 'success' } : THROTTLING_EXPECTED;
+      if (raw.status === 200) succeeded++;
+      else throttled++;
+      problems.push(...checkAnswer(c.action, variant.method, raw, expected, variant.format).map((p) => `${at}: ${p}`));
+    });
+    // What a bucket of `quota` (refilling at `quota` a second) can let through while the burst lasted.
+    const allowed = quota + Math.ceil((quota * took) / 1000);
+    await refill(size);
+    if (throttled === 0 && allowed >= size && round === 1) continue;
+    if (throttled === 0) {
+      problems.unshift(
+        allowed >= size
+          ? `a burst of ${size} took ${took} ms: too slow to tell whether the quota (${quota}/s) is enforced`
+          : `expected Throttling.User in a burst of ${size} at once (quota ${quota}/s); all ${size} succeeded`,
+      );
+    } else if (succeeded > allowed) {
+      problems.unshift(
+        `${succeeded} of a burst of ${size} succeeded within ${took} ms; a quota of ${quota}/s lets at most ${allowed} through`,
+      );
+    }
+    break;
+  }
+  // The quota refills: a request once it has is a success again.
+  const after = await run.send(
+    await rawRequest(target.baseUrl, base(run, c.action, params, TRANSPORT_VARIANTS[0] as TransportVariant)),
+  );
+  problems.push(
+    ...checkAnswer(c.action, 'POST', await readRaw(after), { outcome: 'success' }, 'JSON').map(
+      (p) => `after the quota refilled: ${p}`,
+    ),
+  );
+  return { problems };
 }

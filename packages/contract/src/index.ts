@@ -3,30 +3,36 @@ export { arbitraryFromSchema } from './arbitraryFromSchema.ts';
 export { checkRequest } from './checkRequest.ts';
 export { checkResponse } from './checkResponse.ts';
 export { type ContractClock, realClock, virtualClock } from './contractClock.ts';
+export { ANSWER_TIMEOUT_MS, type ContractRun, NoAnswerError, startRun } from './contractRun.ts';
 export { describeContract } from './describeContract.ts';
 export {
   checkAnswer,
   describeAnswer,
   describeExpectation,
   type Expectation,
+  MAX_ANSWER_BYTES,
+  parseAnswer,
   type RawResponse,
   readRaw,
 } from './expectations.ts';
-export { type GatewayCase, type GatewayCheckName, gatewayCases, gatewayChecks } from './gatewayCases.ts';
+export {
+  type GatewayCase,
+  type GatewayCheckName,
+  gatewayCases,
+  gatewayChecks,
+  type OmissionCase,
+  omissionCases,
+  type ReplayCase,
+  replayCases,
+  type ThrottlingCase,
+  throttlingCase,
+} from './gatewayCases.ts';
 export { type ContractCase, contractCases } from './generated/cases.gen.ts';
 export { type LifecycleCase, type LifecycleCoverageCase, lifecycleCases } from './lifecycle.ts';
 export { detectHttpControl, inProcessControl, type MockControl } from './mockControl.ts';
+export { type ParameterCase, parameterCases } from './parameterCases.ts';
 export { type BuiltParams, requestParams, wireParams } from './requestParams.ts';
-export {
-  type CaseResult,
-  type ContractReport,
-  type ContractRun,
-  casesFor,
-  type KitCase,
-  runCase,
-  runContract,
-  startRun,
-} from './runContract.ts';
+export { type CaseResult, type ContractReport, casesFor, type KitCase, runCase, runContract } from './runContract.ts';
 export { CONTRACT_USAGE, runContractCli } from './runContractCli.ts';
 export {
   type BaseUrlTargetOptions,
@@ -38,3 +44,4 @@ export {
   mswTarget,
 } from './targets.ts';
 export { toJUnit } from './toJUnit.ts';
+export { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';

@@ -1,5 +1,9 @@
 import { type Scenario, scenarioSteps } from '@iot-task/msw';
 import { type ActionDescriptor, actions, type CompactSchema } from '@iot-task/spec';
+import type { ContractRun } from './contractRun.ts';
+import { checkAnswer, parseAnswer, readRaw } from './expectations.ts';
+import { rawRequest, utcSeconds } from './rawRequest.ts';
+import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
 /** Where an action's answers carry a lifecycle: the status field (with terminal values) and the progress field. */
 export interface LifecycleShape {
@@ -17,8 +21,11 @@ export interface LifecycleCase {
   action: string;
   kind: 'lifecycle';
   title: string;
-  /** A task the kit seeds on a mock (scenario), one the user named (`--task-id`), or none (why). */
-  follow: { scenario: Scenario } | { taskId: string } | { none: string };
+  /**
+   * A task the kit seeds on a mock (a scenario, followed in one format while the signature and
+   * method rotate), one the user named (`--task-id`), or none (why).
+   */
+  follow: { scenario: Scenario; format: 'JSON' | 'XML'; offset: number } | { taskId: string } | { none: string };
 }
 
 export interface LifecycleCoverageCase {
@@ -52,29 +59,39 @@ export function lifecycleShape(action: string): LifecycleShape | undefined {
   };
 }
 
+const NO_TASK =
+  'no task to follow: the target has no /__mock/ control surface to seed tasks; name tasks with --task-id (repeatable)';
+
 /**
- * The lifecycle cases of an action against a target: one per mock scenario when the kit can seed
- * tasks, one per task the user named, and — with scenarios — one that checks what they covered.
+ * The lifecycle cases of an action against a target: per mock scenario, one task followed in
+ * JSON and one in XML; one per task the user named; and — with scenarios — one that checks what
+ * they covered together.
  */
 export function lifecycleCases(
   action: string,
-  options: { scenarios: readonly Scenario[]; taskIds: readonly string[] },
+  options: { scenarios: readonly Scenario[]; taskIds: readonly string[]; noTaskReason?: string | undefined },
 ): (LifecycleCase | LifecycleCoverageCase)[] {
   const shape = lifecycleShape(action);
   if (!shape) return [];
-  const cases: (LifecycleCase | LifecycleCoverageCase)[] = options.scenarios.map((scenario) => ({
-    id: `${action}/lifecycle/${scenario}`,
-    action,
-    kind: 'lifecycle',
-    title: `a task of scenario ${scenario}, polled from its first step: every ${shape.status} in the spec's enum, ${shape.progress ?? 'progress'} never backwards, a terminal ${shape.status} stays`,
-    follow: { scenario },
-  }));
+  const checks = `every ${shape.status} in the spec's enum, ${shape.progress ?? 'progress'} never backwards, a terminal ${shape.status} stays`;
+  const cases: (LifecycleCase | LifecycleCoverageCase)[] = [];
+  options.scenarios.forEach((scenario, offset) => {
+    for (const format of ['JSON', 'XML'] as const) {
+      cases.push({
+        id: `${action}/lifecycle/${scenario}/${format}`,
+        action,
+        kind: 'lifecycle',
+        title: `a task of scenario ${scenario}, polled in ${format} from its first step (signature and method in turn): ${checks}`,
+        follow: { scenario, format, offset },
+      });
+    }
+  });
   for (const taskId of options.taskIds) {
     cases.push({
       id: `${action}/lifecycle/task/${taskId}`,
       action,
       kind: 'lifecycle',
-      title: `task ${taskId}, polled a bounded number of times: every ${shape.status} in the spec's enum, ${shape.progress ?? 'progress'} never backwards, a terminal ${shape.status} stays`,
+      title: `task ${taskId}, polled a bounded number of times in every variant: ${checks}`,
       follow: { taskId },
     });
   }
@@ -83,10 +100,8 @@ export function lifecycleCases(
       id: `${action}/lifecycle`,
       action,
       kind: 'lifecycle',
-      title: `the lifecycle of a task`,
-      follow: {
-        none: 'no task to follow: the target has no /__mock/ control surface to seed tasks; name tasks with --task-id (repeatable)',
-      },
+      title: 'the lifecycle of a task',
+      follow: { none: options.noTaskReason ?? NO_TASK },
     });
   }
   if (options.scenarios.length > 0) {
@@ -94,26 +109,16 @@ export function lifecycleCases(
       id: `${action}/lifecycle/coverage`,
       action,
       kind: 'lifecycle-coverage',
-      title: `across the scenarios: every ${shape.status} of the spec's enum seen, and the terminal ones reached are exactly the spec's terminal set`,
+      title: `across the scenarios: every ${shape.status} of the spec's enum seen in every variant, and the terminal ones reached are exactly the spec's terminal set`,
     });
   }
   return cases;
 }
 
-/** How many polls follow a task: a scenario's steps and two more (terminal must stay), or a fixed bound. */
-export function pollsFor(follow: { scenario: Scenario } | { taskId: string }): number {
-  return 'scenario' in follow ? scenarioSteps[follow.scenario].length + 2 : 5;
-}
-
-/** Whether the scenario is meant to end (its last step is terminal) — `stuck` is not. */
-export function scenarioEnds(scenario: Scenario, shape: LifecycleShape): boolean {
-  const last = scenarioSteps[scenario].at(-1);
-  return last !== undefined && shape.terminal.includes(last.Status);
-}
-
 export interface Observed {
   status: unknown;
   progress: unknown;
+  variant: TransportVariant;
 }
 
 /**
@@ -125,7 +130,7 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
   let highest = Number.NEGATIVE_INFINITY;
   let ended: Observed | undefined;
   seen.forEach((step, index) => {
-    const at = `poll ${index + 1}`;
+    const at = `poll ${index + 1} (${variantLabel(step.variant)})`;
     if (typeof step.status !== 'string' || !shape.values.includes(step.status)) {
       problems.push(
         `${at}: ${shape.status} ${JSON.stringify(step.status)} is not in the spec's enum (${shape.values.join(', ')})`,
@@ -151,22 +156,134 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
   return problems;
 }
 
-/** The problems of what the scenarios covered together. */
-export function coverageProblems(
-  shape: LifecycleShape,
-  seen: ReadonlySet<string>,
-  reached: ReadonlySet<string>,
-): string[] {
+/** Whether the scenario is meant to end (its last step is terminal) — `stuck` is not. */
+function scenarioEnds(scenario: Scenario, shape: LifecycleShape): boolean {
+  const last = scenarioSteps[scenario].at(-1);
+  return last !== undefined && shape.terminal.includes(last.Status);
+}
+
+/** The variant of poll `index` of a followed task: format fixed for a scenario, signature and method in turn. */
+function pollVariant(follow: LifecycleCase['follow'], index: number): TransportVariant {
+  if ('scenario' in follow) {
+    const same = TRANSPORT_VARIANTS.filter((v) => v.format === follow.format);
+    return same[(follow.offset + index) % same.length] as TransportVariant;
+  }
+  return TRANSPORT_VARIANTS[index % TRANSPORT_VARIANTS.length] as TransportVariant;
+}
+
+/**
+ * Follows one task: seeds it (on a mock) and polls it — a scenario's steps and, once its JSON
+ * task has ended, once more in every variant (terminal must stay terminal, whichever way it is
+ * asked); a named task a bounded number of times, a second apart.
+ */
+export async function runLifecycleCase(
+  c: LifecycleCase,
+  run: ContractRun,
+  params: Record<string, string>,
+): Promise<{ problems: string[] } | { skip: string }> {
+  const { target } = run;
+  const shape = lifecycleShape(c.action);
+  if (!shape) return { problems: [`${c.action} has no status with terminal values`] };
+  if ('none' in c.follow) return { skip: c.follow.none };
+  let taskId: string;
+  let polls: number;
+  if ('scenario' in c.follow) {
+    if (!run.control) return { skip: NO_TASK };
+    taskId = `contract-${c.follow.scenario}-${c.follow.format.toLowerCase()}-${run.runId}`;
+    await run.control.seedTask(taskId, c.follow.scenario);
+    polls = scenarioSteps[c.follow.scenario].length + 1;
+  } else {
+    taskId = c.follow.taskId;
+    polls = 5;
+  }
+  const query = async (variant: TransportVariant): Promise<Observed | string[]> => {
+    const request = await rawRequest(target.baseUrl, {
+      action: c.action,
+      params: { ...params, [shape.identity]: taskId },
+      signature: variant.signature,
+      method: variant.method,
+      format: variant.format,
+      credentials: target.credentials,
+      timestamp: utcSeconds(target.clock.now()),
+    });
+    const raw = await readRaw(await run.send(request));
+    const problems = checkAnswer(c.action, variant.method, raw, { outcome: 'success' }, variant.format);
+    const parsed = parseAnswer(c.action, raw, variant.format);
+    if (raw.status !== 200 || 'unreadable' in parsed) return problems;
+    const data = ((parsed.body as { Data?: Record<string, unknown> } | undefined)?.Data ?? {}) as Record<
+      string,
+      unknown
+    >;
+    return {
+      status: data[shape.status],
+      progress: shape.progress ? data[shape.progress] : undefined,
+      variant,
+      ...(problems.length > 0 ? { problems } : {}),
+    } as Observed;
+  };
   const problems: string[] = [];
-  const unseen = shape.values.filter((v) => !seen.has(v));
-  if (unseen.length > 0)
-    problems.push(`never seen: ${unseen.join(', ')} (every ${shape.status} of the spec's enum is expected)`);
-  const extra = [...reached].filter((v) => !shape.terminal.includes(v));
-  const missing = shape.terminal.filter((v) => !reached.has(v));
-  if (extra.length > 0 || missing.length > 0) {
+  const seen: Observed[] = [];
+  const record = (index: number, result: Observed | string[]) => {
+    if (Array.isArray(result)) {
+      problems.push(...result.map((p) => `poll ${index + 1}: ${p}`));
+      return false;
+    }
+    const answerProblems = (result as Observed & { problems?: string[] }).problems ?? [];
+    problems.push(...answerProblems.map((p) => `poll ${index + 1} (${variantLabel(result.variant)}): ${p}`));
+    seen.push(result);
+    return true;
+  };
+  for (let index = 0; index < polls; index++) {
+    if (index > 0 && 'taskId' in c.follow) await target.clock.sleep(1000);
+    if (!record(index, await query(pollVariant(c.follow, index)))) break;
+    const last = seen.at(-1)?.status;
+    if ('scenario' in c.follow && typeof last === 'string' && shape.terminal.includes(last)) break;
+  }
+  const ended = seen.some((s) => typeof s.status === 'string' && shape.terminal.includes(s.status));
+  if ('scenario' in c.follow && ended) {
+    // A terminal status stays, whichever way the task is asked for: the JSON task asks every variant.
+    const variants = c.follow.format === 'JSON' ? TRANSPORT_VARIANTS : [pollVariant(c.follow, seen.length)];
+    for (const variant of variants) record(seen.length, await query(variant));
+  }
+  const mustEnd = 'scenario' in c.follow && scenarioEnds(c.follow.scenario, shape);
+  problems.push(...sequenceProblems(shape, seen, mustEnd));
+  if ('scenario' in c.follow) {
+    const observed = run.observations.get(c.action) ?? { seen: new Map(), reached: new Set(), followed: 0 };
+    observed.followed++;
+    for (const step of seen) {
+      if (typeof step.status !== 'string') continue;
+      const label = variantLabel(step.variant);
+      const statuses = observed.seen.get(label) ?? new Set<string>();
+      statuses.add(step.status);
+      observed.seen.set(label, statuses);
+    }
+    const terminal = seen.find((s) => typeof s.status === 'string' && shape.terminal.includes(s.status));
+    if (terminal) observed.reached.add(terminal.status as string);
+    run.observations.set(c.action, observed);
+  }
+  return { problems };
+}
+
+/** What the scenarios covered together: every enum value in every variant, and exactly the terminal set. */
+export function runCoverageCase(c: LifecycleCoverageCase, run: ContractRun): { problems: string[] } | { skip: string } {
+  const shape = lifecycleShape(c.action);
+  if (!shape) return { problems: [`${c.action} has no status with terminal values`] };
+  const observed = run.observations.get(c.action);
+  if (!observed || observed.followed === 0) return { skip: 'no scenario was followed in this run' };
+  const problems: string[] = [];
+  for (const variant of TRANSPORT_VARIANTS) {
+    const label = variantLabel(variant);
+    const seen = observed.seen.get(label) ?? new Set<string>();
+    const unseen = shape.values.filter((v) => !seen.has(v));
+    if (unseen.length > 0)
+      problems.push(`${label}: never seen ${unseen.join(', ')} (every ${shape.status} of the spec's enum is expected)`);
+  }
+  const reached = [...observed.reached];
+  const missing = shape.terminal.filter((v) => !observed.reached.has(v));
+  if (missing.length > 0 || reached.some((v) => !shape.terminal.includes(v))) {
     problems.push(
-      `terminal ${shape.status}es reached: ${[...reached].join(', ') || '(none)'}; expected exactly the spec's ${shape.terminal.join(', ')}`,
+      `terminal ${shape.status}es reached: ${reached.join(', ') || '(none)'}; expected exactly the spec's ${shape.terminal.join(', ')}`,
     );
   }
-  return problems;
+  return { problems };
 }

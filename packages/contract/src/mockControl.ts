@@ -24,8 +24,12 @@ export function inProcessControl(mock: IotMock): MockControl {
  * JSON list): our mock server has; a proxy or another mock usually has not.
  */
 export async function detectHttpControl(baseUrl: string, send: typeof fetch): Promise<MockControl | undefined> {
+  // No answer at all (refused, dropped, too slow) rejects: that is not "no control surface".
+  const response = await send(`${baseUrl}/__mock/tasks`, {
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.timeout(5000),
+  });
   try {
-    const response = await send(`${baseUrl}/__mock/tasks`, { headers: { accept: 'application/json' } });
     if (response.status !== 200 || !Array.isArray(await response.json())) return undefined;
   } catch {
     return undefined;
@@ -37,6 +41,7 @@ export async function detectHttpControl(baseUrl: string, send: typeof fetch): Pr
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ TaskId: taskId, scenario }),
+        signal: AbortSignal.timeout(5000),
       });
       if (response.status !== 201) {
         throw new Error(`the mock refused to seed ${taskId} (HTTP ${response.status}: ${await response.text()})`);

@@ -18,7 +18,12 @@ export interface RawRequestOptions {
   nonce?: string;
   /** Sign, then change one character of the signature. */
   tamper?: boolean;
-  /** Sign, then leave these out: query parameters (V1) or headers (V3). */
+  /** V1 only: common parameters to send instead of the right ones (`Format`, `SignatureVersion`, …), signed. */
+  protocol?: Readonly<Record<string, string>>;
+  /**
+   * Leave these parts out and sign what remains — a correctly signed request that lacks them:
+   * query parameters (V1), headers (V3), or the signature itself (`Signature`, `Authorization`).
+   */
   omit?: readonly string[];
 }
 
@@ -32,10 +37,15 @@ function flip(signature: string): string {
   return `${replacement}${signature.slice(1)}`;
 }
 
+function without<T extends Record<string, string>>(record: T, omit: ReadonlySet<string>): T {
+  return Object.fromEntries(Object.entries(record).filter(([name]) => !omit.has(name))) as T;
+}
+
 /**
  * A request signed exactly as the gateway expects (V3 or RPC HMAC-SHA1) with exactly the
  * parameters given — how the kit sends what our client would refuse to send: a missing or invalid
- * parameter, an old timestamp, a reused nonce, a wrong secret, a signature part left out.
+ * parameter, an old timestamp, a reused nonce, a wrong secret, a signature part left out. Sent to
+ * `baseUrl` + `/` (a base URL with a path, such as a proxy's prefix, keeps it).
  */
 export async function rawRequest(baseUrl: string, options: RawRequestOptions): Promise<Request> {
   const method = options.method ?? 'POST';
@@ -43,40 +53,48 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
   const nonce = options.nonce ?? crypto.randomUUID().replaceAll('-', '');
   const { accessKeyId, accessKeySecret, securityToken } = options.credentials;
   const omit = new Set(options.omit ?? []);
+  const root = baseUrl.replace(/\/+$/, '');
   if (options.signature === 'v1') {
-    const all: Record<string, string> = {
-      ...options.params,
-      Action: options.action,
-      Version: options.version ?? apiVersion,
-      Format: options.format,
-      AccessKeyId: accessKeyId,
-      SignatureMethod: 'HMAC-SHA1',
-      SignatureVersion: '1.0',
-      SignatureNonce: nonce,
-      Timestamp: timestamp,
-      ...(securityToken ? { SecurityToken: securityToken } : {}),
-    };
-    const { signature } = await signRpc(method, all, accessKeySecret);
-    const sent: Record<string, string> = { ...all, Signature: options.tamper ? flip(signature) : signature };
-    const query = Object.keys(sent)
-      .filter((name) => !omit.has(name))
-      .map((name) => `${percentEncode(name)}=${percentEncode(sent[name] as string)}`)
-      .join('&');
-    return new Request(`${baseUrl}/?${query}`, { method });
+    const all = without(
+      {
+        ...options.params,
+        Action: options.action,
+        Version: options.version ?? apiVersion,
+        Format: options.format,
+        AccessKeyId: accessKeyId,
+        SignatureMethod: 'HMAC-SHA1',
+        SignatureVersion: '1.0',
+        SignatureNonce: nonce,
+        Timestamp: timestamp,
+        ...(securityToken ? { SecurityToken: securityToken } : {}),
+        ...options.protocol,
+      } as Record<string, string>,
+      omit,
+    );
+    const { signature, query } = await signRpc(method, all, accessKeySecret);
+    const signed = omit.has('Signature')
+      ? ''
+      : `&Signature=${percentEncode(options.tamper ? flip(signature) : signature)}`;
+    return new Request(`${root}/?${query}${signed}`, { method });
   }
-  const url = new URL(`${baseUrl}/`);
-  const query = { ...options.params, Format: options.format };
   const payloadHash = await sha256Hex('');
-  const headers: Record<string, string> = {
-    host: url.host,
-    'x-acs-action': options.action,
-    'x-acs-version': options.version ?? apiVersion,
-    'x-acs-date': timestamp,
-    'x-acs-signature-nonce': nonce,
-    'x-acs-content-sha256': payloadHash,
-    ...(securityToken ? { 'x-acs-security-token': securityToken } : {}),
-  };
-  const signed = await signV3({ method, pathname: '/', query, headers, payloadHash }, accessKeyId, accessKeySecret);
+  const headers = without(
+    {
+      host: new URL(root).host,
+      'x-acs-action': options.action,
+      'x-acs-version': options.version ?? apiVersion,
+      'x-acs-date': timestamp,
+      'x-acs-signature-nonce': nonce,
+      'x-acs-content-sha256': payloadHash,
+      ...(securityToken ? { 'x-acs-security-token': securityToken } : {}),
+    } as Record<string, string>,
+    omit,
+  );
+  const signed = await signV3(
+    { method, pathname: '/', query: { ...options.params, Format: options.format }, headers, payloadHash },
+    accessKeyId,
+    accessKeySecret,
+  );
   const authorization = options.tamper
     ? signed.authorization.replace(/Signature=(.)/, (_, c: string) => `Signature=${c === '0' ? '1' : '0'}`)
     : signed.authorization;
@@ -85,8 +103,7 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
   const sent: Record<string, string> = {
     ...rest,
     accept: options.format === 'XML' ? 'text/xml' : 'application/json',
-    authorization,
+    ...(omit.has('Authorization') ? {} : { authorization }),
   };
-  for (const name of omit) delete sent[name];
-  return new Request(`${url.origin}/?${signed.canonicalQuery}`, { method, headers: sent });
+  return new Request(`${root}/?${signed.canonicalQuery}`, { method, headers: sent });
 }

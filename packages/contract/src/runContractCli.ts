@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TEST_CREDENTIALS } from '@iot-task/msw';
 import { actions } from '@iot-task/spec';
-import { gatewayCases } from './gatewayCases.ts';
+import { gatewayCases, throttlingCase } from './gatewayCases.ts';
 import { runContract } from './runContract.ts';
 import { baseUrlTarget, type ContractTarget, liveTarget, mswTarget } from './targets.ts';
 import { toJUnit } from './toJUnit.ts';
@@ -13,9 +13,9 @@ const SECRET_ENV = 'IOT_TASK_CONTRACT_ACCESS_KEY_SECRET';
 const unsafeOnLive = [
   ...new Map(
     Object.keys(actions)
-      .flatMap((action) => gatewayCases(action))
+      .flatMap((action) => [...gatewayCases(action), throttlingCase(action)])
       .filter((c) => c.liveUnsafe)
-      .map((c) => [c.check, c.liveUnsafe]),
+      .map((c) => [c.kind === 'gateway' ? c.check : 'throttling', c.liveUnsafe]),
   ),
 ]
   .map(([check, why]) => `  ${check}: ${why}`)
@@ -38,9 +38,14 @@ Options:
   --access-key-secret-file <path>   its secret read from a file (or set ${SECRET_ENV});
                             --access-key-secret <s> works too, but every local user sees it in \`ps\`
   --no-signature-check      (--base-url) the server does not check signatures: skip those cases
+  --quota <n>               (--base-url) the server's quota per second, when it is not the spec's (5):
+                            the run paces to 90% of it and the throttling case bursts over it
   --include-unsafe          (--live) also run the cases that are unsafe against a live account
   --junit <file>            also write JUnit XML there
   -h, --help
+
+Exit codes: 0 every case passed or was skipped for a reason; 1 a case failed; 2 bad command line;
+3 nothing could be checked (no credentials for --live, say).
 
 Against --live these cases are skipped unless --include-unsafe, each with its reason:
 ${unsafeOnLive}
@@ -61,6 +66,7 @@ const APPLIES: Readonly<Record<string, readonly ('base-url' | 'live' | 'msw')[]>
   'access-key-secret': ['base-url'],
   'access-key-secret-file': ['base-url'],
   'no-signature-check': ['base-url'],
+  quota: ['base-url'],
   'include-unsafe': ['live'],
 };
 
@@ -77,6 +83,7 @@ function parse(argv: string[]) {
         'access-key-secret-file': { type: 'string' },
         'task-id': { type: 'string', multiple: true },
         'no-signature-check': { type: 'boolean' },
+        quota: { type: 'string' },
         'include-unsafe': { type: 'boolean' },
         junit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -149,7 +156,17 @@ function targetOf(
     }
     if (!parsed || !/^https?:$/.test(parsed.protocol))
       throw new UsageError(`--base-url: expected an http(s) URL, received ${url}`);
+    if (parsed.username !== '' || parsed.password !== '')
+      throw new UsageError('--base-url: expected a URL without user:password@ (credentials go in --access-key-id)');
+    if (parsed.search !== '' || parsed.hash !== '')
+      throw new UsageError(`--base-url: expected a base URL without ?query or #fragment, received ${url}`);
+    const quota = values.quota === undefined ? undefined : Number(values.quota);
+    if (quota !== undefined && !(Number.isInteger(quota) && quota >= 1 && quota <= 1000))
+      throw new UsageError(
+        `--quota: expected a whole number of requests per second from 1 to 1000, received ${values.quota}`,
+      );
     return baseUrlTarget(url, {
+      ...(quota === undefined ? {} : { requestsPerSecond: quota }),
       credentials: {
         accessKeyId: values['access-key-id'] ?? TEST_CREDENTIALS.accessKeyId,
         accessKeySecret: secret ?? TEST_CREDENTIALS.accessKeySecret,
@@ -184,6 +201,14 @@ export async function runContractCli(
     }
     junit = values.junit;
     target = targetOf(values, env, warnings);
+    // A report that cannot be written is a mistake to hear about now, not after the whole run.
+    if (junit !== undefined) {
+      try {
+        await writeFile(junit, '');
+      } catch (error) {
+        throw new UsageError(`--junit: cannot write ${junit} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`iot-task-contract: ${error.message}. Run iot-task-contract --help.`);
@@ -205,5 +230,10 @@ export async function runContractCli(
     await writeFile(junit, toJUnit(report));
     io.out(`JUnit XML: ${junit}`);
   }
-  return report.failed > 0 ? 1 : 0;
+  if (report.failed > 0) return 1;
+  if (report.passed === 0) {
+    io.err('iot-task-contract: nothing was checked: every case was skipped (see the reasons above)');
+    return 3;
+  }
+  return 0;
 }

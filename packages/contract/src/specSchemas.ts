@@ -72,6 +72,15 @@ export function responseSchemaPointer(
   return schema.pointer;
 }
 
+/** The media types the spec documents for an answer of this status (`application/json`, `text/xml`). */
+export function documentedMediaTypes(action: string, method: string, status: string): string[] {
+  const doc = documentOf(action);
+  const op = doc.paths['/']?.[method.toLowerCase()] as { responses?: Record<string, unknown> } | undefined;
+  const response = op?.responses?.[status];
+  if (!response) return [];
+  return Object.keys((resolve(doc, response).node.content ?? {}) as Record<string, unknown>);
+}
+
 /** The headers the spec requires on an answer of this status (`required: true` in the response's headers). */
 export function requiredHeaders(action: string, method: string, status: string): string[] {
   const doc = documentOf(action);

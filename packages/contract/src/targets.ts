@@ -32,6 +32,11 @@ export interface ContractTarget {
   followTaskIds: readonly string[];
   /** Whether the target checks signatures; the gateway cases are skipped, saying so, when it does not. */
   verifiesSignatures: boolean;
+  /**
+   * Requests per second the target allows (its quota): the run paces to 90% of it and the
+   * throttling case bursts over it. @default the spec's `x-acs-quota` (5)
+   */
+  requestsPerSecond?: number;
   /** The clock the run waits on: real for servers, virtual for the in-process mock. */
   clock: ContractClock;
   /** How to seed tasks of every scenario, when the target is one of our mocks. */
@@ -53,6 +58,13 @@ export interface MswTargetOptions {
   handlers?: readonly RequestHandler[] | ((mock: IotMock) => readonly RequestHandler[]);
   /** @default true for the target's mock, false for a handler list */
   verifiesSignatures?: boolean;
+  /** The quota the kit holds the target to. @default the mock's own, else the spec's */
+  requestsPerSecond?: number;
+}
+
+function quotaOption(mock: MswTargetOptions['mock']): { requestsPerSecond?: number } {
+  const rate = mock?.quota === false ? undefined : mock?.quota?.requestsPerSecond;
+  return rate === undefined ? {} : { requestsPerSecond: rate };
 }
 
 /**
@@ -78,6 +90,9 @@ export function mswTarget(options: MswTargetOptions = {}): ContractTarget {
     taskId: EXAMPLE_TASK_ID,
     followTaskIds: [],
     verifiesSignatures: options.verifiesSignatures ?? !foreign,
+    ...(options.requestsPerSecond === undefined
+      ? quotaOption(options.mock)
+      : { requestsPerSecond: options.requestsPerSecond }),
     clock,
     control: async () => (foreign ? undefined : inProcessControl(mock)),
     includeUnsafe: true,
@@ -95,11 +110,19 @@ export interface BaseUrlTargetOptions {
   verifiesSignatures?: boolean;
   /** Seed lifecycle tasks through the server's `/__mock/` control surface when it has one. @default true */
   useControl?: boolean;
+  /** The server's quota, when it is not the spec's (a mock configured faster, say). */
+  requestsPerSecond?: number;
 }
 
 /** Any server at a base URL: our mock server, another mock, a validating proxy. */
 export function baseUrlTarget(baseUrl: string, options: BaseUrlTargetOptions = {}): ContractTarget {
-  const root = baseUrl.replace(/\/+$/, '');
+  const url = new URL(baseUrl);
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new TypeError(
+      `baseUrlTarget: expected a base URL without user info, query or fragment, received ${url.origin}${url.pathname}…`,
+    );
+  }
+  const root = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   const send: typeof fetch = (input, init) => globalThis.fetch(input, init);
   let control: Promise<MockControl | undefined> | undefined;
   return {
@@ -112,6 +135,7 @@ export function baseUrlTarget(baseUrl: string, options: BaseUrlTargetOptions = {
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     followTaskIds: options.followTaskIds ?? [],
     verifiesSignatures: options.verifiesSignatures ?? true,
+    ...(options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond }),
     clock: realClock,
     control: () => {
       if (options.useControl === false) return Promise.resolve(undefined);

@@ -19,6 +19,8 @@ Options:
                               it in \`ps\` (default ${TEST_CREDENTIALS.accessKeySecret})
   --no-verify                 accept requests without checking signatures
   --no-quota                  do not enforce 5 requests per second per AccessKey
+  --quota <n>                 enforce n requests per second per AccessKey instead (a faster mock
+                              for tests; the contract kit takes the same --quota)
   --advance <per-query|ms>    tasks move one step per query (default) or every <ms>
   -h, --help                  show this help
 
@@ -50,6 +52,7 @@ export function parseMockServerArgs(
         'access-key-secret-file': { type: 'string' },
         'no-verify': { type: 'boolean' },
         'no-quota': { type: 'boolean' },
+        quota: { type: 'string' },
         advance: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -85,11 +88,19 @@ export function parseMockServerArgs(
         ? { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.accessKeySecret }
         : { [id]: secret as string },
     verifySignatures: !values['no-verify'],
-    ...(values['no-quota'] ? { quota: false as const } : {}),
+    ...(values['no-quota'] ? { quota: false as const } : quotaOf(values.quota as string | undefined)),
     ...(advance ? { advance } : {}),
     customSecret: id !== undefined,
     warnings,
   };
+}
+
+function quotaOf(value: string | undefined): { quota?: { requestsPerSecond: number } } {
+  if (value === undefined) return {};
+  const rate = Number(value);
+  if (!Number.isInteger(rate) || rate < 1 || rate > 10_000)
+    throw new UsageError(`--quota: expected a whole number of requests per second, received ${value}`);
+  return { quota: { requestsPerSecond: rate } };
 }
 
 /** The secret from a file, the environment, or (with a warning) the command line. */
@@ -134,7 +145,7 @@ export function describeMockServer(server: MockServer, options: ReturnType<typeo
     `IoT Platform QueryTask mock listening on ${server.url}`,
     `  AccessKey ID:     ${id}`,
     `  AccessKey secret: ${shown}`,
-    `  Signatures: ${options.verifySignatures === false ? 'not checked' : 'verified (V3 and RPC HMAC-SHA1)'}; quota: ${options.quota === false ? 'off' : '5 requests/s per AccessKey'}`,
+    `  Signatures: ${options.verifySignatures === false ? 'not checked' : 'verified (V3 and RPC HMAC-SHA1)'}; quota: ${options.quota === false ? 'off' : `${options.quota?.requestsPerSecond ?? 5} requests/s per AccessKey`}`,
     `  Example task: ${EXAMPLE_TASK_ID} (scenario succeeds, ${advance})`,
     '  Control: GET|POST /__mock/tasks  POST /__mock/faults  POST /__mock/reset  GET /__mock/stats',
   ];

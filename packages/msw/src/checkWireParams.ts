@@ -39,7 +39,7 @@ export function checkWireParams(
   for (const param of descriptor.parameters) {
     if (param.in !== 'query') continue;
     const value = Object.hasOwn(params, param.name) ? params[param.name] : undefined;
-    if (value === undefined || value === '') {
+    if (value === undefined || (value === '' && param.required)) {
       if (param.required)
         return { code: `Missing${param.name}`, message: `${param.name} is mandatory for this action.` };
       continue;
@@ -49,19 +49,34 @@ export function checkWireParams(
   return undefined;
 }
 
+/** Headers of the V3 signature that carry a common parameter, by the name the gateway's codes use. */
+const HEADER_NAMES: Readonly<Record<string, string>> = {
+  'x-acs-signature-nonce': 'SignatureNonce',
+  'x-acs-security-token': 'SecurityToken',
+};
+
 /**
- * Common query parameters the signature checks do not judge themselves, on their wire form
- * against the spec's schemas: `Format` outside its enum, a `SignatureVersion` other than 1.0,
- * a `RegionId` that is no region, an over-long `SignatureNonce`, an empty `SecurityToken` →
+ * Common parameters the signature checks do not judge themselves, on their wire form against the
+ * spec's schemas: `Format` outside its enum, a `SignatureVersion` other than 1.0, a `RegionId`
+ * that is no region, an over-long nonce (query or header), an empty `SecurityToken` →
  * `Invalid<Name>`. (Timestamp, SignatureMethod and AccessKeyId are the signature checks' to
  * judge, with their own codes; Version is the API check's.)
  */
-export function checkCommonParams(params: Readonly<Record<string, string>>): ParamFailure | undefined {
+export function checkCommonParams(
+  params: Readonly<Record<string, string>>,
+  headers: Headers = new Headers(),
+): ParamFailure | undefined {
   for (const param of commonParameters) {
-    if (param.in !== 'query' || ['Timestamp', 'SignatureMethod', 'AccessKeyId', 'Version'].includes(param.name))
-      continue;
-    if (!Object.hasOwn(params, param.name)) continue;
-    if (!valid(param.schema, params[param.name] as string)) return invalid(param.name);
+    if (param.in === 'query') {
+      if (['Timestamp', 'SignatureMethod', 'AccessKeyId', 'Version'].includes(param.name)) continue;
+      if (!Object.hasOwn(params, param.name)) continue;
+      if (!valid(param.schema, params[param.name] as string)) return invalid(param.name);
+    } else {
+      const name = HEADER_NAMES[param.name];
+      const value = headers.get(param.name);
+      if (name === undefined || value === null) continue;
+      if (!valid(param.schema, value)) return invalid(name);
+    }
   }
   return undefined;
 }

@@ -22,9 +22,10 @@ export interface IotMockOptions {
   verifySignatures?: boolean;
   /**
    * Switch single gateway checks on or off, after `verifySignatures` and `quota` set them — to
-   * mock a gateway that is broken in one way, or to let a test send what the gateway refuses.
+   * mock a gateway that is broken in one way, or to let a test send what the gateway refuses. A
+   * function decides per request, given the mock's clock (a gateway broken only for GET, say).
    */
-  checks?: Partial<GatewayChecks>;
+  checks?: Partial<GatewayChecks> | ((request: Request, now: number) => Partial<GatewayChecks>);
   /** AccessKey ID → secret. @default TEST_CREDENTIALS */
   credentials?: Readonly<Record<string, string>>;
   /** Refuse requests over the rate with `Throttling.User`; `false` turns it off. @default the spec's 5 per second per AccessKey */
@@ -94,10 +95,14 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   const faults = new FaultQueue();
   const disposed = new AbortController();
   const nonces = new NonceCache();
-  const checks = gatewayChecks(options.verifySignatures ?? false, options.quota !== false, options.checks);
-  const verifying = checks.signature || checks.accessKey || checks.timestamp || checks.nonce;
+  const checksFor = (request: Request): GatewayChecks =>
+    gatewayChecks(
+      options.verifySignatures ?? false,
+      options.quota !== false,
+      typeof options.checks === 'function' ? options.checks(request, now()) : options.checks,
+    );
   const quota =
-    options.quota === false || !checks.quota
+    options.quota === false
       ? undefined
       : new RateLimiter(
           options.quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond,
@@ -116,6 +121,8 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   };
 
   const service = http.all(`${baseUrl}/`, async ({ request }) => {
+    const checks = checksFor(request);
+    const verifying = checks.signature || checks.accessKey || checks.timestamp || checks.nonce;
     const rpc = await readRpcRequest(request);
     const action = rpc.action;
     if (action === undefined && rpc.signatureVersion === 'none') return undefined;
@@ -143,6 +150,11 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       rpc.params.AccessKeyId ??
       /Credential=([^,]+)/.exec(request.headers.get('authorization') ?? '')?.[1] ??
       'anonymous';
+    // Malformed common parameters are refused first: an invalid nonce is never recorded as used.
+    if (checks.parameters) {
+      const invalid = checkCommonParams(rpc.params, request.headers);
+      if (invalid) return gateway(invalid.code, { status: 400, message: invalid.message });
+    }
     if (verifying) {
       const verified = await verifySignature(request, rpc, { credentials, nonces, now: now(), checks });
       if ('failure' in verified)
@@ -158,9 +170,9 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     if (checks.api && (rpc.version !== apiVersion || !served.methods.includes(rpc.method as 'GET' | 'POST'))) {
       return gateway('InvalidApi.NotFound');
     }
-    if (quota && !quota.tryTake(accessKeyId, now())) return gateway('Throttling.User');
+    if (quota && checks.quota && !quota.tryTake(accessKeyId, now())) return gateway('Throttling.User');
     if (checks.parameters) {
-      const invalid = checkCommonParams(rpc.params) ?? checkWireParams(served, rpc.params);
+      const invalid = checkWireParams(served, rpc.params);
       if (invalid) return gateway(invalid.code, { status: 400, message: invalid.message });
     }
 

@@ -99,8 +99,9 @@ export async function verifySignature(
     return { accessKeyId };
   }
   if (rpc.signatureVersion === 'v1') {
-    const { AccessKeyId, SignatureMethod, SignatureNonce, Timestamp, Signature } = rpc.params;
-    if (!AccessKeyId || !SignatureNonce || !Signature) return { failure: { code: 'IncompleteSignature' } };
+    const { AccessKeyId, SignatureMethod, SignatureVersion, SignatureNonce, Timestamp, Signature } = rpc.params;
+    if (!AccessKeyId || !SignatureNonce || !Signature || !SignatureVersion)
+      return { failure: { code: 'IncompleteSignature' } };
     if (SignatureMethod !== 'HMAC-SHA1') return { failure: { code: 'InvalidSignatureMethod' } };
     const key = secretOf(AccessKeyId, check);
     if ('failure' in key) return key;

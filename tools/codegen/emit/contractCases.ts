@@ -21,7 +21,11 @@ interface ParameterObject {
   'x-acs-unknown-value-error'?: string[];
 }
 
-const FORMATS = ['JSON', 'XML'] as const;
+/**
+ * Common parameters that the signature and API checks judge with codes of their own (they have
+ * gateway cases in the kit), or that carry the signature itself.
+ */
+const SIGNATURE_PARAMETERS = new Set(['Action', 'Version', 'AccessKeyId', 'Timestamp', 'SecurityToken', 'Signature']);
 
 /** A value that breaks `pattern` but is otherwise an ordinary short string. */
 function patternBreaker(pattern: string): string | undefined {
@@ -32,8 +36,9 @@ function patternBreaker(pattern: string): string | undefined {
 /**
  * `@iot-task/contract`: the contract cases of every action, derived from its document — one per
  * documented example, per method × format × signature combination, and per parameter that is
- * required, constrained or looked up (\`x-acs-unknown-value-error\`), in JSON and in XML. Adding an
- * action adds its cases on regeneration.
+ * required, constrained or looked up (\`x-acs-unknown-value-error\`), common ones included; the
+ * kit runs each parameter case over every transport variant. Adding an action adds its cases on
+ * regeneration.
  */
 export function emitContractCases(set: SpecSet): string {
   const cases: Record<string, unknown>[] = [];
@@ -78,33 +83,38 @@ export function emitContractCases(set: SpecSet): string {
     }
     const params = (item.parameters ?? []).map((p) => deref<ParameterObject>(document, p as ParameterObject));
     for (const param of params) {
-      if (param['x-acs-common-parameter'] || param.in !== 'query' || param.content !== undefined) continue;
-      const schema = compactSchema(document, param.schema) as NonNullable<ParameterObject['schema']>;
-      for (const format of param.required ? FORMATS : []) {
+      if (param.in !== 'query' || param.content !== undefined) continue;
+      // Common parameters the signature and API checks judge with their own codes have their own cases.
+      if (param['x-acs-common-parameter'] && SIGNATURE_PARAMETERS.has(param.name)) continue;
+      const common = param['x-acs-common-parameter'] === true;
+      const schema = compactSchema(document, param.schema) as NonNullable<ParameterObject['schema']> & {
+        const?: unknown;
+      };
+      if (param.required && !common) {
         cases.push({
-          id: `${action}/missing/${param.name}/${format}`,
+          id: `${action}/missing/${param.name}`,
           action,
           kind: 'missing-parameter',
-          title: `without the required ${param.name}, ${format}: gateway error Missing${param.name}, HTTP 400`,
+          title: `without the required ${param.name}: gateway error Missing${param.name}, HTTP 400`,
           parameter: param.name,
-          format,
         });
       }
-      for (const format of param['x-acs-unknown-value-error'] ? FORMATS : []) {
-        const codes = param['x-acs-unknown-value-error'] as string[];
+      const codes = param['x-acs-unknown-value-error'];
+      if (codes && !common) {
         cases.push({
-          id: `${action}/unknown-value/${param.name}/${format}`,
+          id: `${action}/unknown-value/${param.name}`,
           action,
           kind: 'unknown-value',
-          title: `a ${param.name} that names nothing, ${format}: business error ${codes.join(' or ')} (HTTP 200, Success false)`,
+          title: `a ${param.name} that names nothing: business error ${codes.join(' or ')} (HTTP 200, Success false)`,
           parameter: param.name,
           codes,
-          format,
         });
       }
       const invalid: [string, unknown][] = [];
       if (schema.maxLength !== undefined)
         invalid.push([`maxLength ${schema.maxLength}`, 'x'.repeat(schema.maxLength + 1)]);
+      // An empty value breaks minLength; an empty signature part is a missing one (gateway cases).
+      if (schema.minLength !== undefined && schema.minLength > 0 && !common) invalid.push([`minLength ${schema.minLength}`, '']);
       if (schema.pattern !== undefined) {
         const breaker = patternBreaker(schema.pattern);
         if (breaker !== undefined) invalid.push([`pattern ${schema.pattern}`, breaker]);
@@ -112,20 +122,19 @@ export function emitContractCases(set: SpecSet): string {
       if (schema.maximum !== undefined) invalid.push([`maximum ${schema.maximum}`, String(schema.maximum + 1)]);
       if (schema.minimum !== undefined) invalid.push([`minimum ${schema.minimum}`, String(schema.minimum - 1)]);
       if (schema.type === 'integer') invalid.push(['type integer', 'ten']);
-      if (schema.enum) invalid.push([`enum`, 'NOT_A_VALUE']);
+      if (schema.enum) invalid.push(['enum', 'NOT_A_VALUE']);
+      if (typeof schema.const === 'string') invalid.push([`const ${schema.const}`, `${schema.const}0`]);
       for (const [constraint, value] of invalid) {
-        for (const format of FORMATS) {
-          cases.push({
-            id: `${action}/invalid/${param.name}/${constraint.split(' ')[0]}/${format}`,
-            action,
-            kind: 'invalid-parameter',
-            title: `${param.name} breaking ${constraint}, ${format}: gateway error Invalid${param.name}, HTTP 400`,
-            parameter: param.name,
-            value,
-            constraint,
-            format,
-          });
-        }
+        cases.push({
+          id: `${action}/invalid/${param.name}/${constraint.split(' ')[0]}`,
+          action,
+          kind: 'invalid-parameter',
+          title: `${param.name} breaking ${constraint}: gateway error Invalid${param.name}, HTTP 400`,
+          parameter: param.name,
+          value,
+          constraint,
+          common,
+        });
       }
     }
   }
@@ -138,9 +147,9 @@ export function emitContractCases(set: SpecSet): string {
 export type ContractCase =
   | { id: string; action: string; kind: 'example'; title: string; status: string; mediaType: string; example: string }
   | { id: string; action: string; kind: 'exchange'; title: string; method: 'GET' | 'POST'; format: 'JSON' | 'XML'; signature: 'v3' | 'v1' }
-  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string; format: 'JSON' | 'XML' }
-  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; format: 'JSON' | 'XML' }
-  | { id: string; action: string; kind: 'unknown-value'; title: string; parameter: string; codes: readonly string[]; format: 'JSON' | 'XML' };
+  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string }
+  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; common: boolean }
+  | { id: string; action: string; kind: 'unknown-value'; title: string; parameter: string; codes: readonly string[] };
 
 /** Every contract case the spec set's documents give. */
 export const contractCases: readonly ContractCase[] = ${JSON.stringify(cases, null, 2)};

@@ -23,6 +23,11 @@ const okXmlExample = QueryTaskExamples['200']['text/xml'].Succeeded;
 const json = { 'content-type': 'application/json;charset=utf-8' };
 const xml = { 'content-type': 'text/xml;charset=utf-8' };
 
+/** The example task (every field the spec requires), with fields overridden. */
+export function taskData(data: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...okExample.Data, ...data };
+}
+
 /** The spec's success example, with `Data` fields overridden. */
 export function ok(data: Record<string, unknown> = {}): Reply {
   return () => HttpResponse.json({ ...okExample, Data: { ...okExample.Data, ...data } }, { headers: json });

@@ -8,9 +8,9 @@
 export type ContractCase =
   | { id: string; action: string; kind: 'example'; title: string; status: string; mediaType: string; example: string }
   | { id: string; action: string; kind: 'exchange'; title: string; method: 'GET' | 'POST'; format: 'JSON' | 'XML'; signature: 'v3' | 'v1' }
-  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string; format: 'JSON' | 'XML' }
-  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; format: 'JSON' | 'XML' }
-  | { id: string; action: string; kind: 'unknown-value'; title: string; parameter: string; codes: readonly string[]; format: 'JSON' | 'XML' };
+  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string }
+  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; common: boolean }
+  | { id: string; action: string; kind: 'unknown-value'; title: string; parameter: string; codes: readonly string[] };
 
 /** Every contract case the spec set's documents give. */
 export const contractCases: readonly ContractCase[] = [
@@ -195,125 +195,131 @@ export const contractCases: readonly ContractCase[] = [
     "signature": "v1"
   },
   {
-    "id": "QueryTask/missing/TaskId/JSON",
+    "id": "QueryTask/missing/TaskId",
     "action": "QueryTask",
     "kind": "missing-parameter",
-    "title": "without the required TaskId, JSON: gateway error MissingTaskId, HTTP 400",
-    "parameter": "TaskId",
-    "format": "JSON"
+    "title": "without the required TaskId: gateway error MissingTaskId, HTTP 400",
+    "parameter": "TaskId"
   },
   {
-    "id": "QueryTask/missing/TaskId/XML",
-    "action": "QueryTask",
-    "kind": "missing-parameter",
-    "title": "without the required TaskId, XML: gateway error MissingTaskId, HTTP 400",
-    "parameter": "TaskId",
-    "format": "XML"
-  },
-  {
-    "id": "QueryTask/unknown-value/TaskId/JSON",
+    "id": "QueryTask/unknown-value/TaskId",
     "action": "QueryTask",
     "kind": "unknown-value",
-    "title": "a TaskId that names nothing, JSON: business error iot.job.TaskNotFound (HTTP 200, Success false)",
+    "title": "a TaskId that names nothing: business error iot.job.TaskNotFound (HTTP 200, Success false)",
     "parameter": "TaskId",
     "codes": [
       "iot.job.TaskNotFound"
-    ],
-    "format": "JSON"
+    ]
   },
   {
-    "id": "QueryTask/unknown-value/TaskId/XML",
-    "action": "QueryTask",
-    "kind": "unknown-value",
-    "title": "a TaskId that names nothing, XML: business error iot.job.TaskNotFound (HTTP 200, Success false)",
-    "parameter": "TaskId",
-    "codes": [
-      "iot.job.TaskNotFound"
-    ],
-    "format": "XML"
-  },
-  {
-    "id": "QueryTask/invalid/TaskId/maxLength/JSON",
+    "id": "QueryTask/invalid/TaskId/maxLength",
     "action": "QueryTask",
     "kind": "invalid-parameter",
-    "title": "TaskId breaking maxLength 128, JSON: gateway error InvalidTaskId, HTTP 400",
+    "title": "TaskId breaking maxLength 128: gateway error InvalidTaskId, HTTP 400",
     "parameter": "TaskId",
     "value": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     "constraint": "maxLength 128",
-    "format": "JSON"
+    "common": false
   },
   {
-    "id": "QueryTask/invalid/TaskId/maxLength/XML",
+    "id": "QueryTask/invalid/TaskId/minLength",
     "action": "QueryTask",
     "kind": "invalid-parameter",
-    "title": "TaskId breaking maxLength 128, XML: gateway error InvalidTaskId, HTTP 400",
+    "title": "TaskId breaking minLength 1: gateway error InvalidTaskId, HTTP 400",
     "parameter": "TaskId",
-    "value": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-    "constraint": "maxLength 128",
-    "format": "XML"
+    "value": "",
+    "constraint": "minLength 1",
+    "common": false
   },
   {
-    "id": "QueryTask/unknown-value/IotInstanceId/JSON",
+    "id": "QueryTask/unknown-value/IotInstanceId",
     "action": "QueryTask",
     "kind": "unknown-value",
-    "title": "a IotInstanceId that names nothing, JSON: business error iot.system.InstanceNotFound or iot.Sre.IotInstanceNotFound (HTTP 200, Success false)",
+    "title": "a IotInstanceId that names nothing: business error iot.system.InstanceNotFound or iot.Sre.IotInstanceNotFound (HTTP 200, Success false)",
     "parameter": "IotInstanceId",
     "codes": [
       "iot.system.InstanceNotFound",
       "iot.Sre.IotInstanceNotFound"
-    ],
-    "format": "JSON"
+    ]
   },
   {
-    "id": "QueryTask/unknown-value/IotInstanceId/XML",
-    "action": "QueryTask",
-    "kind": "unknown-value",
-    "title": "a IotInstanceId that names nothing, XML: business error iot.system.InstanceNotFound or iot.Sre.IotInstanceNotFound (HTTP 200, Success false)",
-    "parameter": "IotInstanceId",
-    "codes": [
-      "iot.system.InstanceNotFound",
-      "iot.Sre.IotInstanceNotFound"
-    ],
-    "format": "XML"
-  },
-  {
-    "id": "QueryTask/invalid/IotInstanceId/maxLength/JSON",
+    "id": "QueryTask/invalid/IotInstanceId/maxLength",
     "action": "QueryTask",
     "kind": "invalid-parameter",
-    "title": "IotInstanceId breaking maxLength 64, JSON: gateway error InvalidIotInstanceId, HTTP 400",
+    "title": "IotInstanceId breaking maxLength 64: gateway error InvalidIotInstanceId, HTTP 400",
     "parameter": "IotInstanceId",
     "value": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     "constraint": "maxLength 64",
-    "format": "JSON"
+    "common": false
   },
   {
-    "id": "QueryTask/invalid/IotInstanceId/maxLength/XML",
+    "id": "QueryTask/invalid/IotInstanceId/minLength",
     "action": "QueryTask",
     "kind": "invalid-parameter",
-    "title": "IotInstanceId breaking maxLength 64, XML: gateway error InvalidIotInstanceId, HTTP 400",
+    "title": "IotInstanceId breaking minLength 1: gateway error InvalidIotInstanceId, HTTP 400",
     "parameter": "IotInstanceId",
-    "value": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-    "constraint": "maxLength 64",
-    "format": "XML"
+    "value": "",
+    "constraint": "minLength 1",
+    "common": false
   },
   {
-    "id": "QueryTask/invalid/IotInstanceId/pattern/JSON",
+    "id": "QueryTask/invalid/IotInstanceId/pattern",
     "action": "QueryTask",
     "kind": "invalid-parameter",
-    "title": "IotInstanceId breaking pattern ^[A-Za-z0-9_*-]+$, JSON: gateway error InvalidIotInstanceId, HTTP 400",
-    "parameter": "IotInstanceId",
-    "value": "a b",
-    "constraint": "pattern ^[A-Za-z0-9_*-]+$",
-    "format": "JSON"
-  },
-  {
-    "id": "QueryTask/invalid/IotInstanceId/pattern/XML",
-    "action": "QueryTask",
-    "kind": "invalid-parameter",
-    "title": "IotInstanceId breaking pattern ^[A-Za-z0-9_*-]+$, XML: gateway error InvalidIotInstanceId, HTTP 400",
+    "title": "IotInstanceId breaking pattern ^[A-Za-z0-9_*-]+$: gateway error InvalidIotInstanceId, HTTP 400",
     "parameter": "IotInstanceId",
     "value": "a b",
     "constraint": "pattern ^[A-Za-z0-9_*-]+$",
-    "format": "XML"
+    "common": false
+  },
+  {
+    "id": "QueryTask/invalid/Format/enum",
+    "action": "QueryTask",
+    "kind": "invalid-parameter",
+    "title": "Format breaking enum: gateway error InvalidFormat, HTTP 400",
+    "parameter": "Format",
+    "value": "NOT_A_VALUE",
+    "constraint": "enum",
+    "common": true
+  },
+  {
+    "id": "QueryTask/invalid/SignatureMethod/const",
+    "action": "QueryTask",
+    "kind": "invalid-parameter",
+    "title": "SignatureMethod breaking const HMAC-SHA1: gateway error InvalidSignatureMethod, HTTP 400",
+    "parameter": "SignatureMethod",
+    "value": "HMAC-SHA10",
+    "constraint": "const HMAC-SHA1",
+    "common": true
+  },
+  {
+    "id": "QueryTask/invalid/SignatureVersion/const",
+    "action": "QueryTask",
+    "kind": "invalid-parameter",
+    "title": "SignatureVersion breaking const 1.0: gateway error InvalidSignatureVersion, HTTP 400",
+    "parameter": "SignatureVersion",
+    "value": "1.00",
+    "constraint": "const 1.0",
+    "common": true
+  },
+  {
+    "id": "QueryTask/invalid/SignatureNonce/maxLength",
+    "action": "QueryTask",
+    "kind": "invalid-parameter",
+    "title": "SignatureNonce breaking maxLength 128: gateway error InvalidSignatureNonce, HTTP 400",
+    "parameter": "SignatureNonce",
+    "value": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "constraint": "maxLength 128",
+    "common": true
+  },
+  {
+    "id": "QueryTask/invalid/RegionId/pattern",
+    "action": "QueryTask",
+    "kind": "invalid-parameter",
+    "title": "RegionId breaking pattern ^[a-z]{2,}(-[a-z0-9]+)+$: gateway error InvalidRegionId, HTTP 400",
+    "parameter": "RegionId",
+    "value": "a b",
+    "constraint": "pattern ^[a-z]{2,}(-[a-z0-9]+)+$",
+    "common": true
   }
 ];

@@ -56,7 +56,10 @@ export type TaskProgress = number | string;
 export type UtcTimestamp = string;
 
 /**
- * One device's task (作业) inside a job (任务).
+ * One device's task (作业) inside a job (任务). Every field the seed document shows is always
+ * there, except those a task may not have yet: `Progress` (while nothing was reported),
+ * `Message` and `StatusDetail`.
+ *
  */
 export type Task = {
     /**
@@ -68,23 +71,23 @@ export type Task = {
     /**
      * ID of the job the task belongs to (作业所属任务的ID).
      */
-    JobId?: string;
+    JobId: string;
     /**
      * Name of the job the task belongs to (作业所属任务的名称).
      */
-    JobName?: string;
+    JobName: string;
     /**
      * Device ID issued by IoT Platform, unique per device (物联网平台为该设备颁发的ID).
      */
-    IotId?: string;
+    IotId: string;
     /**
      * ProductKey of the device's product (设备所属产品的ProductKey).
      */
-    ProductKey?: string;
+    ProductKey: string;
     /**
      * Name of the device (设备名称).
      */
-    DeviceName?: string;
+    DeviceName: string;
     /**
      * Information about the task's execution, e.g. an error message (任务执行的相关信息).
      */
@@ -98,11 +101,11 @@ export type Task = {
     /**
      * Time the task was last modified (作业信息的修改时间).
      */
-    UtcModified?: UtcTimestamp;
+    UtcModified: UtcTimestamp;
     /**
      * Time the task was queued (作业的排队时间).
      */
-    UtcQueueTime?: UtcTimestamp;
+    UtcQueueTime: UtcTimestamp;
 };
 
 /**

@@ -47,21 +47,24 @@ export const zTaskProgress = z.union([
 export const zUtcTimestamp = z.iso.datetime().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
 /**
- * One device's task (作业) inside a job (任务).
+ * One device's task (作业) inside a job (任务). Every field the seed document shows is always
+ * there, except those a task may not have yet: `Progress` (while nothing was reported),
+ * `Message` and `StatusDetail`.
+ *
  */
 export const zTask = z.object({
     TaskId: z.string().min(1),
     Status: zTaskStatus,
     Progress: zTaskProgress.optional(),
-    JobId: z.string().optional(),
-    JobName: z.string().optional(),
-    IotId: z.string().optional(),
-    ProductKey: z.string().optional(),
-    DeviceName: z.string().optional(),
+    JobId: z.string(),
+    JobName: z.string(),
+    IotId: z.string(),
+    ProductKey: z.string(),
+    DeviceName: z.string(),
     Message: z.string().optional(),
     StatusDetail: z.string().optional(),
-    UtcModified: zUtcTimestamp.optional(),
-    UtcQueueTime: zUtcTimestamp.optional()
+    UtcModified: zUtcTimestamp,
+    UtcQueueTime: zUtcTimestamp
 });
 
 /**

@@ -1,0 +1,112 @@
+import { type ActionDescriptor, actions } from '@iot-task/spec';
+import type { MockControl } from './mockControl.ts';
+import type { ContractTarget } from './targets.ts';
+
+/** How long the kit waits for any one answer before it reports that none came. */
+export const ANSWER_TIMEOUT_MS = 10_000;
+
+/** The target did not answer a request: unreachable, dropped, or too slow. The message says which. */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
+/** What the cases of one run share. */
+export interface ContractRun {
+  readonly target: ContractTarget;
+  /** Requests per second the target allows: what the run paces to (90% of it) and bursts over. */
+  readonly quota: number;
+  /**
+   * Every request of the run goes through here: paced under the quota on the target's clock, and
+   * bounded (ANSWER_TIMEOUT_MS). Rejects with a NoAnswerError naming the cause.
+   */
+  send(request: Request): Promise<Response>;
+  /** Waits for the pacer's next slot without sending (before a burst). */
+  slot(): Promise<void>;
+  /** Makes this run's task IDs its own, so runs against one long-running mock never meet. */
+  readonly runId: string;
+  /** Set when the target did not answer at all at the start: why (every network case fails with it). */
+  readonly unreachable: string | undefined;
+  readonly control: MockControl | undefined;
+  /** Why there is no control, when the target was asked and did not say. */
+  readonly controlProblem: string | undefined;
+  /** Requests that succeeded, by transport variant: replayed later in the run. */
+  readonly sent: Map<string, Request>;
+  /** What the lifecycle cases saw, by action: statuses per variant, terminal ones reached. */
+  readonly observations: Map<string, { seen: Map<string, Set<string>>; reached: Set<string>; followed: number }>;
+}
+
+/** Why a fetch got no answer, in a few words (`connect ECONNREFUSED 127.0.0.1:1`, `no answer within 10 s`). */
+export function noAnswerReason(error: unknown): string {
+  if (error instanceof NoAnswerError) return error.message;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${ANSWER_TIMEOUT_MS / 1000} s`;
+  }
+  const cause = (error as { cause?: { message?: string; code?: string } })?.cause;
+  const base = error instanceof Error ? error.message : String(error);
+  return cause?.message ? `${base} (${cause.message})` : base;
+}
+
+/** The spec's quota of the target's slowest action (the run's pace), unless the target says otherwise. */
+function targetQuota(target: ContractTarget): number {
+  const spec = Math.min(...(Object.values(actions) as ActionDescriptor[]).map((d) => d.quota?.requestsPerSecond ?? 5));
+  return target.requestsPerSecond ?? spec;
+}
+
+/**
+ * Starts a run: one pacer, one run ID; finds out whether the target answers at all (so an
+ * unreachable one fails fast, with the cause), and whether it has a mock control surface.
+ */
+export async function startRun(target: ContractTarget): Promise<ContractRun> {
+  const quota = targetQuota(target);
+  const spacing = 1000 / (0.9 * quota);
+  let next = 0;
+  const slot = async () => {
+    const now = target.clock.now();
+    const at = Math.max(now, next);
+    next = at + spacing;
+    if (at > now) await target.clock.sleep(at - now);
+  };
+  const bounded = async (request: Request): Promise<Response> => {
+    try {
+      return await target.fetch(new Request(request, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) }));
+    } catch (error) {
+      throw new NoAnswerError(noAnswerReason(error));
+    }
+  };
+  let unreachable: string | undefined;
+  let control: MockControl | undefined;
+  let controlProblem: string | undefined;
+  if (!target.skipReason) {
+    try {
+      // Any HTTP answer (an error, surely) to an unsigned request shows the target is there.
+      const action = Object.keys(actions)[0] ?? '';
+      const probe = await bounded(new Request(`${target.baseUrl}/?Action=${encodeURIComponent(action)}&Format=JSON`));
+      await probe.body?.cancel();
+    } catch (error) {
+      unreachable = `the target did not answer: ${noAnswerReason(error)}`;
+    }
+    if (!unreachable) {
+      try {
+        control = await target.control();
+      } catch (error) {
+        controlProblem = `the mock control surface did not answer: ${noAnswerReason(error)}`;
+      }
+    }
+  }
+  return {
+    target,
+    quota,
+    async send(request) {
+      if (unreachable) throw new NoAnswerError(unreachable);
+      await slot();
+      return bounded(request);
+    },
+    slot,
+    runId: crypto.randomUUID().slice(0, 8),
+    unreachable,
+    control,
+    controlProblem,
+    sent: new Map(),
+    observations: new Map(),
+  };
+}

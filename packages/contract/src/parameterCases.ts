@@ -1,0 +1,98 @@
+import type { ActionDescriptor } from '@iot-task/spec';
+import type { ContractRun } from './contractRun.ts';
+import { businessError, checkAnswer, type Expectation, gatewayError, readRaw } from './expectations.ts';
+import type { ContractCase } from './generated/cases.gen.ts';
+import { rawRequest, utcSeconds } from './rawRequest.ts';
+import { TRANSPORT_VARIANTS, type TransportVariant, V1_VARIANTS, variantLabel } from './transportVariants.ts';
+
+type Generated = Extract<ContractCase, { kind: 'missing-parameter' | 'invalid-parameter' | 'unknown-value' }>;
+
+/** A parameter case of the spec, sent in one transport variant. */
+export type ParameterCase = Generated & { variant: TransportVariant };
+
+/** Each parameter case in every variant; a common query parameter only where it travels (V1). */
+export function parameterCases(generated: readonly ContractCase[]): ParameterCase[] {
+  const cases: ParameterCase[] = [];
+  for (const c of generated) {
+    if (c.kind !== 'missing-parameter' && c.kind !== 'invalid-parameter' && c.kind !== 'unknown-value') continue;
+    const variants = c.kind === 'invalid-parameter' && c.common ? V1_VARIANTS : TRANSPORT_VARIANTS;
+    for (const variant of variants) {
+      cases.push({
+        ...c,
+        id: `${c.id}/${variantLabel(variant)}`,
+        title: `${c.title} (${variantLabel(variant)})`,
+        variant,
+      });
+    }
+  }
+  return cases;
+}
+
+const EQUIVALENT_PARAMETER_CODES =
+  'the gateway documents Missing<Name>/Invalid<Name> and also lists the generic MissingParameter/InvalidParameter';
+
+/** A value of the parameter's schema that names nothing: this run's own. */
+function unknownValue(descriptor: ActionDescriptor, parameter: string, runId: string): string | undefined {
+  const schema = descriptor.parameters.find((p) => p.name === parameter)?.schema;
+  return [`contract-unknown-${runId}`, `ContractUnknown${runId}`].find(
+    (value) =>
+      (schema?.pattern === undefined || new RegExp(schema.pattern, 'u').test(value)) &&
+      (schema?.maxLength === undefined || value.length <= schema.maxLength),
+  );
+}
+
+/**
+ * Sends the parameter case: a correctly signed request (what our client would refuse to send)
+ * that lacks a required parameter, breaks a constraint, or names nothing — and checks the exact
+ * answer: Missing<Name> / Invalid<Name> (HTTP 400), or the business error the spec names.
+ */
+export async function runParameterCase(
+  c: ParameterCase,
+  run: ContractRun,
+  descriptor: ActionDescriptor,
+  params: Record<string, string>,
+): Promise<{ problems: string[] }> {
+  let sent: Record<string, string> = params;
+  let protocol: Record<string, string> | undefined;
+  let expected: Expectation;
+  // An unreadable Format leaves the server its default (XML): that is the answer to read.
+  let format = c.variant.format;
+  switch (c.kind) {
+    case 'missing-parameter': {
+      const { [c.parameter]: _dropped, ...rest } = params;
+      sent = rest;
+      expected = gatewayError(`Missing${c.parameter}`, { also: ['MissingParameter'], why: EQUIVALENT_PARAMETER_CODES });
+      break;
+    }
+    case 'invalid-parameter':
+      if (c.common) protocol = { [c.parameter]: c.value };
+      else sent = { ...params, [c.parameter]: c.value };
+      if (c.parameter === 'Format') format = 'XML';
+      expected = gatewayError(`Invalid${c.parameter}`, {
+        // An empty value may be read as no value: a missing parameter is as right an answer.
+        also: c.value === '' ? ['InvalidParameter', `Missing${c.parameter}`, 'MissingParameter'] : ['InvalidParameter'],
+        why: EQUIVALENT_PARAMETER_CODES,
+      });
+      break;
+    case 'unknown-value': {
+      const value = unknownValue(descriptor, c.parameter, run.runId);
+      if (value === undefined)
+        return { problems: [`cannot build a ${c.parameter} that its schema allows and names nothing`] };
+      sent = { ...params, [c.parameter]: value };
+      expected = businessError(c.codes, c.codes.length > 1 ? 'the error-codes document names each of them' : undefined);
+      break;
+    }
+  }
+  const request = await rawRequest(run.target.baseUrl, {
+    action: c.action,
+    params: sent,
+    ...(protocol ? { protocol } : {}),
+    signature: c.variant.signature,
+    method: c.variant.method,
+    format: c.variant.format,
+    credentials: run.target.credentials,
+    timestamp: utcSeconds(run.target.clock.now()),
+  });
+  const response = await run.send(request);
+  return { problems: checkAnswer(c.action, c.variant.method, await readRaw(response), expected, format) };
+}

@@ -42,14 +42,15 @@ describe('the job-family fixture set (QueryTask, ListTask, QueryJob)', () => {
     const ids: string[] = contractCases.map((c: { id: string }) => c.id);
     expect(ids).toEqual(
       expect.arrayContaining([
-        'QueryTask/missing/TaskId/JSON',
-        'ListTask/missing/Limit/XML',
-        'ListTask/invalid/Limit/maximum/JSON',
-        'ListTask/invalid/Limit/type/JSON',
-        'ListTask/invalid/Status/enum/XML',
+        'QueryTask/missing/TaskId',
+        'ListTask/missing/Limit',
+        'ListTask/invalid/Limit/maximum',
+        'ListTask/invalid/Limit/type',
+        'ListTask/invalid/Status/enum',
         'ListTask/exchange/POST/XML/v1',
-        'QueryJob/missing/JobId/JSON',
-        'QueryJob/invalid/JobId/maxLength/XML',
+        'QueryJob/missing/JobId',
+        'QueryJob/invalid/JobId/maxLength',
+        'QueryJob/invalid/RegionId/pattern',
         'QueryJob/exchange/GET/JSON/v3',
       ]),
     );

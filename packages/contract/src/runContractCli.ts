@@ -184,7 +184,7 @@ function targetOf(
   return mswTarget();
 }
 
-/** `iot-task-contract`: resolves with the exit code (0 all passed, 1 failures, 2 usage). */
+/** `iot-task-contract`: resolves with the exit code (0 all passed, 1 failures, 2 usage, 3 nothing checked). */
 export async function runContractCli(
   argv: string[],
   io: Io,

@@ -8,11 +8,14 @@ import {
   describeContract,
   gatewayCases,
   liveTarget,
+  TRANSPORT_VARIANTS,
   mswTarget,
   runContract,
   startRun,
   toJUnit,
+  variantLabel,
 } from '../src/index.ts';
+import { V1_VARIANTS } from '../src/transportVariants.ts';
 
 const failures = (report: Awaited<ReturnType<typeof runContract>>) =>
   report.results.filter((r) => r.outcome !== 'passed').map((r) => [r.id, r.skipReason ?? r.problems]);
@@ -25,11 +28,14 @@ describe('the kit on our own mock', () => {
   });
 
   it('a base URL (the mock server over real HTTP, signatures checked): every case passes, twice in a row with the same verdicts', async () => {
-    const server = await createMockServer({ port: 0 });
+    // A mock with a larger quota keeps the paced run short; pacing and throttling follow the quota given.
+    const server = await createMockServer({ port: 0, quota: { requestsPerSecond: 50 } });
     try {
-      const first = await runContract(baseUrlTarget(server.url));
+      const target = baseUrlTarget(server.url, { requestsPerSecond: 50 });
+      const first = await runContract(target);
       expect(failures(first)).toEqual([]);
-      const second = await runContract(baseUrlTarget(server.url));
+      expect(first.results.map((r) => r.kind)).toEqual(expect.arrayContaining(['throttling', 'replay', 'lifecycle']));
+      const second = await runContract(target);
       expect(second.results.map((r) => [r.id, r.outcome])).toEqual(first.results.map((r) => [r.id, r.outcome]));
     } finally {
       await server.close();
@@ -60,8 +66,8 @@ describe('the kit on our own mock', () => {
   it('live with credentials: the unsafe cases are skipped with their reason unless asked for', async () => {
     const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' };
     const run = await startRun(liveTarget(env));
-    const unsafe = casesFor(run).filter((c) => c.kind === 'gateway' && c.liveUnsafe);
-    expect(unsafe.map((c) => c.kind === 'gateway' && c.check)).toEqual(
+    const unsafe = casesFor(run).filter((c) => 'liveUnsafe' in c && c.liveUnsafe);
+    expect(unsafe.map((c) => (c.kind === 'gateway' ? c.check : c.kind))).toEqual(
       expect.arrayContaining(['wrong-secret', 'unknown-access-key', 'throttling']),
     );
     const report = await runContract(liveTarget(env), { filter: (c) => unsafe.includes(c) });
@@ -72,32 +78,43 @@ describe('the kit on our own mock', () => {
     ).toBe(true);
   });
 
-  it('every action gets the cases its document gives, the gateway cases and, for a lifecycle, the lifecycle cases', async () => {
+  it('every action gets the cases its document gives, in every transport variant, the gateway cases and, for a lifecycle, the lifecycle cases', async () => {
     const run = await startRun(mswTarget());
     const cases = casesFor(run);
     for (const [action, descriptor] of Object.entries(actions)) {
       const own = cases.filter((c) => c.action === action);
       expect(own.filter((c) => c.kind === 'exchange')).toHaveLength(descriptor.methods.length * 2 * 2);
       expect(own.filter((c) => c.kind === 'gateway')).toEqual(gatewayCases(action));
+      expect(own.filter((c) => c.kind === 'replay')).toHaveLength(TRANSPORT_VARIANTS.length);
       for (const param of descriptor.parameters.filter((p) => p.required && p.in === 'query')) {
         expect(own.map((c) => c.id)).toEqual(
-          expect.arrayContaining([`${action}/missing/${param.name}/JSON`, `${action}/missing/${param.name}/XML`]),
+          expect.arrayContaining(TRANSPORT_VARIANTS.map((v) => `${action}/missing/${param.name}/${variantLabel(v)}`)),
         );
       }
     }
-    expect(
-      cases.filter((c) => c.kind !== 'gateway' && c.kind !== 'lifecycle' && c.kind !== 'lifecycle-coverage'),
-    ).toEqual([...contractCases]);
-    // Throttling drains the quota: it runs last.
-    expect(cases.at(-1)).toMatchObject({ kind: 'gateway', check: 'throttling' });
+    // Every generated parameter case runs in every variant it can travel in (common parameters: V1 only).
+    const generated = contractCases.filter((c) => c.kind !== 'example' && c.kind !== 'exchange');
+    const parameterIds = cases.map((c) => c.id);
+    for (const c of generated) {
+      const variants = c.kind === 'invalid-parameter' && c.common ? V1_VARIANTS : TRANSPORT_VARIANTS;
+      expect(parameterIds).toEqual(expect.arrayContaining(variants.map((v) => `${c.id}/${variantLabel(v)}`)));
+    }
+    // Replays come after every exchange they replay; throttling drains the quota, so it runs last.
+    const lastExchange = cases.findLastIndex((c) => c.kind === 'exchange');
+    expect(cases.findIndex((c) => c.kind === 'replay')).toBeGreaterThan(lastExchange);
+    expect(cases.at(-1)).toMatchObject({ kind: 'throttling' });
   });
 
   it('writes JUnit XML for CI systems, naming what was expected and what came back', async () => {
     const target = mswTarget({ name: 'msw & <friends>', mock: { checks: { signature: false } } });
     const report = await runContract(target, { filter: (c) => c.kind === 'gateway' && c.check === 'wrong-secret' });
     const xml = toJUnit(report);
+    const tests = report.results.length;
+    expect(tests).toBe(Object.keys(actions).length * TRANSPORT_VARIANTS.length);
     expect(xml).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="iot-task contract" tests="2" failures="2" skipped="0"/,
+      new RegExp(
+        `^<\\?xml version="1.0" encoding="UTF-8"\\?>\n<testsuites name="iot-task contract" tests="${tests}" failures="${tests}" skipped="0"`,
+      ),
     );
     expect(xml).toContain('<testsuite name="msw &amp; &lt;friends&gt;"');
     expect(xml).toContain(

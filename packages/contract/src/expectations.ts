@@ -1,5 +1,11 @@
 import { decodeXmlBody } from '@iot-task/client/xml';
-import { type ActionDescriptor, actions, type CompactSchema, type ErrorCodeDescriptor, errorCodes } from '@iot-task/spec';
+import {
+  type ActionDescriptor,
+  actions,
+  type CompactSchema,
+  type ErrorCodeDescriptor,
+  errorCodes,
+} from '@iot-task/spec';
 import {
   documentedMediaTypes,
   requiredHeaders,

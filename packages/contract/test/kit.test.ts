@@ -8,10 +8,10 @@ import {
   describeContract,
   gatewayCases,
   liveTarget,
-  TRANSPORT_VARIANTS,
   mswTarget,
   runContract,
   startRun,
+  TRANSPORT_VARIANTS,
   toJUnit,
   variantLabel,
 } from '../src/index.ts';

@@ -114,7 +114,8 @@ export function emitContractCases(set: SpecSet): string {
       if (schema.maxLength !== undefined)
         invalid.push([`maxLength ${schema.maxLength}`, 'x'.repeat(schema.maxLength + 1)]);
       // An empty value breaks minLength; an empty signature part is a missing one (gateway cases).
-      if (schema.minLength !== undefined && schema.minLength > 0 && !common) invalid.push([`minLength ${schema.minLength}`, '']);
+      if (schema.minLength !== undefined && schema.minLength > 0 && !common)
+        invalid.push([`minLength ${schema.minLength}`, '']);
       if (schema.pattern !== undefined) {
         const breaker = patternBreaker(schema.pattern);
         if (breaker !== undefined) invalid.push([`pattern ${schema.pattern}`, breaker]);

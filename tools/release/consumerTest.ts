@@ -57,8 +57,9 @@ try {
   const tarballs = path.join(work, 'tarballs');
   await mkdir(tarballs);
   const packed: Record<string, string> = {};
+  const published = await publishedPackages();
   await step('npm pack every published package', async () => {
-    for (const { dir, manifest } of await publishedPackages()) {
+    for (const { dir, manifest } of published) {
       const { stdout } = await exec(
         'npm',
         ['pack', '--pack-destination', tarballs, '--silent'],
@@ -67,7 +68,19 @@ try {
       packed[manifest.name] = path.join(tarballs, stdout.trim().split('\n').at(-1) as string);
     }
   });
-  const ours = (names: string[]) => Object.fromEntries(names.map((n) => [n, `file:${packed[n]}`]));
+  // The tarballs of `names` and of every package of ours they depend on (npm would look for those
+  // in the registry otherwise).
+  const ours = (names: string[]) => {
+    const wanted = new Set<string>();
+    const add = (name: string) => {
+      if (wanted.has(name)) return;
+      wanted.add(name);
+      const manifest = published.find((p) => p.manifest.name === name)?.manifest;
+      for (const dep of Object.keys(manifest?.dependencies ?? {})) if (dep in packed) add(dep);
+    };
+    for (const name of names) add(name);
+    return Object.fromEntries([...wanted].sort().map((n) => [n, `file:${packed[n]}`]));
+  };
   const everything = Object.keys(packed);
 
   // --- a Node ESM TypeScript app ---
@@ -127,7 +140,7 @@ try {
         private: true,
         type: 'module',
         dependencies: {
-          ...ours(['@iot-task/spec', '@iot-task/client', '@iot-task/react']),
+          ...ours(['@iot-task/client', '@iot-task/react']),
           '@tanstack/react-query': pinned('@tanstack/react-query'),
           react: pinned('react'),
           'react-dom': pinned('react-dom'),

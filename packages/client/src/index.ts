@@ -43,12 +43,8 @@ export {
   WaitTimeoutError,
 } from './errors.ts';
 export type { Task, TaskProgress, TaskStatus } from './generated/actions/QueryTask/types.gen.ts';
-export { sha256Hex } from './hashing.ts';
 export type { ClientHooks, DriftEvent, RequestStartEvent, ResponseEvent, RetryEvent } from './hooks.ts';
-export { percentEncode } from './percentEncode.ts';
 export type { RetryOptions } from './retryPolicy.ts';
-export { canonicalizeRpcQuery, rpcStringToSign, signRpc } from './signRpc.ts';
-export { canonicalizeV3Query, signV3, type V3Request, v3CanonicalRequest } from './signV3.ts';
 export type { ResponseValidation } from './transport/decodeAnswer.ts';
 export type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
 export { validateActionParams } from './validateParams.ts';

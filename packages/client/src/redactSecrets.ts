@@ -1,5 +1,5 @@
+import { percentEncode } from '@iot-task/signing';
 import type { Credentials } from './credentials.ts';
-import { percentEncode } from './percentEncode.ts';
 
 const MASK = '***';
 

@@ -1,4 +1,5 @@
-import { type Credentials, percentEncode, sha256Hex, signRpc, signV3 } from '@iot-task/client';
+import type { Credentials } from '@iot-task/client';
+import { percentEncode, sha256Hex, signRpc, signV3 } from '@iot-task/signing';
 import { apiVersion } from '@iot-task/spec';
 
 export interface RawRequestOptions {

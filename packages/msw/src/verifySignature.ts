@@ -1,4 +1,4 @@
-import { sha256Hex, signRpc, signV3 } from '@iot-task/client';
+import { sha256Hex, signRpc, signV3 } from '@iot-task/signing';
 import { type CompactSchema, commonParameters } from '@iot-task/spec';
 import type { GatewayChecks } from './gatewayChecks.ts';
 import type { NonceCache } from './nonceCache.ts';

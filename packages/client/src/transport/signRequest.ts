@@ -1,9 +1,6 @@
+import { canonicalizeV3Query, EMPTY_BODY_SHA256, percentEncode, signRpc, signV3 } from '@iot-task/signing';
 import { apiVersion } from '@iot-task/spec';
 import type { Credentials } from '../credentials.ts';
-import { EMPTY_BODY_SHA256 } from '../hashing.ts';
-import { percentEncode } from '../percentEncode.ts';
-import { signRpc } from '../signRpc.ts';
-import { canonicalizeV3Query, signV3 } from '../signV3.ts';
 import type { OutgoingRequest } from './send.ts';
 
 /**

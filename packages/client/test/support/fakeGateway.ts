@@ -1,6 +1,6 @@
 import { QueryTaskExamples } from '@iot-task/spec';
+import { verifyRequest } from '@iot-task/test-support/referenceSigner';
 import { getResponse, HttpResponse, http } from 'msw';
-import { verifyRequest } from './referenceSigner.ts';
 
 export const TASK_ID = 'MSnT9***q010101';
 export const ACCESS_KEY = { accessKeyId: 'test-key-id', accessKeySecret: 'test-secret-never-shown' } as const;

@@ -1,10 +1,10 @@
+import { referenceEncode, referenceRpcSignature, referenceV3Signature } from '@iot-task/test-support/referenceSigner';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/hashing.ts';
 import { percentEncode } from '../src/percentEncode.ts';
 import { signRpc } from '../src/signRpc.ts';
 import { signV3 } from '../src/signV3.ts';
-import { referenceEncode, referenceRpcSignature, referenceV3Signature } from './support/referenceSigner.ts';
 
 // Well-formed Unicode strings (lone surrogates are rejected by validation before signing).
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });

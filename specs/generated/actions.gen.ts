@@ -45,9 +45,43 @@ export interface ParameterDescriptor {
   readonly unknownValueErrors?: readonly string[];
 }
 
+/** An API family: one product's API version, where its endpoints are and how it is signed. */
+export interface FamilyDescriptor {
+  /** Product and version, e.g. `Iot20180120`. */
+  readonly id: string;
+  readonly product: string;
+  /** The API version every action of the family sends (`Version`, `x-acs-version`). */
+  readonly version: string;
+  readonly endpoints: {
+    /** Host of a regional endpoint, with `{regionId}`. */
+    readonly regional: string;
+    readonly regionalRegions: readonly string[];
+    /** Host that `globalRegions` use instead, if any. */
+    readonly global?: string;
+    readonly globalRegions: readonly string[];
+  };
+  /** Signature versions the family accepts, the default first. */
+  readonly signatureVersions: readonly ('v3' | 'v1')[];
+}
+
+/** How a paged action hands out its next page (`x-iot-task-paging`). */
+export interface PagingDescriptor {
+  /** The query parameter that asks for a page. */
+  readonly tokenParameter: string;
+  /** The field of the success body with the next page's token, absent on the last page. */
+  readonly tokenField: string;
+  /** Dotted path of the page's items in the success body. */
+  readonly items: string;
+}
+
 /** Everything generated code knows about one RPC action. */
 export interface ActionDescriptor {
   readonly action: string;
+  readonly family: FamilyDescriptor;
+  /** `read` for an action that changes nothing (`x-acs-operation-type`). */
+  readonly operationType: 'read' | 'write';
+  /** Set for a paged action. */
+  readonly paging: PagingDescriptor | null;
   readonly methods: readonly ('GET' | 'POST')[];
   readonly operationIds: { readonly [method: string]: string };
   readonly quota: { readonly requestsPerSecond: number; readonly scope: string } | null;
@@ -70,11 +104,52 @@ export interface ErrorCodeDescriptor {
   readonly message: string;
 }
 
-/** Alibaba Cloud product code. */
-export const product = "Iot" as const;
+/** Iot API version 2018-01-20, from specs/iot-2018-01-20/api.yaml. */
+export const Iot20180120 = {
+  "id": "Iot20180120",
+  "product": "Iot",
+  "version": "2018-01-20",
+  "endpoints": {
+    "regional": "iot.{regionId}.aliyuncs.com",
+    "regionalRegions": [
+      "ap-northeast-1",
+      "ap-southeast-1",
+      "cn-beijing",
+      "cn-hangzhou",
+      "cn-shanghai",
+      "cn-shenzhen",
+      "eu-central-1",
+      "us-east-1",
+      "us-west-1"
+    ],
+    "global": "iot.aliyuncs.com",
+    "globalRegions": [
+      "ap-south-1",
+      "ap-southeast-2",
+      "ap-southeast-3",
+      "ap-southeast-5",
+      "cn-chengdu",
+      "cn-fujian",
+      "cn-hongkong",
+      "cn-huhehaote",
+      "cn-qingdao",
+      "cn-wuhan",
+      "cn-wulanchabu",
+      "cn-zhangjiakou",
+      "eu-west-1",
+      "me-east-1"
+    ]
+  },
+  "signatureVersions": [
+    "v3",
+    "v1"
+  ]
+} as const satisfies FamilyDescriptor;
 
-/** API version every action of this set belongs to. */
-export const apiVersion = "2018-01-20" as const;
+/** Every API family, by id. */
+export const families = {
+  Iot20180120,
+} as const;
 
 const shared0 = {
   "type": "string",
@@ -121,6 +196,9 @@ const shared1 = {
 /** The `QueryTask` action, from specs/iot-2018-01-20/QueryTask.yaml. */
 export const QueryTask = {
   "action": "QueryTask",
+  "family": Iot20180120,
+  "operationType": "read",
+  "paging": null,
   "methods": [
     "GET",
     "POST"
@@ -310,12 +388,12 @@ export const QueryTask = {
   "xmlRoot": "QueryTaskResponse"
 } as const satisfies ActionDescriptor;
 
-/** Every action of the set, by name. */
+/** Every action of every family, by name. */
 export const actions = {
   QueryTask,
 } as const;
 
-/** Name of an action of the set. */
+/** Name of an action. */
 export type ActionName = keyof typeof actions;
 
 /** Signature and protocol parameters every action takes (besides `Action`/`x-acs-action`). */

@@ -3,11 +3,11 @@
 
 export {
   actions,
-  apiVersion,
   commonParameters,
   errorCodes,
-  product,
+  families,
   retryableErrorCodes,
+  Iot20180120,
   QueryTask,
   TaskStatusValues,
   TaskStatusTerminalValues,
@@ -17,6 +17,8 @@ export type {
   ActionName,
   CompactSchema,
   ErrorCodeDescriptor,
+  FamilyDescriptor,
+  PagingDescriptor,
   ParameterDescriptor,
 } from './actions.gen.js';
 export {

@@ -1,4 +1,5 @@
 import type { OpenApiDocument } from './loadSpecSet.ts';
+import { resolve, resolvePointer } from './resolveRef.ts';
 
 /** The JSON Schema keywords runtime code needs: structure and constraints, no prose. */
 const KEPT_KEYWORDS = new Set([
@@ -54,27 +55,7 @@ export function compactSchema(doc: OpenApiDocument, schema: unknown, seen: strin
   return out;
 }
 
-/** Resolves a local JSON pointer (`#/components/...`) in the document. */
-export function resolvePointer(doc: OpenApiDocument, ref: string): unknown {
-  if (!ref.startsWith('#/')) throw new Error(`only local references are expected after bundling, got ${ref}`);
-  let node: unknown = doc;
-  for (const raw of ref.slice(2).split('/')) {
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    if (node === null || typeof node !== 'object' || !(key in node)) throw new Error(`unresolvable reference ${ref}`);
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
 /** Follows `$ref` chains of a non-schema object (parameter, response, example). */
 export function deref<T>(doc: OpenApiDocument, node: T | { $ref: string }): T {
-  let current: unknown = node;
-  for (let hops = 0; hops < 16; hops++) {
-    if (current && typeof current === 'object' && typeof (current as { $ref?: unknown }).$ref === 'string') {
-      current = resolvePointer(doc, (current as { $ref: string }).$ref);
-    } else {
-      return current as T;
-    }
-  }
-  throw new Error('reference chain too long');
+  return resolve(doc, node) as T;
 }

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSpecSet } from './generateSpecSet.ts';
-import { ownedFolders, productLayout, productSpecSet } from './layout.ts';
+import { ownedFolders, productLayout } from './layout.ts';
+import { productManifests } from './loadSpecSet.ts';
 import { compareGenerated, hasDrift, syncGenerated } from './syncGenerated.ts';
 
 const FIX = 'npm run generate';
@@ -17,7 +18,7 @@ const { values } = parseArgs({ options: { check: { type: 'boolean', default: fal
 const stage = await mkdtemp(path.join(os.tmpdir(), 'iot-task-generate-'));
 try {
   const started = performance.now();
-  const set = await generateSpecSet(repoRoot, productSpecSet, stage, productLayout);
+  const set = await generateSpecSet(repoRoot, await productManifests(repoRoot), stage, productLayout);
   const folders = ownedFolders(productLayout);
   const ms = Math.round(performance.now() - started);
   if (values.check) {

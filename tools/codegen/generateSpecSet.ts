@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { emitContractCases } from './emit/contractCases.ts';
-import { emitHeyApiClient, emitHeyApiReactQuery } from './emit/heyApi.ts';
+import { emitHeyApiClient } from './emit/heyApi.ts';
+import { emitReactHooks } from './emit/reactHooks.ts';
 import { emitMswHandlers } from './emit/mswHandlers.ts';
 import { emitSpecArtifacts } from './emit/specArtifacts.ts';
 import type { Layout } from './layout.ts';
@@ -14,17 +15,19 @@ import { loadSpecSet, type SpecSet } from './loadSpecSet.ts';
  */
 export async function generateSpecSet(
   repoRoot: string,
-  manifestPath: string,
+  manifests: string | readonly string[],
   outRoot: string,
   layout: Layout,
 ): Promise<SpecSet> {
-  const set = await loadSpecSet(repoRoot, manifestPath);
+  const set = await loadSpecSet(repoRoot, manifests);
   const specFiles = await emitSpecArtifacts(set);
   const specDir = path.join(outRoot, layout.spec);
   await mkdir(specDir, { recursive: true });
   for (const [name, content] of specFiles) await writeFile(path.join(specDir, name), content);
   await emitHeyApiClient(set, outRoot, layout);
-  await emitHeyApiReactQuery(set, outRoot, layout);
+  const reactDir = path.join(outRoot, layout.react);
+  await mkdir(reactDir, { recursive: true });
+  await writeFile(path.join(reactDir, 'hooks.gen.ts'), emitReactHooks(set, layout));
   const mswDir = path.join(outRoot, layout.msw);
   await mkdir(mswDir, { recursive: true });
   await writeFile(path.join(mswDir, 'handlers.gen.ts'), emitMswHandlers(set, layout));

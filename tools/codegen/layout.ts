@@ -21,6 +21,12 @@ export interface Layout {
   specModule(fromDir: string): string;
   /** Module specifier of the hand-written MSW runtime (`actionHandler`), seen from `fromDir`. */
   mswRuntimeModule(fromDir: string): string;
+  /** Module specifier of the client's hand-written runtime for generated operations, seen from `fromDir`. */
+  clientRuntimeModule(fromDir: string): string;
+  /** Module specifier of the client's entry (React hooks import their operations from it), seen from `fromDir`. */
+  clientModule(fromDir: string): string;
+  /** Module specifier of the React package's hand-written runtime for generated hooks, seen from `fromDir`. */
+  reactRuntimeModule(fromDir: string): string;
 }
 
 /** The product layout: what `npm run generate` writes and `generate:check` verifies. */
@@ -33,15 +39,18 @@ export const productLayout: Layout = {
   clientActionModule: (action) => `@iot-task/client/actions/${action}`,
   specModule: () => '@iot-task/spec',
   mswRuntimeModule: () => '../actionHandler.ts',
+  clientRuntimeModule: (fromDir) =>
+    toModuleSpecifier(path.relative(fromDir, 'packages/client/src/actionRuntime.ts')),
+  clientModule: () => '@iot-task/client',
+  reactRuntimeModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, 'packages/react/src/actionQuery.ts')),
 };
-
-/** The product's spec set manifest. */
-export const productSpecSet = 'specs/iot-2018-01-20/api.yaml';
 
 /** A self-contained layout under one folder, where generated packages import each other relatively. */
 export function standaloneLayout(base: string, repoRoot: string, outRoot: string): Layout {
   const client = path.join(base, 'client');
   const spec = path.join(base, 'spec');
+  const product = (fromDir: string, file: string) =>
+    toModuleSpecifier(path.relative(path.join(outRoot, fromDir), path.join(repoRoot, file)));
   return {
     spec,
     client,
@@ -51,11 +60,11 @@ export function standaloneLayout(base: string, repoRoot: string, outRoot: string
     clientActionModule: (action, fromDir) =>
       toModuleSpecifier(path.relative(fromDir, path.join(client, 'actions', action, 'index.js'))),
     specModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, path.join(spec, 'index.gen.js'))),
-    // The fixture's handlers run on the product's hand-written MSW runtime.
-    mswRuntimeModule: (fromDir) =>
-      toModuleSpecifier(
-        path.relative(path.join(outRoot, fromDir), path.join(repoRoot, 'packages/msw/src/actionHandler.ts')),
-      ),
+    // The fixture's generated code runs on the product's hand-written runtimes.
+    mswRuntimeModule: (fromDir) => product(fromDir, 'packages/msw/src/actionHandler.ts'),
+    clientRuntimeModule: (fromDir) => product(fromDir, 'packages/client/src/actionRuntime.ts'),
+    clientModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, path.join(client, 'actions.gen.js'))),
+    reactRuntimeModule: (fromDir) => product(fromDir, 'packages/react/src/actionQuery.ts'),
   };
 }
 

@@ -1,26 +1,34 @@
+import type { EndpointChoice } from './endpoints.ts';
 import type { CallTransport } from './transport/callAction.ts';
 
 /**
- * Where a client keeps its transport, for the entry points that build on a client (the hey-api
- * adapter) without putting them on the main entry. Not part of the public API.
+ * Where a client keeps its transport: the generated operations, `waitForTask` and the hey-api
+ * adapter call through it. Not part of the public API.
  */
 const TRANSPORT = Symbol.for('@iot-task/client.transport');
 
-export interface WithTransport {
-  readonly [TRANSPORT]: { readonly baseUrl: string; readonly transport: CallTransport };
+/**
+ * A client the generated operations can call through (`queryTask(client, params)`): one made by
+ * `createIotTaskCore`, or the full `createIotTaskClient`.
+ */
+export interface OperationClient {
+  /** Where requests go: one base URL, or a region whose endpoint each API family knows. */
+  readonly endpoint: EndpointChoice;
+  readonly [TRANSPORT]: CallTransport;
 }
 
-export function attachTransport<T extends object>(
+export function withTransport<T extends { endpoint: EndpointChoice }>(
   client: T,
-  baseUrl: string,
   transport: CallTransport,
-): T & WithTransport {
-  Object.defineProperty(client, TRANSPORT, { value: { baseUrl, transport }, enumerable: false });
-  return client as T & WithTransport;
+): T & OperationClient {
+  Object.defineProperty(client, TRANSPORT, { value: transport, enumerable: false });
+  return client as T & OperationClient;
 }
 
-export function transportOf(client: object): { baseUrl: string; transport: CallTransport } {
-  const attached = (client as Partial<WithTransport>)[TRANSPORT];
-  if (!attached) throw new TypeError('expected a client made by createIotTaskClient');
-  return attached;
+export function transportOf(client: OperationClient): CallTransport {
+  const transport = (client as Partial<OperationClient> | null | undefined)?.[TRANSPORT];
+  if (typeof transport !== 'function') {
+    throw new TypeError('expected a client made by createIotTaskCore or createIotTaskClient');
+  }
+  return transport;
 }

@@ -1,5 +1,6 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
-import { type ActionName, createIotTaskClient, type IotTaskClientOptions } from './createIotTaskClient.ts';
+import { type ActionName, createIotTaskClient } from './createIotTaskClient.ts';
+import type { IotTaskClientOptions } from './createIotTaskCore.ts';
 import { isIotTaskError } from './errors.ts';
 
 export interface SigningProxyOptions extends Omit<IotTaskClientOptions, 'signatureVersion' | 'format'> {
@@ -64,8 +65,8 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
       own[param.name] = param.schema.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
     }
     try {
-      const { requestId, data } = await client.call(action as ActionName, own as never, { signal: request.signal });
-      return new Response(JSON.stringify({ RequestId: requestId, Success: true, Data: data }), {
+      const body = await client.call(action as ActionName, own as never, { signal: request.signal });
+      return new Response(JSON.stringify(body), {
         status: 200,
         headers: JSON_HEADERS,
       });

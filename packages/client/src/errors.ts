@@ -190,6 +190,25 @@ export class UnknownStatusError<TTask = unknown> extends IotTaskError {
   }
 }
 
+/**
+ * Paging could not go on: the service handed out a page token it had handed out before, so
+ * following it would loop forever. `pages` is how many pages were read.
+ */
+export class PaginationError extends IotTaskError {
+  override readonly name = 'PaginationError';
+  readonly kind = 'pagination';
+  readonly pages: number;
+  constructor(action: string, token: string, pages: number, requestId?: string) {
+    super({
+      code: 'RepeatedPageToken',
+      message: `${action}: page ${pages} handed out a page token seen before (${token.length > 40 ? `${token.slice(0, 40)}…` : token}); following it would never end`,
+      requestId,
+      retryable: false,
+    });
+    this.pages = pages;
+  }
+}
+
 /** Every error the client throws; `switch (error.kind)` narrows it to its class. */
 export type AnyIotTaskError =
   | GatewayError
@@ -202,7 +221,8 @@ export type AnyIotTaskError =
   | ResponseDriftError
   | CredentialsError
   | WaitTimeoutError
-  | UnknownStatusError;
+  | UnknownStatusError
+  | PaginationError;
 
 export function isIotTaskError(error: unknown): error is AnyIotTaskError {
   return error instanceof IotTaskError;

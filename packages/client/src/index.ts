@@ -1,19 +1,17 @@
-// Public entry of @iot-task/client. The runtime wraps the generated SDK in ./generated.
+// Public entry of @iot-task/client: the client, the generated operations of every action, the
+// errors it throws and the types it returns. Signing lives in @iot-task/signing; hey-api's
+// generated SDK behind @iot-task/client/hey-api; the XML reader behind @iot-task/client/xml.
 
-export type {
-  ActionData,
-  ActionName,
-  ActionParams,
-  ActionResult,
-  CallOptions,
-  Decoded,
-  IotTaskClient,
-  IotTaskClientOptions,
-  QueryTaskParams,
-  QuotaOptions,
-  TaskResult,
+export type { OperationClient } from './clientTransport.ts';
+export {
+  type ActionName,
+  type ActionParams,
+  type ActionResult,
+  createIotTaskClient,
+  type IotTaskClient,
+  type TaskResult,
 } from './createIotTaskClient.ts';
-export { createIotTaskClient } from './createIotTaskClient.ts';
+export { createIotTaskCore, type IotTaskClientOptions, type IotTaskCore, type QuotaOptions } from './createIotTaskCore.ts';
 export { createSigningProxy, type SigningProxyOptions } from './createSigningProxy.ts';
 export {
   type Credentials,
@@ -23,7 +21,8 @@ export {
   ENV_SECURITY_TOKEN,
   fromEnv,
 } from './credentials.ts';
-export { endpointForRegion, GLOBAL_ENDPOINT, type KnownRegion, knownRegions } from './endpoints.ts';
+export type { Decoded } from './decoded.ts';
+export { type EndpointChoice, endpointForRegion } from './endpoints.ts';
 export {
   AbortedError,
   type AnyIotTaskError,
@@ -35,6 +34,7 @@ export {
   type IotTaskErrorKind,
   isIotTaskError,
   NetworkError,
+  PaginationError,
   ResponseDriftError,
   ResponseParseError,
   TimeoutError,
@@ -42,8 +42,11 @@ export {
   ValidationError,
   WaitTimeoutError,
 } from './errors.ts';
+export * from './generated/operations.gen.ts';
 export type { Task, TaskProgress, TaskStatus } from './generated/actions/QueryTask/types.gen.ts';
 export type { ClientHooks, DriftEvent, RequestStartEvent, ResponseEvent, RetryEvent } from './hooks.ts';
+export type { CallOptions } from './invokeAction.ts';
+export type { PageOptions } from './paginate.ts';
 export type { RetryOptions } from './retryPolicy.ts';
 export type { ResponseValidation } from './transport/decodeAnswer.ts';
 export type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';

@@ -1,7 +1,11 @@
 import { TaskStatusTerminalValues, TaskStatusValues } from '@iot-task/spec';
-import type { CallOptions, QueryTaskParams, TaskResult } from './createIotTaskClient.ts';
+import type { OperationClient } from './clientTransport.ts';
 import { AbortedError, IotTaskError, UnknownStatusError, ValidationError, WaitTimeoutError } from './errors.ts';
+import { type QueryTaskParams, type QueryTaskResult, queryTask } from './generated/actions/QueryTask/operation.gen.ts';
 import { sleep } from './retryPolicy.ts';
+
+/** One device's task (QueryTask's `Data`), `Progress` as a number. */
+export type TaskResult = QueryTaskResult['Data'];
 
 export interface WaitForTaskOptions {
   /** Instance ID, when the task's instance has one. */
@@ -32,10 +36,6 @@ export function isKnownStatus(status: string): status is KnownStatus {
   return (TaskStatusValues as readonly string[]).includes(status);
 }
 
-interface Queries {
-  queryTask(params: QueryTaskParams, options?: CallOptions): Promise<TaskResult>;
-}
-
 function ms(field: string, value: number | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
@@ -54,7 +54,7 @@ function ms(field: string, value: number | undefined, fallback: number, min = 0)
  * @throws AbortedError when `signal` aborts
  */
 export async function waitForTask(
-  client: Queries,
+  client: OperationClient,
   taskId: string,
   options: WaitForTaskOptions = {},
 ): Promise<TaskResult> {
@@ -85,7 +85,7 @@ export async function waitForTask(
       throw error;
     }
     try {
-      const task = await client.queryTask(params, {
+      const { Data: task } = await queryTask(client, params, {
         ...(options.signal ? { signal: options.signal } : {}),
         timeoutMs: remaining,
       });

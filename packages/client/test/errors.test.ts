@@ -137,7 +137,7 @@ describe('typed errors', () => {
         'application/json',
       ),
     );
-    expect((await settle(client().queryTask({ TaskId: TASK_ID }))).Status).toBe('SENT');
+    expect((await settle(client().queryTask({ TaskId: TASK_ID }))).Data.Status).toBe('SENT');
   });
 
   it('network error: NetworkError, retryable', async () => {
@@ -177,7 +177,9 @@ describe('retries', () => {
     it(`retries after ${name}, re-signed with a fresh nonce and timestamp`, async () => {
       gateway.reply(reply);
       const retries: RetryEvent[] = [];
-      const task = await settle(client({ hooks: { onRetry: (e) => retries.push(e) } }).queryTask({ TaskId: TASK_ID }));
+      const { Data: task } = await settle(
+        client({ hooks: { onRetry: (e) => retries.push(e) } }).queryTask({ TaskId: TASK_ID }),
+      );
       expect(task.Status).toBe('SUCCEEDED');
       expect(gateway.seen).toHaveLength(2);
       expect(gateway.seen[0]?.nonce).not.toBe(gateway.seen[1]?.nonce);
@@ -189,7 +191,7 @@ describe('retries', () => {
   it('an attempt that times out is retried', async () => {
     gateway.reply(delayed(300, ok()));
     const started = performance.now();
-    const task = await settle(client({ attemptTimeoutMs: 50 }).queryTask({ TaskId: TASK_ID }));
+    const { Data: task } = await settle(client({ attemptTimeoutMs: 50 }).queryTask({ TaskId: TASK_ID }));
     expect(gateway.seen[1]?.at).toBeGreaterThanOrEqual(started + 50);
     expect(task.TaskId).toBe(TASK_ID);
     expect(gateway.seen).toHaveLength(2);
@@ -202,7 +204,7 @@ describe('retries', () => {
       }),
     );
     const started = performance.now();
-    const task = await settle(client({ timeoutMs: 10_000 }).queryTask({ TaskId: TASK_ID }));
+    const { Data: task } = await settle(client({ timeoutMs: 10_000 }).queryTask({ TaskId: TASK_ID }));
     expect(task.TaskId).toBe(TASK_ID);
     expect(gateway.seen.map((s) => s.at - started)).toEqual([0, 2000]);
   });

@@ -26,7 +26,7 @@ const browser = createIotTaskClient({
 
 describe('browser client → signing proxy → service', () => {
   it('the browser sends no credential; the proxy signs and answers the typed task', async () => {
-    const task = await browser.queryTask({ TaskId: TASK_ID });
+    const { Data: task } = await browser.queryTask({ TaskId: TASK_ID });
     expect(task).toMatchObject({ TaskId: TASK_ID, Status: 'SUCCEEDED', Progress: 80 });
     const [upstreamRequest] = gateway.seen;
     expect(upstreamRequest?.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=test-key-id,/);

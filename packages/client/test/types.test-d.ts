@@ -6,6 +6,7 @@ import type {
   IotTaskClient,
   IotTaskErrorKind,
   QueryTaskParams,
+  QueryTaskResult,
   TaskResult,
   TaskStatus,
   ValidationError,
@@ -18,7 +19,8 @@ describe('public types', () => {
     // An open union: the statuses the spec lists, or another string a newer service may send.
     expectTypeOf<TaskResult['Status']>().toEqualTypeOf<TaskStatus | (string & {})>();
     expectTypeOf<'SUCCEEDED'>().toExtend<TaskResult['Status']>();
-    expectTypeOf<IotTaskClient['queryTask']>().returns.resolves.toEqualTypeOf<TaskResult>();
+    expectTypeOf<IotTaskClient['queryTask']>().returns.resolves.toEqualTypeOf<QueryTaskResult>();
+    expectTypeOf<QueryTaskResult['Data']>().toEqualTypeOf<TaskResult>();
   });
 
   it('rejects what the spec rejects', () => {
@@ -48,6 +50,7 @@ describe('public types', () => {
       | 'credentials'
       | 'wait-timeout'
       | 'unknown-status'
+      | 'pagination'
     >();
     const branch = (error: AnyIotTaskError) => {
       if (error.kind === 'gateway') expectTypeOf(error).toEqualTypeOf<GatewayError>();

@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { heyApiClientFor } from '../src/heyApi.ts';
-import { createIotTaskClient, type IotTaskClientOptions } from '../src/index.ts';
+import { Iot20180120 } from '@iot-task/spec';
+import { createIotTaskClient, endpointForRegion, type IotTaskClientOptions } from '../src/index.ts';
 import { ACCESS_KEY, BASE_URL, fakeGateway, ok, okXml, TASK_ID } from './support/fakeGateway.ts';
 
 const gateway = fakeGateway({
@@ -22,7 +23,7 @@ function client(options: IotTaskClientOptions = {}) {
 
 describe('what goes on the wire', () => {
   it('V3 by default: POST / to the regional endpoint, action and version in headers, Authorization signed', async () => {
-    const task = await client().queryTask({ TaskId: TASK_ID });
+    const { Data: task } = await client().queryTask({ TaskId: TASK_ID });
     expect(task.TaskId).toBe(TASK_ID);
     const [sent] = gateway.seen;
     expect(sent?.method).toBe('POST');
@@ -77,15 +78,17 @@ describe('what goes on the wire', () => {
 
   it('an explicit endpoint (mock server, proxy) wins over the region', async () => {
     const c = client({ endpoint: 'http://127.0.0.1:4010', region: 'cn-beijing' });
-    expect(c.baseUrl).toBe('http://127.0.0.1:4010');
+    expect(c.endpoint).toEqual({ baseUrl: 'http://127.0.0.1:4010' });
     await c.queryTask({ TaskId: TASK_ID });
     expect(gateway.seen[0]?.url.host).toBe('127.0.0.1:4010');
   });
 
-  it('regions map to endpoints as the official SDK does', () => {
-    expect(client({ region: 'ap-southeast-1' }).baseUrl).toBe('https://iot.ap-southeast-1.aliyuncs.com');
-    expect(client({ region: 'cn-qingdao' }).baseUrl).toBe('https://iot.aliyuncs.com');
-    expect(client({ region: 'eu-west-1' }).baseUrl).toBe('https://iot.aliyuncs.com');
+  it('regions map to endpoints as the official SDK does (the family\'s endpoints in its api.yaml)', async () => {
+    expect(endpointForRegion(Iot20180120, 'ap-southeast-1')).toBe('iot.ap-southeast-1.aliyuncs.com');
+    expect(endpointForRegion(Iot20180120, 'cn-qingdao')).toBe('iot.aliyuncs.com');
+    expect(endpointForRegion(Iot20180120, 'eu-west-1')).toBe('iot.aliyuncs.com');
+    await client({ region: 'cn-qingdao' }).queryTask({ TaskId: TASK_ID });
+    expect(gateway.seen[0]?.url.host).toBe('iot.aliyuncs.com');
   });
 
   it('Unicode that the API may accept is sent correctly encoded', async () => {
@@ -173,13 +176,13 @@ describe('formats', () => {
     const fromJson = await client().queryTask({ TaskId: TASK_ID });
     const fromXml = await client({ format: 'XML' }).queryTask({ TaskId: TASK_ID });
     expect(fromXml).toEqual(fromJson);
-    expect(fromJson.Progress).toBe(80);
+    expect(fromJson.Data.Progress).toBe(80);
     expect(gateway.seen[1]?.params.Format).toBe('XML');
   });
 
   it('a Progress the server sends as a string becomes a number', async () => {
     gateway.reply(ok({ Progress: '42' }));
-    expect((await client().queryTask({ TaskId: TASK_ID })).Progress).toBe(42);
+    expect((await client().queryTask({ TaskId: TASK_ID })).Data.Progress).toBe(42);
   });
 
   it('XML entities and CDATA decode; a DOCTYPE (entity expansion) is refused as unparseable', async () => {
@@ -191,7 +194,7 @@ describe('formats', () => {
       okXml({ '<QueryTaskResponse>': '<!DOCTYPE r [<!ENTITY a "aaaa">]><QueryTaskResponse>' }),
     );
     const c = client({ format: 'XML', retry: false });
-    expect((await c.queryTask({ TaskId: TASK_ID })).Message).toBe('a & b 作<x>');
+    expect((await c.queryTask({ TaskId: TASK_ID })).Data.Message).toBe('a & b 作<x>');
     await expect(c.queryTask({ TaskId: TASK_ID })).rejects.toMatchObject({
       kind: 'parse',
       message: expect.stringContaining('document type and entity declarations are not accepted'),

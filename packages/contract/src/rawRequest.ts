@@ -1,6 +1,6 @@
 import type { Credentials } from '@iot-task/client';
 import { percentEncode, sha256Hex, signRpc, signV3 } from '@iot-task/signing';
-import { apiVersion } from '@iot-task/spec';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 
 export interface RawRequestOptions {
   action: string;
@@ -48,6 +48,13 @@ function without<T extends Record<string, string>>(record: T, omit: ReadonlySet<
  * parameter, an old timestamp, a reused nonce, a wrong secret, a signature part left out. Sent to
  * `baseUrl` + `/` (a base URL with a path, such as a proxy's prefix, keeps it).
  */
+/** The API version of an action's family; an action the spec lacks (the unknown-action case) gets the first family's. */
+function versionOf(action: string): string {
+  const table = actions as Readonly<Record<string, ActionDescriptor>>;
+  const descriptor = Object.hasOwn(table, action) ? table[action] : Object.values(table)[0];
+  return descriptor?.family.version ?? '';
+}
+
 export async function rawRequest(baseUrl: string, options: RawRequestOptions): Promise<Request> {
   const method = options.method ?? 'POST';
   const timestamp = options.timestamp ?? utcSeconds(Date.now());
@@ -60,7 +67,7 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
       {
         ...options.params,
         Action: options.action,
-        Version: options.version ?? apiVersion,
+        Version: options.version ?? versionOf(options.action),
         Format: options.format,
         AccessKeyId: accessKeyId,
         SignatureMethod: 'HMAC-SHA1',
@@ -83,7 +90,7 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
     {
       host: new URL(root).host,
       'x-acs-action': options.action,
-      'x-acs-version': options.version ?? apiVersion,
+      'x-acs-version': options.version ?? versionOf(options.action),
       'x-acs-date': timestamp,
       'x-acs-signature-nonce': nonce,
       'x-acs-content-sha256': payloadHash,

@@ -1,3 +1,4 @@
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 import {
   type Credentials,
   ENV_ACCESS_KEY_ID,
@@ -171,7 +172,8 @@ export function liveTarget(
   return {
     name: `live (${region})`,
     kind: 'live',
-    baseUrl: `https://${endpointForRegion(region)}`,
+    // The kit sends to one base URL: the endpoint of the spec's (first) API family in the region.
+    baseUrl: `https://${endpointForRegion((Object.values(actions)[0] as ActionDescriptor).family, region)}`,
     fetch: (input, init) => globalThis.fetch(input, init),
     credentials: { accessKeyId: id ?? '', accessKeySecret: secret ?? '', ...(token ? { securityToken: token } : {}) },
     taskId: taskId ?? EXAMPLE_TASK_ID,

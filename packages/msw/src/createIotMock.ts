@@ -1,4 +1,4 @@
-import { type ActionDescriptor, actions, apiVersion } from '@iot-task/spec';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { checkCommonParams, checkWireParams } from './checkWireParams.ts';
 import { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault, renderFault } from './faults.ts';
@@ -167,7 +167,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       // With the API check off, an unknown action is answered as if it were the first one.
     }
     const served = descriptor ?? (Object.values(actions)[0] as ActionDescriptor);
-    if (checks.api && (rpc.version !== apiVersion || !served.methods.includes(rpc.method as 'GET' | 'POST'))) {
+    if (checks.api && (rpc.version !== served.family.version || !served.methods.includes(rpc.method as 'GET' | 'POST'))) {
       return gateway('InvalidApi.NotFound');
     }
     if (quota && checks.quota && !quota.tryTake(accessKeyId, now())) return gateway('Throttling.User');

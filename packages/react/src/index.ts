@@ -1,13 +1,13 @@
 // Public entry of @iot-task/react. Reads no secret: give the provider a client that has none.
-export { IotTaskClientProvider, useIotTaskClient } from './IotTaskClientProvider.tsx';
-export { iotTaskQueryKeys } from './iotTaskQueryKeys.ts';
 export {
-  pollInterval,
-  type QueryTaskPolling,
-  type QueryTaskQueryOptions,
-  type QueryTaskQueryOptionsResult,
-  queryTaskQueryOptions,
+  type ActionInfiniteQueryOptions,
+  type ActionQueryOptions,
   retryRetryable,
-} from './queryTaskQueryOptions.ts';
-export { type UseQueryTaskOptions, useQueryTask } from './useQueryTask.ts';
-export { useSuspenseQueryTask } from './useSuspenseQueryTask.ts';
+} from './actionQuery.ts';
+// Generated: for every read action, `<action>QueryOptions`, `use<Action>`, `useSuspense<Action>`;
+// for a paged one also `<action>InfiniteQueryOptions` and `use<Action>Infinite`.
+export * from './generated/hooks.gen.ts';
+export { IotTaskClientProvider, useIotTaskClient } from './IotTaskClientProvider.tsx';
+export { actionQueryKey, iotTaskQueryKeys } from './iotTaskQueryKeys.ts';
+export { type UseWatchTaskOptions, useSuspenseWatchTask, useWatchTask } from './useWatchTask.ts';
+export { pollInterval, type WatchTaskOptions, type WatchTaskPolling, watchTaskQueryOptions } from './watchTask.ts';

@@ -139,7 +139,7 @@ export function emitContractCases(set: SpecSet): string {
       }
     }
   }
-  return `${bannerLines('tools/codegen', set.manifest).join('\n')}
+  return `${bannerLines('tools/codegen', set.manifests.join(', ')).join('\n')}
 
 /**
  * One check the contract kit runs against a target, derived from the spec; the kit's runner knows

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,8 @@ import { createClient } from '@hey-api/openapi-ts';
 import { bannerLines } from '../banner.ts';
 import type { Layout } from '../layout.ts';
 import type { ActionDocument, SpecSet } from '../loadSpecSet.ts';
+import { actionOperationPlugin, lowerFirst } from '../plugins/actionOperation.ts';
+import { resolve } from '../resolveRef.ts';
 
 const heyApiVersion: string = createRequire(import.meta.url)('@hey-api/openapi-ts/package.json').version;
 const GENERATOR = `@hey-api/openapi-ts ${heyApiVersion}`;
@@ -22,7 +24,7 @@ async function runHeyApi(
   doc: ActionDocument,
   outDir: string,
   plugins: Plugins,
-  resolve: (specifier: string) => string | undefined,
+  resolveModule: (specifier: string) => string | undefined,
 ): Promise<void> {
   await createClient({
     input: doc.document as never,
@@ -31,16 +33,31 @@ async function runHeyApi(
       clean: true,
       entryFile: false,
       header: () => bannerLines(GENERATOR, doc.source),
-      module: { extension: '.js', resolve: (specifier: string) => resolve(specifier) },
+      module: { extension: '.js', resolve: (specifier: string) => resolveModule(specifier) },
     },
     logs: { level: 'silent' },
     plugins,
   });
 }
 
+/** The query parameters the runtime sets itself (`x-acs-common-parameter`), by name. */
+export function commonQueryParameters(doc: ActionDocument): string[] {
+  const item = doc.document.paths['/'] as { parameters?: unknown[] };
+  return (item.parameters ?? [])
+    .map((p) => resolve(doc.document, p) as { name?: string; in?: string; 'x-acs-common-parameter'?: boolean })
+    .filter((p) => p.in === 'query' && p['x-acs-common-parameter'] === true)
+    .map((p) => p.name as string);
+}
+
+function quotaOf(doc: ActionDocument): { requestsPerSecond: number; scope: string } | undefined {
+  const item = doc.document.paths['/'] as Record<string, { 'x-acs-quota'?: { requestsPerSecond: number; scope: string } }>;
+  return (item.get ?? item.post)?.['x-acs-quota'];
+}
+
 /**
- * `@iot-task/client`: the hey-api fetch client once (`client/`, `core/`), and per action
- * `actions/<Action>/` with its types, SDK functions, zod schemas and an entry module.
+ * `@iot-task/client`: the hey-api fetch client once (`client/`, `core/`); per action
+ * `actions/<Action>/` with hey-api's types and SDK functions (the `@iot-task/client/actions/<Action>`
+ * entry) and our plugin's typed operation; and `actions.gen.ts`, which binds every operation.
  */
 export async function emitHeyApiClient(set: SpecSet, outRoot: string, layout: Layout): Promise<void> {
   const clientRoot = path.join(outRoot, layout.client);
@@ -56,144 +73,106 @@ export async function emitHeyApiClient(set: SpecSet, outRoot: string, layout: La
     await rm(scratch, { recursive: true, force: true });
   }
   for (const doc of set.actions) {
-    const dir = path.join(clientRoot, 'actions', doc.action);
+    const folder = path.join(layout.client, 'actions', doc.action);
     await runHeyApi(
       doc,
-      dir,
-      [{ name: '@hey-api/client-fetch', bundle: false }, '@hey-api/typescript', '@hey-api/sdk', 'zod'],
+      path.join(outRoot, folder),
+      [
+        { name: '@hey-api/client-fetch', bundle: false },
+        '@hey-api/typescript',
+        '@hey-api/sdk',
+        actionOperationPlugin({
+          action: doc.action,
+          summary: String(doc.document.info.summary ?? doc.document.info.title),
+          description: '',
+          commonParameters: commonQueryParameters(doc),
+          paging: doc.paging,
+          quota: quotaOf(doc),
+          modules: { spec: layout.specModule(folder), runtime: layout.clientRuntimeModule(folder) },
+        } as never),
+      ],
       (specifier) => (specifier === CLIENT_PACKAGE ? '../../client/index.js' : undefined),
     );
     await writeFile(
-      path.join(dir, 'index.ts'),
+      path.join(outRoot, folder, 'index.ts'),
       `${bannerLines('tools/codegen', doc.source).join('\n')}
 
+// The \`@iot-task/client/actions/${doc.action}\` entry: hey-api's SDK functions and types of the action.
 export { client } from './client.gen.js';
 export * from './sdk.gen.js';
 export type * from './types.gen.js';
 `,
     );
   }
-  await writeFile(path.join(clientRoot, 'actions.gen.ts'), emitActionRegistry(set));
+  await writeFile(path.join(clientRoot, 'operations.gen.ts'), emitOperations(set));
+  await writeFile(path.join(clientRoot, 'actions.gen.ts'), emitActionIndex(set, layout));
 }
 
-function camel(operationId: string): string {
-  return operationId.charAt(0).toLowerCase() + operationId.slice(1);
-}
-
-function pascal(operationId: string): string {
-  return operationId.charAt(0).toUpperCase() + operationId.slice(1);
+function operationsOf(set: SpecSet) {
+  return set.actions.map((doc) => {
+    const fn = lowerFirst(doc.action);
+    const functions = doc.paging ? [fn, `${fn}Pages`] : [fn];
+    return { doc, fn, functions, summary: String(doc.document.info.summary ?? doc.action) };
+  });
 }
 
 /**
- * The glue that lets the hand-written runtime serve any action: each action's generated SDK
- * function per HTTP method, and its wire types (query parameters, successful body).
+ * Every action's operation and types, re-exported one by one from the client's entry: an app
+ * that imports one carries only that one.
  */
-function emitActionRegistry(set: SpecSet): string {
-  const entries = set.actions.map((doc) => {
-    const item = doc.document.paths['/'] as Record<string, { operationId: string } | undefined>;
-    const get = item.get?.operationId;
-    const post = item.post?.operationId;
-    const primary = get ?? post;
-    if (!primary) throw new Error(`${doc.source}: no GET or POST operation`);
-    return { action: doc.action, get, post, primary };
-  });
-  const common = new Set<string>();
-  for (const doc of set.actions) {
-    const item = doc.document.paths['/'] as { parameters?: { $ref?: string; name?: string; in?: string }[] };
-    for (const p of item.parameters ?? []) {
-      const param = p.$ref ? resolveLocal(doc.document, p.$ref) : p;
-      if (param?.in === 'query' && (param as Record<string, unknown>)['x-acs-common-parameter'] === true) {
-        common.add(param.name as string);
-      }
-    }
-  }
-  return `${bannerLines('tools/codegen', set.manifest).join('\n')}
+function emitOperations(set: SpecSet): string {
+  return `${bannerLines('tools/codegen', set.manifests.join(', ')).join('\n')}
 
-${entries.map((e) => `import * as ${e.action}Sdk from './actions/${e.action}/sdk.gen.js';\nimport type * as ${e.action}Types from './actions/${e.action}/types.gen.js';`).join('\n')}
-
-/** Generated SDK function of every action, by action name and HTTP method. */
-export const sdkFunctions = {
-${entries
+${operationsOf(set)
   .map(
-    (e) =>
-      `  ${e.action}: {${e.get ? ` GET: ${e.action}Sdk.${camel(e.get)},` : ''}${e.post ? ` POST: ${e.action}Sdk.${camel(e.post)},` : ''} },`,
+    ({ doc, functions }) =>
+      `export { ${[...functions, `type ${doc.action}Params`, `type ${doc.action}Result`].join(', ')} } from './actions/${doc.action}/operation.gen.js';`,
   )
   .join('\n')}
-} as const;
-
-/** Wire types of every action: its query parameters and its successful (\`Success: true\`) body. */
-export interface ActionTypes {
-${entries
-  .map(
-    (e) => `  ${e.action}: {
-    query: ${e.action}Types.${pascal(e.primary)}Data['query'];
-    success: Extract<${e.action}Types.${pascal(e.primary)}Responses[200], { Success: true }>;
-  };`,
-  )
-  .join('\n')}
-}
-
-/** Query parameters the runtime sets itself (action, version, format, signature). */
-export type CommonQueryParameter = ${[...common].map((n) => `'${n}'`).join(' | ')};
 `;
 }
 
-function resolveLocal(doc: ActionDocument['document'], ref: string): { name?: string; in?: string } | undefined {
-  let node: unknown = doc;
-  for (const key of ref.replace(/^#\//, '').split('/')) node = (node as Record<string, unknown> | undefined)?.[key];
-  return node as { name?: string; in?: string } | undefined;
-}
-
-/**
- * `@iot-task/react`: the hey-api TanStack Query helpers of every action, importing the SDK
- * through the client package's public entry for that action (never a relative path into it).
- */
-export async function emitHeyApiReactQuery(set: SpecSet, outRoot: string, layout: Layout): Promise<void> {
-  for (const doc of set.actions) {
-    const reactDir = path.join(layout.react, doc.action);
-    const finalDir = path.join(outRoot, reactDir);
-    const clientModule = layout.clientActionModule(doc.action, reactDir);
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'iot-task-hey-api-'));
-    try {
-      await runHeyApi(
-        doc,
-        scratch,
-        [
-          { name: '@hey-api/client-fetch', bundle: false },
-          '@hey-api/typescript',
-          '@hey-api/sdk',
-          '@tanstack/react-query',
-        ],
-        (specifier) =>
-          ['../sdk.gen.js', '../types.gen.js', '../client.gen.js'].includes(specifier) ? clientModule : undefined,
-      );
-      await mkdir(finalDir, { recursive: true });
-      const source = await readFile(path.join(scratch, '@tanstack', 'react-query.gen.ts'), 'utf8');
-      await writeFile(path.join(finalDir, 'react-query.gen.ts'), mergeDuplicateImports(source, clientModule));
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
-  }
-}
-
-/**
- * After mapping three relative modules onto one entry, hey-api's output has three import
- * declarations from the same specifier; TypeScript accepts that, but one reads better.
- */
-function mergeDuplicateImports(source: string, specifier: string): string {
-  const pattern = new RegExp(
-    `^import (type )?\\{([^}]*)\\} from '${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}';\\n`,
-    'gm',
+/** Every action's operation bound as a method of a client (`bindActions`, which carries them all). */
+function emitActionIndex(set: SpecSet, layout: Layout): string {
+  const runtime = layout.clientRuntimeModule(layout.client);
+  const entries = operationsOf(set);
+  const imports = entries.map(
+    ({ doc, functions }) =>
+      `import { ${[...functions, `type ${doc.action}Params`, `type ${doc.action}Result`].join(', ')} } from './actions/${doc.action}/operation.gen.js';`,
   );
-  const names: string[] = [];
-  const stripped = source.replace(pattern, (_match, typeOnly: string | undefined, list: string) => {
-    for (const raw of list.split(',')) {
-      const name = raw.trim();
-      if (name) names.push(typeOnly && !name.startsWith('type ') ? `type ${name}` : name);
-    }
-    return '\u0000';
-  });
-  if (names.length === 0) return source;
-  const unique = [...new Set(names)].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
-  return stripped.replace('\u0000', `import { ${unique.join(', ')} } from '${specifier}';\n`).replaceAll('\u0000', '');
+  const methods = entries.flatMap(({ doc, fn, summary }) => [
+    `  /** ${summary} */`,
+    `  ${fn}(params: ${doc.action}Params, options?: CallOptions): Promise<${doc.action}Result>;`,
+    ...(doc.paging
+      ? [
+          `  /** Every page of \`${doc.action}\`, following \`${doc.paging.tokenField}\` until the last. */`,
+          `  ${fn}Pages(params: ${doc.action}Params, options?: PageOptions): AsyncGenerator<${doc.action}Result, void, undefined>;`,
+        ]
+      : []),
+  ]);
+  const bound = entries.flatMap(({ functions }) =>
+    functions.map((f) => `    ${f}: (params, options) => ${f}(client, params, options),`),
+  );
+  return `${bannerLines('tools/codegen', set.manifests.join(', ')).join('\n')}
+
+import type { CallOptions, OperationClient, PageOptions } from '${runtime}';
+${imports.join('\n')}
+
+/** Every action as a method of the client. */
+export interface IotTaskActions {
+${methods.join('\n')}
+}
+
+/** The parameters and success body of every action, by name. */
+export interface ActionTypes {
+${entries.map(({ doc }) => `  ${doc.action}: { params: ${doc.action}Params; result: ${doc.action}Result };`).join('\n')}
+}
+
+/** The methods of IotTaskActions, bound to \`client\`. */
+export function bindActions(client: OperationClient): IotTaskActions {
+  return {
+${bound.join('\n')}
+  };
+}
+`;
 }

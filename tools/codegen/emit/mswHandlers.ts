@@ -33,7 +33,7 @@ export function handle${action}(
 }
 `;
   });
-  return `${bannerLines('tools/codegen', set.manifest).join('\n')}
+  return `${bannerLines('tools/codegen', set.manifests.join(', ')).join('\n')}
 
 import type { HttpHandler } from 'msw';
 import type { ${set.actions.map((a) => `${a.action}Types`).join(', ')} } from '${spec}';

@@ -1,7 +1,7 @@
 import openapiTS, { astToString } from 'openapi-typescript';
 import { bannerLines } from '../banner.ts';
 import { compactSchema, deref } from '../compactSchema.ts';
-import { type ActionDocument, HTTP_METHODS, type SpecSet } from '../loadSpecSet.ts';
+import { type ActionDocument, type Family, HTTP_METHODS, type SpecSet, SpecSetError } from '../loadSpecSet.ts';
 
 /** Files as `relative path → content`, relative to the target folder. */
 export type FileMap = Map<string, string>;
@@ -34,8 +34,11 @@ export async function emitSpecArtifacts(set: SpecSet): Promise<FileMap> {
 }
 
 function header(set: SpecSet): string {
-  return `${bannerLines(GENERATOR, set.manifest).join('\n')}\n`;
+  return `${bannerLines(GENERATOR, set.manifests.join(', ')).join('\n')}\n`;
 }
+
+/** Stands for a reference to a family's constant inside a serialized descriptor. */
+const familyRef = (family: Family) => `\u0000family:${family.id}\u0000`;
 
 function literal(value: unknown): string {
   return JSON.stringify(value, null, 2);
@@ -75,7 +78,7 @@ function exampleOf(param: ParameterObject, media: { example?: unknown } | undefi
   return example === undefined ? {} : { example };
 }
 
-function describeAction({ action, document }: ActionDocument) {
+function describeAction({ action, document, family, operationType, paging }: ActionDocument) {
   const item = document.paths['/'] as { parameters?: unknown[] };
   const ops = operationsOf(document);
   const first = ops[0];
@@ -113,6 +116,9 @@ function describeAction({ action, document }: ActionDocument) {
   const ok = responses['200'] as { schema: { xmlName?: string } | null } | undefined;
   const descriptor = {
     action,
+    family: familyRef(family),
+    operationType,
+    paging: paging ?? null,
     methods: ops.map(({ method }) => method.toUpperCase()),
     operationIds: Object.fromEntries(ops.map(({ method, op }) => [method.toUpperCase(), op.operationId])),
     quota: first.op['x-acs-quota'] ?? null,
@@ -128,7 +134,13 @@ function collectCommonParameters(set: SpecSet): unknown[] {
   const lists = set.actions.map((doc) =>
     JSON.stringify(describeAction(doc).common.filter((p) => !['Action', 'x-acs-action'].includes(p.name))),
   );
-  if (new Set(lists).size > 1) throw new Error(`${set.manifest}: actions disagree on their common parameters`);
+  if (new Set(lists).size > 1) {
+    throw new SpecSetError(
+      set.manifests.join(', '),
+      'actions disagree on their common (signature and protocol) parameters',
+      'reference the same parameters from components.yaml in every document',
+    );
+  }
   return JSON.parse(lists[0] ?? '[]');
 }
 
@@ -180,7 +192,11 @@ function collectEnums(set: SpecSet): Map<string, { values: unknown[]; terminal?:
       const entry = { values: s.enum, ...(s['x-acs-terminal-values'] ? { terminal: s['x-acs-terminal-values'] } : {}) };
       const known = enums.get(name);
       if (known && JSON.stringify(known) !== JSON.stringify(entry)) {
-        throw new Error(`${action}: enum ${name} differs from the one in another action of the set`);
+        throw new SpecSetError(
+          action,
+          `enum ${name} differs from the one of the same name in another action`,
+          'share one definition (components.yaml) or rename one of them',
+        );
       }
       enums.set(name, entry);
     }
@@ -188,10 +204,23 @@ function collectEnums(set: SpecSet): Map<string, { values: unknown[]; terminal?:
   return enums;
 }
 
-function collectErrorCodes(set: SpecSet): unknown[] {
-  const catalogs = set.actions.map((a) => JSON.stringify(a.document['x-acs-error-codes'] ?? []));
-  if (new Set(catalogs).size > 1) throw new Error(`${set.manifest}: actions disagree on x-acs-error-codes`);
-  return JSON.parse(catalogs[0] ?? '[]');
+/** Every documented error code of every action, once; a code documented twice must agree. */
+function collectErrorCodes(set: SpecSet): { code: string; retryable: boolean }[] {
+  const byCode = new Map<string, { entry: { code: string; retryable: boolean }; source: string }>();
+  for (const { source, document } of set.actions) {
+    for (const entry of (document['x-acs-error-codes'] ?? []) as { code: string; retryable: boolean }[]) {
+      const known = byCode.get(entry.code);
+      if (known && JSON.stringify(known.entry) !== JSON.stringify(entry)) {
+        throw new SpecSetError(
+          source,
+          `error code ${entry.code} is documented differently in ${known.source}`,
+          'give the code one entry (status, layer, retryable) in every x-acs-error-codes',
+        );
+      }
+      if (!known) byCode.set(entry.code, { entry, source });
+    }
+  }
+  return [...byCode.values()].map((v) => v.entry);
 }
 
 const MANIFEST_TYPES = `/** A JSON Schema reduced to the keywords runtime code uses (no prose). */
@@ -238,9 +267,43 @@ export interface ParameterDescriptor {
   readonly unknownValueErrors?: readonly string[];
 }
 
+/** An API family: one product's API version, where its endpoints are and how it is signed. */
+export interface FamilyDescriptor {
+  /** Product and version, e.g. \`Iot20180120\`. */
+  readonly id: string;
+  readonly product: string;
+  /** The API version every action of the family sends (\`Version\`, \`x-acs-version\`). */
+  readonly version: string;
+  readonly endpoints: {
+    /** Host of a regional endpoint, with \`{regionId}\`. */
+    readonly regional: string;
+    readonly regionalRegions: readonly string[];
+    /** Host that \`globalRegions\` use instead, if any. */
+    readonly global?: string;
+    readonly globalRegions: readonly string[];
+  };
+  /** Signature versions the family accepts, the default first. */
+  readonly signatureVersions: readonly ('v3' | 'v1')[];
+}
+
+/** How a paged action hands out its next page (\`x-iot-task-paging\`). */
+export interface PagingDescriptor {
+  /** The query parameter that asks for a page. */
+  readonly tokenParameter: string;
+  /** The field of the success body with the next page's token, absent on the last page. */
+  readonly tokenField: string;
+  /** Dotted path of the page's items in the success body. */
+  readonly items: string;
+}
+
 /** Everything generated code knows about one RPC action. */
 export interface ActionDescriptor {
   readonly action: string;
+  readonly family: FamilyDescriptor;
+  /** \`read\` for an action that changes nothing (\`x-acs-operation-type\`). */
+  readonly operationType: 'read' | 'write';
+  /** Set for a paged action. */
+  readonly paging: PagingDescriptor | null;
   readonly methods: readonly ('GET' | 'POST')[];
   readonly operationIds: { readonly [method: string]: string };
   readonly quota: { readonly requestsPerSecond: number; readonly scope: string } | null;
@@ -266,26 +329,33 @@ export interface ErrorCodeDescriptor {
 
 function emitManifest(set: SpecSet): string {
   const parts = [header(set), MANIFEST_TYPES];
-  parts.push(`/** Alibaba Cloud product code. */\nexport const product = ${literal(set.product)} as const;\n`);
+  for (const family of set.families) {
+    const { manifest: _, ...data } = family;
+    parts.push(
+      `/** ${family.product} API version ${family.version}, from ${family.manifest}. */\nexport const ${family.id} = ${literal(data)} as const satisfies FamilyDescriptor;\n`,
+    );
+  }
   parts.push(
-    `/** API version every action of this set belongs to. */\nexport const apiVersion = ${literal(set.version)} as const;\n`,
+    `/** Every API family, by id. */\nexport const families = {\n${set.families.map((f) => `  ${f.id},`).join('\n')}\n} as const;\n`,
   );
   const descriptors = set.actions.map((doc) => ({ doc, descriptor: describeAction(doc).descriptor }));
   const serializer = hoistingSerializer('shared');
   for (const { descriptor } of descriptors) serializer.count(descriptor);
+  const withFamilies = (code: string) =>
+    code.replace(/"\\u0000family:([A-Za-z0-9]+)\\u0000"/g, (_match, id: string) => id);
   const body = descriptors.map(
     ({ doc, descriptor }) =>
-      `/** The \`${doc.action}\` action, from ${doc.source}. */\nexport const ${doc.action} = ${serializer.write(descriptor)} as const satisfies ActionDescriptor;\n`,
+      `/** The \`${doc.action}\` action, from ${doc.source}. */\nexport const ${doc.action} = ${withFamilies(serializer.write(descriptor))} as const satisfies ActionDescriptor;\n`,
   );
   parts.push(...serializer.hoisted.map((line) => `${line}\n`), ...body);
   parts.push(
-    `/** Every action of the set, by name. */\nexport const actions = {\n${set.actions.map((a) => `  ${a.action},`).join('\n')}\n} as const;\n`,
+    `/** Every action of every family, by name. */\nexport const actions = {\n${set.actions.map((a) => `  ${a.action},`).join('\n')}\n} as const;\n`,
   );
-  parts.push('/** Name of an action of the set. */\nexport type ActionName = keyof typeof actions;\n');
+  parts.push('/** Name of an action. */\nexport type ActionName = keyof typeof actions;\n');
   parts.push(
     `/** Signature and protocol parameters every action takes (besides \`Action\`/\`x-acs-action\`). */\nexport const commonParameters = ${literal(collectCommonParameters(set))} as const satisfies readonly ParameterDescriptor[];\n`,
   );
-  const codes = collectErrorCodes(set) as { code: string; retryable: boolean }[];
+  const codes = collectErrorCodes(set);
   parts.push(
     `/** Error codes the actions can answer with (x-acs-error-codes). */\nexport const errorCodes = ${literal(codes)} as const satisfies readonly ErrorCodeDescriptor[];\n`,
   );
@@ -351,11 +421,11 @@ function emitIndex(set: SpecSet): string {
   return `${header(set)}
 export {
   actions,
-  apiVersion,
   commonParameters,
   errorCodes,
-  product,
+  families,
   retryableErrorCodes,
+${set.families.map((f) => `  ${f.id},`).join('\n')}
 ${set.actions.map((a) => `  ${a.action},`).join('\n')}
 ${[...collectEnums(set)]
   .flatMap(([name, e]) => [`  ${name}Values,`, ...(e.terminal ? [`  ${name}TerminalValues,`] : [])])
@@ -366,6 +436,8 @@ export type {
   ActionName,
   CompactSchema,
   ErrorCodeDescriptor,
+  FamilyDescriptor,
+  PagingDescriptor,
   ParameterDescriptor,
 } from './actions.gen.js';
 export {

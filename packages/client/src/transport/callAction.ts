@@ -9,7 +9,7 @@ import { validateParams } from '../validateParams.ts';
 import { CallSignals } from './callSignals.ts';
 import { type DecodedAnswer, decodeAnswer, type ResponseValidation } from './decodeAnswer.ts';
 import type { Send } from './send.ts';
-import { type SigningSettings, signRequest } from './signRequest.ts';
+import { type SigningSettings, signatureFor, signRequest } from './signRequest.ts';
 
 /** Everything a call needs, resolved once when the client is created. */
 export interface TransportConfig extends SigningSettings {
@@ -52,11 +52,11 @@ export function createTransport(config: TransportConfig): CallTransport {
     checked ??= resolveCredentials(config.credentials);
     return checked;
   };
-  const signing = config.signatureVersion !== 'none';
 
   return async function callAction(descriptor, params, context = {}) {
     const action = descriptor.action;
     const query = validateParams(descriptor, params);
+    const signature = signatureFor(config, descriptor);
     const timeoutMs = context.timeoutMs ?? config.timeoutMs;
     const signals = new CallSignals(context.signal, timeoutMs);
     const stopped = (): IotTaskError | undefined => {
@@ -81,15 +81,15 @@ export function createTransport(config: TransportConfig): CallTransport {
 
     async function attempt(number: number): Promise<DecodedAnswer> {
       // Unsigned requests go to an endpoint that signs (and keeps the quota) on the server.
-      used = signing ? await credentials() : undefined;
+      used = signature === 'none' ? undefined : await credentials();
       if (config.quota && used) await config.quota(used.accessKeyId, descriptor).acquire(signals.call.signal);
-      const request = await signRequest(config, action, query, used);
+      const request = await signRequest(config, descriptor, query, used);
       config.hooks.onRequest?.({
         action,
         attempt: number,
         method: request.method,
         url: redactSecrets(request.url, used),
-        signatureVersion: config.signatureVersion,
+        signatureVersion: signature,
       });
       const current = signals.startAttempt(config.attemptTimeoutMs);
       const started = Date.now();

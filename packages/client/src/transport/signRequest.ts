@@ -1,6 +1,8 @@
 import { canonicalizeV3Query, EMPTY_BODY_SHA256, percentEncode, signRpc, signV3 } from '@iot-task/signing';
-import { apiVersion } from '@iot-task/spec';
+import type { ActionDescriptor } from '@iot-task/spec';
 import type { Credentials } from '../credentials.ts';
+import { baseUrlFor, type EndpointChoice } from '../endpoints.ts';
+import { ValidationError } from '../errors.ts';
 import type { OutgoingRequest } from './send.ts';
 
 /**
@@ -11,10 +13,25 @@ export type SignatureVersion = 'v3' | 'v1' | 'none';
 export type ResponseFormat = 'JSON' | 'XML';
 
 export interface SigningSettings {
-  baseUrl: string;
+  endpoint: EndpointChoice;
   method: 'GET' | 'POST';
-  signatureVersion: SignatureVersion;
+  /** @default the action's family's first signature version */
+  signatureVersion: SignatureVersion | undefined;
   format: ResponseFormat;
+}
+
+/** The signature an action's requests carry: the client's choice, which its family must accept, or the family's default. */
+export function signatureFor(settings: SigningSettings, descriptor: ActionDescriptor): SignatureVersion {
+  const accepted = descriptor.family.signatureVersions;
+  const chosen = settings.signatureVersion ?? accepted[0] ?? 'v3';
+  if (chosen !== 'none' && !accepted.includes(chosen)) {
+    throw new ValidationError(
+      'signatureVersion',
+      `one of ${accepted.join(', ')} or none (${descriptor.family.product} ${descriptor.family.version})`,
+      JSON.stringify(chosen),
+    );
+  }
+  return chosen;
 }
 
 function timestamp(): string {
@@ -43,22 +60,25 @@ function hostOf(baseUrl: string): string {
  */
 export async function signRequest(
   settings: SigningSettings,
-  action: string,
+  descriptor: ActionDescriptor,
   query: Readonly<Record<string, string>>,
   credentials: Credentials | undefined,
 ): Promise<OutgoingRequest> {
+  const { action, family } = descriptor;
   const accept = settings.format === 'XML' ? 'text/xml' : 'application/json';
-  const base = root(settings.baseUrl);
+  const baseUrl = baseUrlFor(settings.endpoint, family);
+  const base = root(baseUrl);
   const method = settings.method;
-  if (settings.signatureVersion === 'none' || credentials === undefined) {
+  const signature = signatureFor(settings, descriptor);
+  if (signature === 'none' || credentials === undefined) {
     const unsigned = canonicalizeV3Query({ ...query, Action: action, Format: settings.format });
     return { url: `${base}/?${unsigned}`, method, headers: { accept } };
   }
-  if (settings.signatureVersion === 'v1') {
+  if (signature === 'v1') {
     const all: Record<string, string> = {
       ...query,
       Action: action,
-      Version: apiVersion,
+      Version: family.version,
       Format: settings.format,
       AccessKeyId: credentials.accessKeyId,
       SignatureMethod: 'HMAC-SHA1',
@@ -75,9 +95,9 @@ export async function signRequest(
     };
   }
   const signedHeaders: Record<string, string> = {
-    host: hostOf(settings.baseUrl),
+    host: hostOf(baseUrl),
     'x-acs-action': action,
-    'x-acs-version': apiVersion,
+    'x-acs-version': family.version,
     'x-acs-date': timestamp(),
     'x-acs-signature-nonce': nonce(),
     'x-acs-content-sha256': EMPTY_BODY_SHA256,

@@ -1,0 +1,141 @@
+import type { ActionDescriptor } from '@iot-task/spec';
+import { type OperationClient, withTransport } from './clientTransport.ts';
+import { type Credentials, type CredentialsProvider, fromEnv } from './credentials.ts';
+import { chooseEndpoint } from './endpoints.ts';
+import { ValidationError } from './errors.ts';
+import type { ClientHooks } from './hooks.ts';
+import { type RetryOptions, retryPolicy } from './retryPolicy.ts';
+import { sharedTokenBucket, type TokenBucket } from './tokenBucket.ts';
+import { createTransport } from './transport/callAction.ts';
+import type { ResponseValidation } from './transport/decodeAnswer.ts';
+import { fetchSend } from './transport/fetchSend.ts';
+import type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
+
+export interface QuotaOptions {
+  /** @default each action's `x-acs-quota` (5 a second for the IoT job actions) */
+  requestsPerSecond?: number;
+  /**
+   * Requests that may go at once after a quiet spell, at most `requestsPerSecond`. Whatever it
+   * is, no more than `requestsPerSecond` requests start in any one second. The default keeps one
+   * below the server's burst, so timing jitter between the two never draws `Throttling.User`.
+   * @default requestsPerSecond − 1 (at least 1)
+   */
+  burst?: number;
+  /**
+   * Clients with the same key share one bucket per API (product, version and action) in the
+   * process: the quota is per account and API. Give AccessKeys of one account the same key.
+   * @default the AccessKey ID
+   */
+  key?: string;
+}
+
+export interface IotTaskClientOptions {
+  /** Region, e.g. `cn-shanghai`; chooses each API family's endpoint as the official SDK does. */
+  region?: string;
+  /** A host or base URL that wins over `region`: a mock server, a proxy, a private endpoint. */
+  endpoint?: string;
+  /** @default fromEnv() — ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN */
+  credentials?: Credentials | CredentialsProvider;
+  /** @default 'POST', as the official SDK sends */
+  method?: 'GET' | 'POST';
+  /**
+   * `v3` is ACS3-HMAC-SHA256; `v1` is the RPC HMAC-SHA1 scheme; `none` sends unsigned requests
+   * to an `endpoint` that signs on the server (createSigningProxy), so a browser app holds no
+   * secret. @default the API family's default (`v3` for IoT 2018-01-20, as the official SDK)
+   */
+  signatureVersion?: SignatureVersion;
+  /** Wire format; results are the same typed values either way. @default 'JSON' */
+  format?: ResponseFormat;
+  /** Deadline of a call, retries and quota waits included. @default 15000 */
+  timeoutMs?: number;
+  /** Deadline of one attempt. @default 5000 */
+  attemptTimeoutMs?: number;
+  /**
+   * Largest response body read, in bytes after decompression; a larger one is a
+   * ResponseParseError (`ResponseTooLarge`) and its connection is closed. @default 1048576 (1 MiB)
+   */
+  maxResponseBytes?: number;
+  /** `false` sends each call once. @default { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000 } */
+  retry?: RetryOptions | false;
+  /** Client-side quota; `false` turns it off. @default each action's quota from the spec, per AccessKey */
+  quota?: QuotaOptions | false;
+  /**
+   * Check every success against the spec's schema before returning it. `'error'` (the default)
+   * throws ResponseDriftError naming the fields, so no value contradicts its type; `'warn'` and
+   * `'off'` let drifted values through (they keep the RequestId and `Success` checks). @default 'error'
+   */
+  responseValidation?: ResponseValidation;
+  hooks?: ClientHooks;
+  /** The fetch to send with. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** A client with no action of its own: call actions through it with the generated functions. */
+export type IotTaskCore = OperationClient;
+
+function positive(field: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError(field, 'a positive number', String(value));
+  }
+  return value;
+}
+
+function oneOf<T extends string>(field: string, value: T | undefined, allowed: readonly T[], fallback: T): T;
+function oneOf<T extends string>(field: string, value: T | undefined, allowed: readonly T[]): T | undefined;
+function oneOf<T extends string>(field: string, value: T | undefined, allowed: readonly T[], fallback?: T) {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) throw new ValidationError(field, `one of ${allowed.join(', ')}`, JSON.stringify(value));
+  return value;
+}
+
+/**
+ * The quota of each API (product, version, action): its rate from the spec unless overridden,
+ * drawn from a bucket shared by every client of the same account key in the process.
+ */
+function quotaFor(quota: QuotaOptions | undefined): (accessKeyId: string, descriptor: ActionDescriptor) => TokenBucket {
+  const rate = quota?.requestsPerSecond === undefined ? undefined : positive('quota.requestsPerSecond', quota.requestsPerSecond, 0);
+  if (quota?.burst !== undefined && (!Number.isFinite(quota.burst) || quota.burst < 1 || (rate !== undefined && quota.burst > rate))) {
+    throw new ValidationError('quota.burst', `a number from 1 to requestsPerSecond${rate === undefined ? '' : ` (${rate})`}`, String(quota.burst));
+  }
+  return (accessKeyId, descriptor) => {
+    const perSecond = rate ?? descriptor.quota?.requestsPerSecond ?? 5;
+    const burst = quota?.burst ?? Math.max(1, Math.ceil(perSecond) - 1);
+    if (burst > Math.max(1, perSecond)) {
+      throw new ValidationError('quota.burst', `a number from 1 to ${descriptor.action}'s quota (${perSecond})`, String(burst));
+    }
+    const { id } = descriptor.family;
+    return sharedTokenBucket(`${quota?.key ?? accessKeyId}\u0000${id}\u0000${descriptor.action}`, perSecond, burst);
+  };
+}
+
+/**
+ * The runtime of a client, with no action bound to it: everything the generated operations need
+ * to call an action — validation, the quota, signing, sending, reading, checking the answer and
+ * retrying what is safe to retry — and nothing else, so an app carries only the operations it
+ * imports. `createIotTaskClient` is this plus every action as a method.
+ *
+ * @example
+ * import { createIotTaskCore, queryTask } from '@iot-task/client';
+ * const core = createIotTaskCore({ region: 'cn-shanghai' });
+ * const { Data: task } = await queryTask(core, { TaskId: 'MSnT9***q010101' });
+ */
+export function createIotTaskCore(options: IotTaskClientOptions = {}): IotTaskCore {
+  const endpoint = chooseEndpoint(options);
+  const transport = createTransport({
+    endpoint,
+    method: oneOf('method', options.method, ['GET', 'POST'], 'POST'),
+    signatureVersion: oneOf('signatureVersion', options.signatureVersion, ['v3', 'v1', 'none']),
+    format: oneOf('format', options.format, ['JSON', 'XML'], 'JSON'),
+    credentials: options.credentials ?? fromEnv(),
+    retry: retryPolicy(options.retry),
+    quota: options.quota === false ? undefined : quotaFor(options.quota),
+    timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
+    attemptTimeoutMs: positive('attemptTimeoutMs', options.attemptTimeoutMs, 5_000),
+    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 1_048_576),
+    responseValidation: oneOf('responseValidation', options.responseValidation, ['off', 'warn', 'error'], 'error'),
+    hooks: options.hooks ?? {},
+    send: fetchSend(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+  });
+  return withTransport({ endpoint }, transport);
+}

@@ -1,0 +1,117 @@
+import { bannerLines } from '../banner.ts';
+import type { Layout } from '../layout.ts';
+import type { SpecSet } from '../loadSpecSet.ts';
+import { lowerFirst } from '../plugins/actionOperation.ts';
+
+/**
+ * `@iot-task/react`: for every read action (`x-acs-operation-type: read`), TanStack Query options
+ * and a hook on the client's generated operation — `listTaskQueryOptions`, `useListTask`,
+ * `useSuspenseListTask` — and for a paged action the infinite query that follows its token
+ * (`listTaskInfiniteQueryOptions`, `useListTaskInfinite`). Write actions get none: they are not
+ * queries.
+ */
+export function emitReactHooks(set: SpecSet, layout: Layout): string {
+  const client = layout.clientModule(layout.react);
+  const runtime = layout.reactRuntimeModule(layout.react);
+  const reads = set.actions.filter((a) => a.operationType === 'read');
+  const blocks = reads.map(({ action, document, paging }) => {
+    const fn = lowerFirst(action);
+    const summary = String(document.info.summary ?? action);
+    const query = `/**
+ * TanStack Query options of \`${action}\` (${summary.replace(/\.$/, '')}): its key, a query function
+ * sent through the client's runtime (validation, quota, signing, retries, typed errors), and
+ * retries of what the client marks retryable. For \`prefetchQuery\`, \`ensureQueryData\`, \`useQueries\`.
+ */
+export function ${fn}QueryOptions(client: OperationClient, params: ${action}Params) {
+  return queryOptions<${action}Result, AnyIotTaskError>({
+    queryKey: actionQueryKey(client, '${action}', params),
+    queryFn: ({ signal }) => ${fn}(client, params, { signal }),
+    retry: retryRetryable,
+  });
+}
+
+/**
+ * ${summary}
+ *
+ * @example const { data, error } = use${action}(params);
+ */
+export function use${action}<TSelected = ${action}Result>(
+  params: ${action}Params,
+  options: ActionQueryOptions<${action}Result, TSelected> = {},
+): UseQueryResult<TSelected, AnyIotTaskError> {
+  return useQuery({ ...${fn}QueryOptions(useIotTaskClient(), params), ...options });
+}
+
+/** use${action} for Suspense: suspends until the first answer; errors go to the nearest error boundary. */
+export function useSuspense${action}<TSelected = ${action}Result>(
+  params: ${action}Params,
+  options: Omit<ActionQueryOptions<${action}Result, TSelected>, 'enabled'> = {},
+): UseSuspenseQueryResult<TSelected, AnyIotTaskError> {
+  return useSuspenseQuery({ ...${fn}QueryOptions(useIotTaskClient(), params), ...options });
+}
+`;
+    if (!paging) return query;
+    return `${query}
+/**
+ * Infinite query options of \`${action}\`: one page per \`${paging.tokenParameter}\`, the next asked with
+ * the last page's \`${paging.tokenField}\`; no next page once an answer has none.
+ */
+export function ${fn}InfiniteQueryOptions(client: OperationClient, params: ${action}Params) {
+  return infiniteQueryOptions<
+    ${action}Result,
+    AnyIotTaskError,
+    InfiniteData<${action}Result, string | undefined>,
+    readonly unknown[],
+    string | undefined
+  >({
+    queryKey: actionQueryKey(client, '${action}', params, 'pages'),
+    queryFn: ({ pageParam, signal }) =>
+      ${fn}(client, pageParam === undefined ? params : { ...params, ${paging.tokenParameter}: pageParam }, { signal }),
+    initialPageParam: undefined,
+    getNextPageParam: (page) => nextPageToken(page.${paging.tokenField}),
+    retry: retryRetryable,
+  });
+}
+
+/**
+ * Every page of \`${action}\`, loaded one \`fetchNextPage()\` at a time.
+ *
+ * @example const { data, fetchNextPage, hasNextPage } = use${action}Infinite(params);
+ */
+export function use${action}Infinite(
+  params: ${action}Params,
+  options: ActionInfiniteQueryOptions = {},
+): UseInfiniteQueryResult<InfiniteData<${action}Result, string | undefined>, AnyIotTaskError> {
+  return useInfiniteQuery({ ...${fn}InfiniteQueryOptions(useIotTaskClient(), params), ...options });
+}
+`;
+  });
+  const paged = reads.filter((a) => a.paging);
+  const clientImports = reads.flatMap(({ action }) => [lowerFirst(action), `type ${action}Params`, `type ${action}Result`]);
+  const tanstack = [
+    'queryOptions',
+    'type UseQueryResult',
+    'type UseSuspenseQueryResult',
+    'useQuery',
+    'useSuspenseQuery',
+    ...(paged.length > 0
+      ? ['type InfiniteData', 'infiniteQueryOptions', 'type UseInfiniteQueryResult', 'useInfiniteQuery']
+      : []),
+  ];
+  const runtimeImports = [
+    'actionQueryKey',
+    'type ActionQueryOptions',
+    'type AnyIotTaskError',
+    'type OperationClient',
+    'retryRetryable',
+    'useIotTaskClient',
+    ...(paged.length > 0 ? ['type ActionInfiniteQueryOptions', 'nextPageToken'] : []),
+  ];
+  return `${bannerLines('tools/codegen', set.manifests.join(', ')).join('\n')}
+
+import { ${tanstack.join(', ')} } from '@tanstack/react-query';
+import { ${clientImports.join(', ')} } from '${client}';
+import { ${runtimeImports.join(', ')} } from '${runtime}';
+
+${blocks.join('\n')}`;
+}

@@ -1,6 +1,9 @@
 // Public entry of @iot-task/react. Reads no secret: give the provider a client that has none.
 export {
+  type ActionInfiniteQuery,
   type ActionInfiniteQueryOptions,
+  type ActionPages,
+  type ActionQuery,
   type ActionQueryOptions,
   retryRetryable,
 } from './actionQuery.ts';
@@ -10,4 +13,10 @@ export * from './generated/hooks.gen.ts';
 export { IotTaskClientProvider, useIotTaskClient } from './IotTaskClientProvider.tsx';
 export { actionQueryKey, iotTaskQueryKeys } from './iotTaskQueryKeys.ts';
 export { type UseWatchTaskOptions, useSuspenseWatchTask, useWatchTask } from './useWatchTask.ts';
-export { pollInterval, type WatchTaskOptions, type WatchTaskPolling, watchTaskQueryOptions } from './watchTask.ts';
+export {
+  pollInterval,
+  type WatchTaskOptions,
+  type WatchTaskPolling,
+  type WatchTaskQueryOptions,
+  watchTaskQueryOptions,
+} from './watchTask.ts';

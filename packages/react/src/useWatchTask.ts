@@ -1,4 +1,4 @@
-import type { AnyIotTaskError, TaskResult } from '@iot-task/client';
+import type { AnyIotTaskError, QueryTaskResult, TaskResult } from '@iot-task/client';
 import { type UseQueryResult, type UseSuspenseQueryResult, useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { useIotTaskClient } from './IotTaskClientProvider.tsx';
 import { type WatchTaskOptions, watchTaskQueryOptions } from './watchTask.ts';
@@ -24,7 +24,7 @@ export function useWatchTask<TSelected = TaskResult>(
 ): UseQueryResult<TSelected, AnyIotTaskError> {
   const { enabled, select, ...rest } = options;
   const base = watchTaskQueryOptions(useIotTaskClient(), taskId, rest);
-  return useQuery({
+  return useQuery<QueryTaskResult, AnyIotTaskError, TSelected>({
     ...base,
     enabled: (enabled ?? true) && taskId.trim() !== '',
     select: (body) => {
@@ -43,11 +43,18 @@ export function useSuspenseWatchTask<TSelected = TaskResult>(
   options: WatchTaskOptions & { select?: (task: TaskResult) => TSelected } = {},
 ): UseSuspenseQueryResult<TSelected, AnyIotTaskError> {
   const { select, ...rest } = options;
-  const base = watchTaskQueryOptions(useIotTaskClient(), taskId, rest);
-  return useSuspenseQuery({
-    ...base,
+  const { queryKey, queryFn, retry, refetchInterval, select: pick } = watchTaskQueryOptions(
+    useIotTaskClient(),
+    taskId,
+    rest,
+  );
+  return useSuspenseQuery<QueryTaskResult, AnyIotTaskError, TSelected>({
+    queryKey,
+    queryFn,
+    retry,
+    refetchInterval,
     select: (body) => {
-      const task = base.select(body);
+      const task = pick(body);
       return select ? select(task) : (task as TSelected);
     },
   });

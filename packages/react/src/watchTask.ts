@@ -1,4 +1,10 @@
-import { isTerminalStatus, type OperationClient, type QueryTaskResult, type TaskResult } from '@iot-task/client';
+import {
+  isTerminalStatus,
+  type OperationClient,
+  type QueryTaskResult,
+  type TaskResult,
+} from '@iot-task/client';
+import type { ActionQuery } from './actionQuery.ts';
 import { queryTaskQueryOptions } from './generated/hooks.gen.ts';
 
 export interface WatchTaskPolling {
@@ -34,7 +40,16 @@ export function pollInterval(
  * query function through the client's runtime, retries of what is retryable), selecting the task
  * and polling until it reaches a terminal status. Use it with `prefetchQuery` too.
  */
-export function watchTaskQueryOptions(client: OperationClient, taskId: string, options: WatchTaskOptions = {}) {
+export interface WatchTaskQueryOptions extends ActionQuery<QueryTaskResult> {
+  select: (body: QueryTaskResult) => TaskResult;
+  refetchInterval: (query: { state: { data?: QueryTaskResult | undefined; dataUpdateCount: number } }) => number | false;
+}
+
+export function watchTaskQueryOptions(
+  client: OperationClient,
+  taskId: string,
+  options: WatchTaskOptions = {},
+): WatchTaskQueryOptions {
   const { IotInstanceId, ...polling } = options;
   return {
     ...queryTaskQueryOptions(client, IotInstanceId ? { TaskId: taskId, IotInstanceId } : { TaskId: taskId }),

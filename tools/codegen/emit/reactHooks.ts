@@ -22,12 +22,12 @@ export function emitReactHooks(set: SpecSet, layout: Layout): string {
  * sent through the client's runtime (validation, quota, signing, retries, typed errors), and
  * retries of what the client marks retryable. For \`prefetchQuery\`, \`ensureQueryData\`, \`useQueries\`.
  */
-export function ${fn}QueryOptions(client: OperationClient, params: ${action}Params) {
-  return queryOptions<${action}Result, AnyIotTaskError>({
+export function ${fn}QueryOptions(client: OperationClient, params: ${action}Params): ActionQuery<${action}Result> {
+  return {
     queryKey: actionQueryKey(client, '${action}', params),
     queryFn: ({ signal }) => ${fn}(client, params, { signal }),
     retry: retryRetryable,
-  });
+  };
 }
 
 /**
@@ -39,7 +39,8 @@ export function use${action}<TSelected = ${action}Result>(
   params: ${action}Params,
   options: ActionQueryOptions<${action}Result, TSelected> = {},
 ): UseQueryResult<TSelected, AnyIotTaskError> {
-  return useQuery({ ...${fn}QueryOptions(useIotTaskClient(), params), ...options });
+  const { queryKey, queryFn, retry } = ${fn}QueryOptions(useIotTaskClient(), params);
+  return useQuery<${action}Result, AnyIotTaskError, TSelected>({ queryKey, queryFn, retry, ...options });
 }
 
 /** use${action} for Suspense: suspends until the first answer; errors go to the nearest error boundary. */
@@ -47,7 +48,8 @@ export function useSuspense${action}<TSelected = ${action}Result>(
   params: ${action}Params,
   options: Omit<ActionQueryOptions<${action}Result, TSelected>, 'enabled'> = {},
 ): UseSuspenseQueryResult<TSelected, AnyIotTaskError> {
-  return useSuspenseQuery({ ...${fn}QueryOptions(useIotTaskClient(), params), ...options });
+  const { queryKey, queryFn, retry } = ${fn}QueryOptions(useIotTaskClient(), params);
+  return useSuspenseQuery<${action}Result, AnyIotTaskError, TSelected>({ queryKey, queryFn, retry, ...options });
 }
 `;
     if (!paging) return query;
@@ -56,21 +58,18 @@ export function useSuspense${action}<TSelected = ${action}Result>(
  * Infinite query options of \`${action}\`: one page per \`${paging.tokenParameter}\`, the next asked with
  * the last page's \`${paging.tokenField}\`; no next page once an answer has none.
  */
-export function ${fn}InfiniteQueryOptions(client: OperationClient, params: ${action}Params) {
-  return infiniteQueryOptions<
-    ${action}Result,
-    AnyIotTaskError,
-    InfiniteData<${action}Result, string | undefined>,
-    readonly unknown[],
-    string | undefined
-  >({
+export function ${fn}InfiniteQueryOptions(
+  client: OperationClient,
+  params: ${action}Params,
+): ActionInfiniteQuery<${action}Result> {
+  return {
     queryKey: actionQueryKey(client, '${action}', params, 'pages'),
     queryFn: ({ pageParam, signal }) =>
       ${fn}(client, pageParam === undefined ? params : { ...params, ${paging.tokenParameter}: pageParam }, { signal }),
     initialPageParam: undefined,
     getNextPageParam: (page) => nextPageToken(page.${paging.tokenField}),
     retry: retryRetryable,
-  });
+  };
 }
 
 /**
@@ -89,23 +88,21 @@ export function use${action}Infinite(
   const paged = reads.filter((a) => a.paging);
   const clientImports = reads.flatMap(({ action }) => [lowerFirst(action), `type ${action}Params`, `type ${action}Result`]);
   const tanstack = [
-    'queryOptions',
     'type UseQueryResult',
     'type UseSuspenseQueryResult',
     'useQuery',
     'useSuspenseQuery',
-    ...(paged.length > 0
-      ? ['type InfiniteData', 'infiniteQueryOptions', 'type UseInfiniteQueryResult', 'useInfiniteQuery']
-      : []),
+    ...(paged.length > 0 ? ['type InfiniteData', 'type UseInfiniteQueryResult', 'useInfiniteQuery'] : []),
   ];
   const runtimeImports = [
+    'type ActionQuery',
     'actionQueryKey',
     'type ActionQueryOptions',
     'type AnyIotTaskError',
     'type OperationClient',
     'retryRetryable',
     'useIotTaskClient',
-    ...(paged.length > 0 ? ['type ActionInfiniteQueryOptions', 'nextPageToken'] : []),
+    ...(paged.length > 0 ? ['type ActionInfiniteQuery', 'type ActionInfiniteQueryOptions', 'nextPageToken'] : []),
   ];
   return `${bannerLines('tools/codegen', set.manifests.join(', ')).join('\n')}
 

@@ -8,9 +8,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   IotTaskClientProvider,
   iotTaskQueryKeys,
-  type UseQueryTaskOptions,
+  type UseWatchTaskOptions,
   useQueryTask,
-  useSuspenseQueryTask,
+  useSuspenseWatchTask,
+  useWatchTask,
 } from '../src/index.ts';
 
 // Polling, backoff and retries run on the fake clock; the mock answers in-process (`mock.fetch`),
@@ -52,8 +53,8 @@ function setup(clientOptions: IotTaskClientOptions = {}) {
 const polls = (taskId: string) => mock.log.filter((e) => e.taskId === taskId).length;
 
 const seen: string[] = [];
-function Task({ id, options }: { id: string; options?: UseQueryTaskOptions<unknown> }) {
-  const { data, error, isPending } = useQueryTask(id, { pollIntervalMs: 5, ...options });
+function Task({ id, options }: { id: string; options?: UseWatchTaskOptions<unknown> }) {
+  const { data, error, isPending } = useWatchTask(id, { pollIntervalMs: 5, ...options });
   if (isPending && !error) return <p>loading</p>;
   if (error) return <p role="alert">{`${error.kind} ${error.code}`}</p>;
   const task = data as { Status: string; Progress?: number };
@@ -62,7 +63,7 @@ function Task({ id, options }: { id: string; options?: UseQueryTaskOptions<unkno
 }
 
 function Progress({ enabled }: { enabled: boolean }) {
-  const { data, fetchStatus } = useQueryTask(EXAMPLE_TASK_ID, {
+  const { data, fetchStatus } = useWatchTask(EXAMPLE_TASK_ID, {
     enabled,
     select: (t) => t.Progress,
     pollIntervalMs: false,
@@ -71,16 +72,16 @@ function Progress({ enabled }: { enabled: boolean }) {
 }
 
 function Live() {
-  const { data } = useSuspenseQueryTask(EXAMPLE_TASK_ID, { pollIntervalMs: 5 });
+  const { data } = useSuspenseWatchTask(EXAMPLE_TASK_ID, { pollIntervalMs: 5 });
   return <p>{`${data.Status} ${data.Progress}%`}</p>;
 }
 
 function Orphan() {
-  useQueryTask('x');
+  useWatchTask('x');
   return null;
 }
 
-describe('useQueryTask', () => {
+describe('useWatchTask', () => {
   it('loads, shows progress rising, and stops polling at the terminal status', async () => {
     seen.length = 0;
     const { wrapper } = setup();
@@ -185,7 +186,7 @@ describe('useQueryTask', () => {
   });
 });
 
-describe('useSuspenseQueryTask', () => {
+describe('useSuspenseWatchTask', () => {
   it('suspends until the first answer, then keeps it live', async () => {
     const { wrapper } = setup();
     render(
@@ -199,6 +200,37 @@ describe('useSuspenseQueryTask', () => {
     expect(screen.getByText('QUEUED 0%')).toBeDefined();
     await advance(100);
     expect(screen.getByText('SUCCEEDED 100%')).toBeDefined();
+  });
+});
+
+function Body({ taskId }: { taskId: string }) {
+  const { data, error } = useQueryTask({ TaskId: taskId }, { select: (body) => `${body.RequestId.length > 0} ${body.Data.Status}` });
+  if (error) return <p role="alert">{`${error.kind} ${error.code}`}</p>;
+  return <p>{data ?? 'loading'}</p>;
+}
+
+describe('useQueryTask (generated for every read action)', () => {
+  it('the whole success body, through the client; select and typed errors as any TanStack query', async () => {
+    const { wrapper, queryClient, client } = setup();
+    render(<Body taskId={EXAMPLE_TASK_ID} />, { wrapper });
+    await advance(0);
+    expect(screen.getByText('true QUEUED')).toBeDefined();
+    // It shares the cache entry of useWatchTask for the same task.
+    expect(queryClient.getQueryData(iotTaskQueryKeys.task(client, EXAMPLE_TASK_ID))).toMatchObject({
+      Success: true,
+      Data: { TaskId: EXAMPLE_TASK_ID },
+    });
+    // Nothing polls unless asked.
+    await advance(5000);
+    expect(polls(EXAMPLE_TASK_ID)).toBe(1);
+  });
+
+  it('validates parameters before anything is sent', async () => {
+    const { wrapper } = setup();
+    render(<Body taskId=" " />, { wrapper });
+    await advance(0);
+    expect(screen.getByRole('alert').textContent).toBe('validation ValidationError');
+    expect(mock.log).toHaveLength(0);
   });
 });
 

@@ -12,8 +12,14 @@ import { productManifests } from './loadSpecSet.ts';
 import { compareGenerated, hasDrift, syncGenerated } from './syncGenerated.ts';
 
 const FIX = 'npm run generate';
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    check: { type: 'boolean', default: false },
+    // Another tree than this repository's (a scratch copy): where specs/ are read and output goes.
+    root: { type: 'string' },
+  },
+});
+const repoRoot = values.root ? path.resolve(values.root) : path.resolve(import.meta.dirname, '..', '..');
 
 const stage = await mkdtemp(path.join(os.tmpdir(), 'iot-task-generate-'));
 try {

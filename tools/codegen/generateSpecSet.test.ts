@@ -6,7 +6,6 @@ import { requestParams, wireParams } from '@iot-task/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpecSet } from './generateSpecSet.ts';
 import { standaloneLayout } from './layout.ts';
-import { loadSpecSet, SpecSetError } from './loadSpecSet.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const fixtureSet = 'specs/fixtures/job-family/api.yaml';
@@ -81,15 +80,24 @@ describe('the job-family fixture set (QueryTask, ListTask, QueryJob)', () => {
       path.join(out, 'probe.ts'),
       `import { listTask, type ListTaskData, type ListTaskResponse } from './client/actions/ListTask/index.js';
 import { queryTask, type QueryTaskData, type QueryTaskResponse } from './client/actions/QueryTask/index.js';
-import { listTaskOptions } from './react/ListTask/react-query.gen.js';
-import { queryTaskOptions } from './react/QueryTask/react-query.gen.js';
+import { listTaskPages, queryJob, type ListTaskParams, type ListTaskResult } from './client/operations.gen.js';
+import type { IotTaskActions } from './client/actions.gen.js';
+import { useListTask, useListTaskInfinite, useQueryJob, useQueryTask } from './react/hooks.gen.js';
 import type { ActionName } from './spec/index.gen.js';
 import type { paths } from './spec/ListTask.types.gen.js';
 
 export const listQuery: ListTaskData['query'] = { Limit: 10, JobId: 'job-1', Status: 'IN_PROGRESS' };
 export const taskQuery: QueryTaskData['query'] = { TaskId: 'MSnT9***q010101' };
 export const names: ActionName[] = ['QueryTask', 'ListTask', 'QueryJob'];
-export const sdk = [listTask, queryTask, listTaskOptions, queryTaskOptions];
+export const sdk = [listTask, queryTask];
+export const operations = [listTaskPages, queryJob];
+export const hooks = [useListTask, useListTaskInfinite, useQueryJob, useQueryTask];
+export const page: ListTaskParams = { Limit: 10, JobId: 'job-1', NextToken: 't' };
+export function nextToken(result: ListTaskResult): string | undefined {
+  return result.NextToken;
+}
+export type Methods = keyof IotTaskActions;
+export const methods: Methods[] = ['queryTask', 'listTask', 'listTaskPages', 'queryJob'];
 
 export function firstTaskId(body: ListTaskResponse): string | undefined {
   return body.Success ? body.Data.data[0]?.TaskId : undefined;
@@ -108,6 +116,10 @@ export const noTaskId: QueryTaskData['query'] = {};
 export const notAnAction: ActionName = 'QueryJobs';
 // @ts-expect-error Status is one of the 8 task statuses
 export const badStatus: ListTaskData['query'] = { Limit: 1, Status: 'DONE' };
+// @ts-expect-error QueryJob is not paged
+export const noPages: Methods = 'queryJobPages';
+// @ts-expect-error the common parameters are the runtime's
+export const noAction: ListTaskParams = { Limit: 1, Action: 'ListTask' };
 `,
     );
     await writeFile(
@@ -140,38 +152,5 @@ export const badStatus: ListTaskData['query'] = { Limit: 1, Status: 'DONE' };
     expect(urls[0]?.searchParams.get('Limit')).toBe('10');
     expect(urls[1]?.searchParams.get('TaskId')).toBe('MSnT9***q010101');
     expect(sent.map((req) => req.method)).toEqual(['GET', 'GET']);
-  });
-});
-
-describe('loadSpecSet', () => {
-  it('loads the product set: one action, QueryTask', async () => {
-    const set = await loadSpecSet(repoRoot, 'specs/iot-2018-01-20/api.yaml');
-    expect(set.actions.map((a) => a.action)).toEqual(['QueryTask']);
-    expect(set.version).toBe('2018-01-20');
-  });
-
-  it('rejects a document that puts a query string in its path key', async () => {
-    const dir = await mkdtemp(path.join(scratchRoot, 'bad-'));
-    try {
-      await writeFile(path.join(dir, 'api.yaml'), "product: Iot\nversion: '2018-01-20'\nactions: [QueryTask.yaml]\n");
-      await writeFile(
-        path.join(dir, 'QueryTask.yaml'),
-        `openapi: 3.1.0
-info: { title: t, version: '2018-01-20' }
-paths:
-  /?Action=QueryTask:
-    get:
-      x-acs-action: QueryTask
-      responses: { '200': { description: ok } }
-`,
-      );
-      await expect(loadSpecSet(repoRoot, path.relative(repoRoot, path.join(dir, 'api.yaml')))).rejects.toThrow(
-        new SpecSetError(
-          `${path.relative(repoRoot, path.join(dir, 'QueryTask.yaml'))}: an RPC action document has exactly one path, "/"; found ["/?Action=QueryTask"]`,
-        ),
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });

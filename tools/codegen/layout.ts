@@ -63,7 +63,7 @@ export function standaloneLayout(base: string, repoRoot: string, outRoot: string
     // The fixture's generated code runs on the product's hand-written runtimes.
     mswRuntimeModule: (fromDir) => product(fromDir, 'packages/msw/src/actionHandler.ts'),
     clientRuntimeModule: (fromDir) => product(fromDir, 'packages/client/src/actionRuntime.ts'),
-    clientModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, path.join(client, 'actions.gen.js'))),
+    clientModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, path.join(client, 'operations.gen.js'))),
     reactRuntimeModule: (fromDir) => product(fromDir, 'packages/react/src/actionQuery.ts'),
   };
 }

@@ -179,6 +179,26 @@ async function readManifestChain(repoRoot: string, manifestAbs: string, seen: st
   return { ...base, ...rest, actions: [...(base.actions as unknown[]), ...((own as unknown[] | undefined) ?? [])] };
 }
 
+/**
+ * The documents the manifests list, bundled, with none of the rules applied: for comparing the
+ * spec with an older one (spec-diff), which may predate rules added since.
+ */
+export async function listedDocuments(
+  repoRoot: string,
+  manifests: readonly string[],
+): Promise<Pick<ActionDocument, 'action' | 'source' | 'document'>[]> {
+  const config = await createConfig({});
+  const listed: Pick<ActionDocument, 'action' | 'source' | 'document'>[] = [];
+  for (const manifest of manifests) {
+    const raw = await readManifestChain(repoRoot, path.resolve(repoRoot, manifest));
+    for (const abs of (Array.isArray(raw.actions) ? raw.actions : []).filter((a): a is string => typeof a === 'string')) {
+      const source = path.relative(repoRoot, abs);
+      listed.push({ action: path.basename(abs, path.extname(abs)), source, document: await bundleDocument(abs, source, config) });
+    }
+  }
+  return listed;
+}
+
 function readManifest(shown: string, raw: unknown): { family: Family; entries: string[] } {
   const manifest = (raw ?? {}) as Record<string, unknown>;
   const fail = (rule: string, fix: string): never => {
@@ -251,7 +271,7 @@ export async function bundleDocument(
   try {
     result = await bundle({ ref: absolutePath, config: config ?? (await createConfig({})) });
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the document does not exist' : String(error);
+    const reason = /ENOENT/.test(String(error)) ? 'the document does not exist' : String(error).split('\n')[0];
     throw new SpecSetError(shownAs, `cannot be read (${reason})`, 'fix the path in api.yaml or the document');
   }
   const errors = result.problems.filter((p) => p.severity === 'error');

@@ -5,13 +5,11 @@
  * changesets do not give every published package the change reaches at least that bump.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { productSpecSet } from '../codegen/layout.ts';
-import { loadSpecSet, type OpenApiDocument } from '../codegen/loadSpecSet.ts';
+import { listedDocuments, type OpenApiDocument, productManifests } from '../codegen/loadSpecSet.ts';
 import { publishedPackages } from '../release/publishedPackages.ts';
 import { parseChangeset, uncoveredPackages } from './changesetCoverage.ts';
 import { classifySpecChange } from './classifySpecChange.ts';
@@ -26,15 +24,14 @@ async function documentsAt(ref: string): Promise<Record<string, OpenApiDocument>
   const dir = await mkdtemp(path.join(os.tmpdir(), 'spec-diff-'));
   try {
     execFileSync('sh', ['-c', `git archive ${ref} specs | tar -x -C "${dir}"`], { cwd: repoRoot });
-    if (!existsSync(path.join(dir, productSpecSet))) return {};
-    const set = await loadSpecSet(dir, productSpecSet);
-    return Object.fromEntries(set.actions.map((a) => [a.action, a.document]));
+    const listed = await listedDocuments(dir, await productManifests(dir));
+    return Object.fromEntries(listed.map((a) => [a.action, a.document]));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-const current = await loadSpecSet(repoRoot, productSpecSet);
+const current = { actions: await listedDocuments(repoRoot, await productManifests(repoRoot)) };
 const before = base ? await documentsAt(base) : {};
 const report = classifySpecChange(before, Object.fromEntries(current.actions.map((a) => [a.action, a.document])));
 const since = base ? `since ${base.slice(0, 12)} (the last release)` : 'since the beginning (nothing released yet)';

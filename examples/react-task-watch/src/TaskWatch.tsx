@@ -1,9 +1,9 @@
 import type { IotTaskError } from '@iot-task/client';
-import { useQueryTask } from '@iot-task/react';
+import { useWatchTask } from '@iot-task/react';
 import { useState } from 'react';
 
 function Task({ taskId }: { taskId: string }) {
-  const { data: task, error, isPending } = useQueryTask(taskId, { pollIntervalMs: 300 });
+  const { data: task, error, isPending } = useWatchTask(taskId, { pollIntervalMs: 300 });
   if (error) return <ErrorLine error={error} />;
   if (isPending) return <p aria-live="polite">Loading…</p>;
   return (

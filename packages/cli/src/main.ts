@@ -95,7 +95,7 @@ async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<n
   const signal = environment.signal;
   try {
     if (cmd.command === 'query') {
-      const task = await client.queryTask(params, {
+      const { Data: task } = await client.queryTask(params, {
         ...(cmd.timeoutMs ? { timeoutMs: cmd.timeoutMs } : {}),
         ...(signal ? { signal } : {}),
       });

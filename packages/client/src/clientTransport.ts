@@ -3,9 +3,10 @@ import type { CallTransport } from './transport/callAction.ts';
 
 /**
  * Where a client keeps its transport: the generated operations, `waitForTask` and the hey-api
- * adapter call through it. Not part of the public API.
+ * adapter call through it. Not part of the public API. A string key (not a symbol), so that
+ * clients and operations from two copies of the package still fit each other's types.
  */
-const TRANSPORT = Symbol.for('@iot-task/client.transport');
+const TRANSPORT = '~transport';
 
 /**
  * A client the generated operations can call through (`queryTask(client, params)`): one made by

@@ -31,7 +31,7 @@ describe('iot-task-mock (the bin)', () => {
       expect(banner).toContain('AccessKey ID:     my-id');
       expect(banner).toContain('**********1234 (as given)');
       expect(banner).not.toContain('my-secret-1234');
-      const task = await createIotTaskClient({
+      const { Data: task } = await createIotTaskClient({
         endpoint: url,
         credentials: { accessKeyId: 'my-id', accessKeySecret: 'my-secret-1234' },
       }).queryTask({ TaskId: EXAMPLE_TASK_ID });

@@ -28,7 +28,7 @@ describe('over real HTTP on loopback', () => {
     const seen = [];
     for (const signatureVersion of ['v3', 'v1'] as const) {
       for (const method of ['GET', 'POST'] as const)
-        seen.push(await client({ signatureVersion, method }).queryTask({ TaskId: EXAMPLE_TASK_ID }));
+        seen.push((await client({ signatureVersion, method }).queryTask({ TaskId: EXAMPLE_TASK_ID })).Data);
     }
     expect(seen.map((t) => t.Status)).toEqual(['QUEUED', 'SENT', 'IN_PROGRESS', 'IN_PROGRESS']);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -219,7 +219,7 @@ describe('a hostile or careless caller', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
       const viaProxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      const task = await client({ endpoint: viaProxy }).queryTask({ TaskId: EXAMPLE_TASK_ID });
+      const { Data: task } = await client({ endpoint: viaProxy }).queryTask({ TaskId: EXAMPLE_TASK_ID });
       expect(task.TaskId).toBe(EXAMPLE_TASK_ID);
     } finally {
       proxy.closeAllConnections();

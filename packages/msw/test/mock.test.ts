@@ -97,8 +97,8 @@ describe('task lifecycle', () => {
     let now = Date.parse('2026-11-26T00:00:00Z');
     const timed = createIotMock({ quota: false, advance: { everyMs: 1000 }, now: () => now });
     const c = client({}, timed);
-    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Status).toBe('QUEUED');
-    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Status).toBe('QUEUED');
+    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.Status).toBe('QUEUED');
+    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.Status).toBe('QUEUED');
     now += 2500;
     expect(await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).toMatchObject({
       Status: 'IN_PROGRESS',
@@ -137,7 +137,7 @@ describe('business errors (HTTP 200, Success false)', () => {
     await expect(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-other' })).rejects.toMatchObject({
       code: 'iot.system.InstanceNotFound',
     });
-    expect((await settle(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-0pp1n8t' }))).TaskId).toBe('T-inst');
+    expect((await settle(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-0pp1n8t' }))).Data.TaskId).toBe('T-inst');
   });
 });
 
@@ -178,7 +178,7 @@ describe('the gateway', () => {
     expect(throttled[0]).toMatchObject({ kind: 'gateway', code: 'Throttling.User', httpStatus: 400, retryable: true });
     // A second later the bucket is full again.
     await settle(new Promise((resolve) => setTimeout(resolve, 1000)));
-    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).TaskId).toBe(EXAMPLE_TASK_ID);
+    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.TaskId).toBe(EXAMPLE_TASK_ID);
     // The client's own token bucket keeps a burst under the quota instead.
     const polite = client({ quota: { key: 'polite' }, retry: false }, limited);
     limited.reset();
@@ -211,7 +211,7 @@ describe('signature verification', () => {
       for (const method of ['GET', 'POST'] as const) {
         verifying.reset();
         expect(
-          (await settle(client({ signatureVersion, method }, verifying).queryTask({ TaskId: EXAMPLE_TASK_ID }))).Status,
+          (await settle(client({ signatureVersion, method }, verifying).queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.Status,
         ).toBe('QUEUED');
       }
     }
@@ -284,7 +284,7 @@ describe('fault injection', () => {
   it('latency: the answer comes late, and the client times out if told to', async () => {
     mock.faults.add({ kind: 'latency', ms: 300 }, { times: 2 });
     const started = performance.now();
-    const late = await settle(client({ retry: false }).queryTask({ TaskId: EXAMPLE_TASK_ID }));
+    const { Data: late } = await settle(client({ retry: false }).queryTask({ TaskId: EXAMPLE_TASK_ID }));
     expect(late.TaskId).toBe(EXAMPLE_TASK_ID);
     expect(performance.now() - started).toBe(300);
     await expect(
@@ -294,7 +294,7 @@ describe('fault injection', () => {
 
   it('drives retries: two 503s then the task', async () => {
     mock.faults.add('status:503', { times: 2 });
-    expect((await settle(client().queryTask({ TaskId: EXAMPLE_TASK_ID }))).Status).toBe('QUEUED');
+    expect((await settle(client().queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.Status).toBe('QUEUED');
     expect(mock.log.map((e) => e.httpStatus)).toEqual([503, 503, 200]);
   });
 
@@ -309,7 +309,7 @@ describe('fault injection', () => {
     ).rejects.toMatchObject({ code: 'Throttling.User' });
     mock.tasks.seed({ TaskId: 'other' });
     mock.faults.add('gateway:InternalError', { taskId: 'other', times: Number.POSITIVE_INFINITY });
-    expect((await settle(client().queryTask({ TaskId: EXAMPLE_TASK_ID }))).TaskId).toBe(EXAMPLE_TASK_ID);
+    expect((await settle(client().queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.TaskId).toBe(EXAMPLE_TASK_ID);
     await expect(settle(client({ retry: false }).queryTask({ TaskId: 'other' }))).rejects.toMatchObject({
       code: 'InternalError',
     });

@@ -40,10 +40,10 @@ export type ActionQueryOptions<TResult, TSelected = TResult> = Omit<
   'queryKey' | 'queryFn'
 >;
 
-/** What an infinite hook takes besides the action's parameters. */
-export type ActionInfiniteQueryOptions = Pick<
-  UseInfiniteQueryOptions,
-  'enabled' | 'staleTime' | 'gcTime' | 'refetchInterval' | 'refetchOnWindowFocus' | 'maxPages' | 'retry' | 'retryDelay'
+/** What an infinite hook takes besides the action's parameters: TanStack Query's options, but the paging. */
+export type ActionInfiniteQueryOptions<TResult> = Omit<
+  UseInfiniteQueryOptions<TResult, AnyIotTaskError, ActionPages<TResult>, readonly unknown[], string | undefined>,
+  'queryKey' | 'queryFn' | 'initialPageParam' | 'getNextPageParam'
 >;
 
 /** Whether TanStack Query should try again: only errors the client marks retryable, up to 3 times. */

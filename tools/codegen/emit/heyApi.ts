@@ -89,7 +89,7 @@ export async function emitHeyApiClient(set: SpecSet, outRoot: string, layout: La
           paging: doc.paging,
           quota: quotaOf(doc),
           modules: { spec: layout.specModule(folder), runtime: layout.clientRuntimeModule(folder) },
-        } as never),
+        }),
       ],
       (specifier) => (specifier === CLIENT_PACKAGE ? '../../client/index.js' : undefined),
     );

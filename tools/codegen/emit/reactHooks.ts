@@ -79,9 +79,13 @@ export function ${fn}InfiniteQueryOptions(
  */
 export function use${action}Infinite(
   params: ${action}Params,
-  options: ActionInfiniteQueryOptions = {},
-): UseInfiniteQueryResult<InfiniteData<${action}Result, string | undefined>, AnyIotTaskError> {
-  return useInfiniteQuery({ ...${fn}InfiniteQueryOptions(useIotTaskClient(), params), ...options });
+  options: ActionInfiniteQueryOptions<${action}Result> = {},
+): UseInfiniteQueryResult<ActionPages<${action}Result>, AnyIotTaskError> {
+  const query = ${fn}InfiniteQueryOptions(useIotTaskClient(), params);
+  return useInfiniteQuery<${action}Result, AnyIotTaskError, ActionPages<${action}Result>, readonly unknown[], string | undefined>({
+    ...query,
+    ...options,
+  });
 }
 `;
   });
@@ -92,7 +96,7 @@ export function use${action}Infinite(
     'type UseSuspenseQueryResult',
     'useQuery',
     'useSuspenseQuery',
-    ...(paged.length > 0 ? ['type InfiniteData', 'type UseInfiniteQueryResult', 'useInfiniteQuery'] : []),
+    ...(paged.length > 0 ? ['type UseInfiniteQueryResult', 'useInfiniteQuery'] : []),
   ];
   const runtimeImports = [
     'type ActionQuery',
@@ -102,7 +106,9 @@ export function use${action}Infinite(
     'type OperationClient',
     'retryRetryable',
     'useIotTaskClient',
-    ...(paged.length > 0 ? ['type ActionInfiniteQuery', 'type ActionInfiniteQueryOptions', 'nextPageToken'] : []),
+    ...(paged.length > 0
+      ? ['type ActionInfiniteQuery', 'type ActionInfiniteQueryOptions', 'type ActionPages', 'nextPageToken']
+      : []),
   ];
   return `${bannerLines('tools/codegen', set.manifests.join(', ')).join('\n')}
 

@@ -124,9 +124,10 @@ const handler: ActionOperationPlugin['Handler'] = ({ plugin }) => {
   );
 };
 
-export const actionOperationPlugin = definePluginConfig<ActionOperationPlugin>({
+/** The plugin, configured for one action: `actionOperationPlugin({ action, … })` in hey-api's `plugins`. */
+export const actionOperationPlugin = definePluginConfig({
   name: 'operation',
   dependencies: ['@hey-api/typescript'],
-  config: {} as ActionOperationConfig,
+  config: {},
   handler,
-} as never);
+} as never) as unknown as (config: Omit<ActionOperationConfig, 'name'>) => never;

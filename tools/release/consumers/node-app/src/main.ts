@@ -7,7 +7,7 @@ import { actions } from '@iot-task/spec';
 const server = await createMockServer({ port: 0 });
 try {
   const client = createIotTaskClient({ endpoint: server.url, credentials: TEST_CREDENTIALS });
-  const first: TaskResult = await client.queryTask({ TaskId: EXAMPLE_TASK_ID });
+  const { Data: first }: { Data: TaskResult } = await client.queryTask({ TaskId: EXAMPLE_TASK_ID });
   const final = await client.waitForTask(EXAMPLE_TASK_ID, { intervalMs: 20 });
   const missing = await client
     .queryTask({ TaskId: 'no-such-task' })

@@ -258,7 +258,7 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
       if (line) expect(r.stderr).toBe(`${line}\n`);
       else
         expect(r.stderr).toMatch(
-          /^iot-task: ValidationError: region: expected a region with IoT Platform \(.*\), or an explicit endpoint, received "mars-1" — run iot-task --help\n$/,
+          /^iot-task: ValidationError: region: expected a region where Iot 2018-01-20 has an endpoint \(.*\), or an explicit endpoint, received "mars-1" — run iot-task --help\n$/,
         );
       noStackTrace(r);
     });

@@ -28,7 +28,7 @@ const xml = client('XML');
 
 async function outcome(c: ReturnType<typeof client>): Promise<unknown> {
   try {
-    return { data: await c.queryTask({ TaskId: 'x' }) };
+    return { data: (await c.queryTask({ TaskId: 'x' })).Data };
   } catch (error) {
     if (error instanceof BusinessError) return { business: [error.code, error.message] };
     throw error;

@@ -100,12 +100,12 @@ describe('task lifecycle', () => {
     expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.Status).toBe('QUEUED');
     expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.Status).toBe('QUEUED');
     now += 2500;
-    expect(await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).toMatchObject({
+    expect((await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data).toMatchObject({
       Status: 'IN_PROGRESS',
       Progress: 20,
     });
     now += 60_000;
-    const done = await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }));
+    const { Data: done } = await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }));
     expect(done).toMatchObject({
       Status: 'SUCCEEDED',
       UtcModified: '2026-11-26T00:01:02.500Z',
@@ -192,8 +192,8 @@ describe('the gateway', () => {
   it('XML answers read as the very same typed result as JSON', async () => {
     mock.tasks.seed({ TaskId: 'J' });
     mock.tasks.seed({ TaskId: 'X' });
-    const json = await settle(client().queryTask({ TaskId: 'J' }));
-    const xml = await settle(client({ format: 'XML' }).queryTask({ TaskId: 'X' }));
+    const { Data: json } = await settle(client().queryTask({ TaskId: 'J' }));
+    const { Data: xml } = await settle(client({ format: 'XML' }).queryTask({ TaskId: 'X' }));
     expect({ ...xml, TaskId: 'J', UtcModified: '', UtcQueueTime: '' }).toEqual({
       ...json,
       UtcModified: '',

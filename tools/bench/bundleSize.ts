@@ -19,19 +19,23 @@ export interface BundleResult {
 }
 
 const apps = {
-  '@iot-task/react (one hook, react and react-query excluded)': `import { createIotTaskClient } from '@iot-task/client';
-import { IotTaskClientProvider, useQueryTask } from '@iot-task/react';
+  '@iot-task/react (one hook, react and react-query excluded)': `import { createIotTaskCore } from '@iot-task/client';
+import { IotTaskClientProvider, useWatchTask } from '@iot-task/react';
 import { jsx } from 'react/jsx-runtime';
-const client = createIotTaskClient({ endpoint: '/api/iot', signatureVersion: 'none' });
+const client = createIotTaskCore({ endpoint: '/api/iot', signatureVersion: 'none' });
 function Task() {
-  const { data } = useQueryTask('MSnT9***q010101');
+  const { data } = useWatchTask('MSnT9***q010101');
   return jsx('progress', { value: data?.Progress ?? 0, max: 100 });
 }
 export const App = () => jsx(IotTaskClientProvider, { client, children: jsx(Task, {}) });
 `,
-  '@iot-task/client': `import { createIotTaskClient } from '@iot-task/client';
+  '@iot-task/client': `import { createIotTaskCore, queryTask } from '@iot-task/client';
+const core = createIotTaskCore({ endpoint: '/api/iot' });
+queryTask(core, { TaskId: 'MSnT9***q010101' }).then((result) => console.log(result.Data.Status));
+`,
+  '@iot-task/client (createIotTaskClient: every action as a method)': `import { createIotTaskClient } from '@iot-task/client';
 const client = createIotTaskClient({ endpoint: '/api/iot' });
-client.queryTask({ TaskId: 'MSnT9***q010101' }).then((task) => console.log(task.Status));
+client.queryTask({ TaskId: 'MSnT9***q010101' }).then((result) => console.log(result.Data.Status));
 `,
   '@alicloud/iot20180120': `import Iot, { QueryTaskRequest } from '@alicloud/iot20180120';
 import * as $OpenApi from '@alicloud/openapi-client';

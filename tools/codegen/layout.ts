@@ -39,8 +39,7 @@ export const productLayout: Layout = {
   clientActionModule: (action) => `@iot-task/client/actions/${action}`,
   specModule: () => '@iot-task/spec',
   mswRuntimeModule: () => '../actionHandler.ts',
-  clientRuntimeModule: (fromDir) =>
-    toModuleSpecifier(path.relative(fromDir, 'packages/client/src/actionRuntime.ts')),
+  clientRuntimeModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, 'packages/client/src/actionRuntime.ts')),
   clientModule: () => '@iot-task/client',
   reactRuntimeModule: (fromDir) => toModuleSpecifier(path.relative(fromDir, 'packages/react/src/actionQuery.ts')),
 };

@@ -124,7 +124,11 @@ export async function loadSpecSet(repoRoot: string, manifestPaths: string | read
     const shown = path.relative(repoRoot, manifestAbs);
     const { family, entries } = readManifest(shown, await readManifestChain(repoRoot, manifestAbs));
     if (families.some((f) => f.id === family.id)) {
-      throw new SpecSetError(shown, `the family ${family.product} ${family.version} is described twice`, 'keep one api.yaml per product version');
+      throw new SpecSetError(
+        shown,
+        `the family ${family.product} ${family.version} is described twice`,
+        'keep one api.yaml per product version',
+      );
     }
     families.push(family);
     for (const abs of entries) {
@@ -150,7 +154,11 @@ export async function loadSpecSet(repoRoot: string, manifestPaths: string | read
  * (a fixture adding actions to the product's set, say); it takes the family's fields from it and
  * its actions come after the base's. Action paths come back absolute.
  */
-async function readManifestChain(repoRoot: string, manifestAbs: string, seen: string[] = []): Promise<Record<string, unknown>> {
+async function readManifestChain(
+  repoRoot: string,
+  manifestAbs: string,
+  seen: string[] = [],
+): Promise<Record<string, unknown>> {
   const shown = path.relative(repoRoot, manifestAbs);
   if (seen.includes(manifestAbs)) {
     throw new SpecSetError(shown, 'extends itself (through "extends")', 'remove the cycle of extends');
@@ -172,9 +180,16 @@ async function readManifestChain(repoRoot: string, manifestAbs: string, seen: st
     : raw.actions;
   if (raw.extends === undefined) return { ...raw, actions: own };
   if (typeof raw.extends !== 'string') {
-    throw new SpecSetError(shown, '"extends" must be the path of another api.yaml', 'e.g. extends: ../../iot-2018-01-20/api.yaml');
+    throw new SpecSetError(
+      shown,
+      '"extends" must be the path of another api.yaml',
+      'e.g. extends: ../../iot-2018-01-20/api.yaml',
+    );
   }
-  const base = await readManifestChain(repoRoot, path.resolve(path.dirname(manifestAbs), raw.extends), [...seen, manifestAbs]);
+  const base = await readManifestChain(repoRoot, path.resolve(path.dirname(manifestAbs), raw.extends), [
+    ...seen,
+    manifestAbs,
+  ]);
   const { extends: _, ...rest } = raw;
   return { ...base, ...rest, actions: [...(base.actions as unknown[]), ...((own as unknown[] | undefined) ?? [])] };
 }
@@ -191,9 +206,15 @@ export async function listedDocuments(
   const listed: Pick<ActionDocument, 'action' | 'source' | 'document'>[] = [];
   for (const manifest of manifests) {
     const raw = await readManifestChain(repoRoot, path.resolve(repoRoot, manifest));
-    for (const abs of (Array.isArray(raw.actions) ? raw.actions : []).filter((a): a is string => typeof a === 'string')) {
+    for (const abs of (Array.isArray(raw.actions) ? raw.actions : []).filter(
+      (a): a is string => typeof a === 'string',
+    )) {
       const source = path.relative(repoRoot, abs);
-      listed.push({ action: path.basename(abs, path.extname(abs)), source, document: await bundleDocument(abs, source, config) });
+      listed.push({
+        action: path.basename(abs, path.extname(abs)),
+        source,
+        document: await bundleDocument(abs, source, config),
+      });
     }
   }
   return listed;
@@ -223,7 +244,10 @@ function readManifest(shown: string, raw: unknown): { family: Family; entries: s
     return value as string[];
   };
   if (typeof endpoints.regional !== 'string' || !endpoints.regional.includes('{regionId}')) {
-    fail('"endpoints.regional" must be the regional host with {regionId}', 'e.g. regional: iot.{regionId}.aliyuncs.com');
+    fail(
+      '"endpoints.regional" must be the regional host with {regionId}',
+      'e.g. regional: iot.{regionId}.aliyuncs.com',
+    );
   }
   if (endpoints.global !== undefined && typeof endpoints.global !== 'string') {
     fail('"endpoints.global" must be a host', 'e.g. global: iot.aliyuncs.com');
@@ -294,7 +318,8 @@ function checkRpcDocument(
   const fail = (rule: string, fix: string): never => {
     throw new SpecSetError(source, rule, fix);
   };
-  if (!doc.openapi?.startsWith('3.1')) fail(`expected OpenAPI 3.1, got ${doc.openapi}`, 'start the document with openapi: 3.1.0');
+  if (!doc.openapi?.startsWith('3.1'))
+    fail(`expected OpenAPI 3.1, got ${doc.openapi}`, 'start the document with openapi: 3.1.0');
   const pathKeys = Object.keys(doc.paths ?? {});
   if (pathKeys.length !== 1 || pathKeys[0] !== '/') {
     fail(
@@ -338,17 +363,12 @@ function checkRpcDocument(
   return {
     action: action as string,
     operationType: operationType as 'read' | 'write',
-    paging: checkPaging(source, doc, paging, fail),
+    paging: checkPaging(doc, paging, fail),
   };
 }
 
 /** A paged action must name its token parameter, its token field and its items, and have all three. */
-function checkPaging(
-  source: string,
-  doc: OpenApiDocument,
-  raw: unknown,
-  fail: (rule: string, fix: string) => never,
-): Paging {
+function checkPaging(doc: OpenApiDocument, raw: unknown, fail: (rule: string, fix: string) => never): Paging {
   const paging = (raw ?? {}) as Record<string, unknown>;
   const fix = 'x-iot-task-paging: { tokenParameter: NextToken, tokenField: NextToken, items: Data.data }';
   if (
@@ -372,7 +392,9 @@ function checkPaging(
   }
   const [method] = HTTP_METHODS.filter((m) => item[m] !== undefined);
   const ok = (item[method as string] as { responses?: Record<string, unknown> }).responses?.['200'];
-  const media = Object.values((resolve(doc, ok) as { content?: Record<string, { schema?: unknown }> })?.content ?? {})[0];
+  const media = Object.values(
+    (resolve(doc, ok) as { content?: Record<string, { schema?: unknown }> })?.content ?? {},
+  )[0];
   const success = successBranch(doc, media?.schema);
   if (!success?.properties?.[tokenField]) {
     fail(
@@ -381,11 +403,12 @@ function checkPaging(
     );
   }
   let node: Schema | undefined = success;
-  for (const key of items.split('.')) node = node?.properties?.[key] ? (resolve(doc, node.properties[key]) as Schema) : undefined;
+  for (const key of items.split('.'))
+    node = node?.properties?.[key] ? (resolve(doc, node.properties[key]) as Schema) : undefined;
   if (node?.type !== 'array') {
     fail(
       `the paged action's success body has no array at ${items} (x-iot-task-paging.items)`,
-      'name the dotted path of the page\'s items, e.g. Data.data',
+      "name the dotted path of the page's items, e.g. Data.data",
     );
   }
   return { tokenParameter, tokenField, items };

@@ -18,7 +18,8 @@ export function resolvePointer(doc: unknown, ref: string): unknown {
   let target: unknown = doc;
   for (const raw of ref.slice(2).split('/')) {
     const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    if (target === null || typeof target !== 'object' || !(key in target)) throw new Error(`unresolvable reference ${ref}`);
+    if (target === null || typeof target !== 'object' || !(key in target))
+      throw new Error(`unresolvable reference ${ref}`);
     target = (target as Record<string, unknown>)[key];
   }
   return target;

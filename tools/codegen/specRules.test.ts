@@ -44,7 +44,9 @@ const broken: [string, (root: string) => Promise<void>, string][] = [
     async (root) => {
       await mkdir(path.join(root, family, 'copy'), { recursive: true });
       await cp(path.join(root, family, 'QueryTask.yaml'), path.join(root, family, 'copy', 'QueryTask.yaml'));
-      await edit(root, `${family}/copy/QueryTask.yaml`, (t) => t.replaceAll(/((\$ref|externalValue): ["']?)\.\//g, '$1../'));
+      await edit(root, `${family}/copy/QueryTask.yaml`, (t) =>
+        t.replaceAll(/((\$ref|externalValue): ["']?)\.\//g, '$1../'),
+      );
       await edit(root, `${family}/api.yaml`, (t) => `${t}  - copy/QueryTask.yaml\n`);
     },
     `${family}/copy/QueryTask.yaml: two actions are named QueryTask (the other is ${family}/QueryTask.yaml). Fix: give every action one document, listed once across all api.yaml files`,
@@ -56,7 +58,10 @@ const broken: [string, (root: string) => Promise<void>, string][] = [
   ],
   [
     'operations that disagree on their action',
-    (root) => edit(root, `${family}/QueryTask.yaml`, (t) => t.replace(/^ {6}x-acs-action: QueryTask\n/m, '      x-acs-action: QueryJob\n')),
+    (root) =>
+      edit(root, `${family}/QueryTask.yaml`, (t) =>
+        t.replace(/^ {6}x-acs-action: QueryTask\n/m, '      x-acs-action: QueryJob\n'),
+      ),
     `${family}/QueryTask.yaml: every operation on "/" must carry the same x-acs-action. Fix: copy x-acs-action to every operation`,
   ],
   [
@@ -64,7 +69,10 @@ const broken: [string, (root: string) => Promise<void>, string][] = [
     async (root) => {
       await edit(root, `${family}/api.yaml`, (t) => `${t}  - ../fixtures/job-family/ListTask.yaml\n`);
       await edit(root, 'specs/fixtures/job-family/ListTask.yaml', (t) =>
-        t.replace(/^ {8}NextToken:\n {10}type: string\n {10}description: Token of the next page; absent on the last page.\n/m, ''),
+        t.replace(
+          /^ {8}NextToken:\n {10}type: string\n {10}description: Token of the next page; absent on the last page.\n/m,
+          '',
+        ),
       );
     },
     "specs/fixtures/job-family/ListTask.yaml: the paged action's success body has no NextToken field (x-iot-task-paging.tokenField). Fix: add NextToken to the success body, or name the field that holds the next page's token",
@@ -74,7 +82,9 @@ const broken: [string, (root: string) => Promise<void>, string][] = [
     async (root) => {
       await edit(root, `${family}/api.yaml`, (t) => `${t}  - ../fixtures/job-family/ListTask.yaml\n`);
       await edit(root, 'specs/fixtures/job-family/ListTask.yaml', (t) =>
-        t.replace('tokenParameter: NextToken', 'tokenParameter: PageToken').replace('tokenParameter: NextToken', 'tokenParameter: PageToken'),
+        t
+          .replace('tokenParameter: NextToken', 'tokenParameter: PageToken')
+          .replace('tokenParameter: NextToken', 'tokenParameter: PageToken'),
       );
     },
     'specs/fixtures/job-family/ListTask.yaml: the paged action has no query parameter PageToken (x-iot-task-paging.tokenParameter). Fix: add the PageToken query parameter, or name the one that asks for a page',

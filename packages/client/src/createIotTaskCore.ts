@@ -94,15 +94,29 @@ function oneOf<T extends string>(field: string, value: T | undefined, allowed: r
  * drawn from a bucket shared by every client of the same account key in the process.
  */
 function quotaFor(quota: QuotaOptions | undefined): (accessKeyId: string, descriptor: ActionDescriptor) => TokenBucket {
-  const rate = quota?.requestsPerSecond === undefined ? undefined : positive('quota.requestsPerSecond', quota.requestsPerSecond, 0);
-  if (quota?.burst !== undefined && (!Number.isFinite(quota.burst) || quota.burst < 1 || (rate !== undefined && quota.burst > rate))) {
-    throw new ValidationError('quota.burst', `a number from 1 to requestsPerSecond${rate === undefined ? '' : ` (${rate})`}`, String(quota.burst));
+  const rate =
+    quota?.requestsPerSecond === undefined
+      ? undefined
+      : positive('quota.requestsPerSecond', quota.requestsPerSecond, 0);
+  if (
+    quota?.burst !== undefined &&
+    (!Number.isFinite(quota.burst) || quota.burst < 1 || (rate !== undefined && quota.burst > rate))
+  ) {
+    throw new ValidationError(
+      'quota.burst',
+      `a number from 1 to requestsPerSecond${rate === undefined ? '' : ` (${rate})`}`,
+      String(quota.burst),
+    );
   }
   return (accessKeyId, descriptor) => {
     const perSecond = rate ?? descriptor.quota?.requestsPerSecond ?? 5;
     const burst = quota?.burst ?? Math.max(1, Math.ceil(perSecond) - 1);
     if (burst > Math.max(1, perSecond)) {
-      throw new ValidationError('quota.burst', `a number from 1 to ${descriptor.action}'s quota (${perSecond})`, String(burst));
+      throw new ValidationError(
+        'quota.burst',
+        `a number from 1 to ${descriptor.action}'s quota (${perSecond})`,
+        String(burst),
+      );
     }
     const { id } = descriptor.family;
     return sharedTokenBucket(`${quota?.key ?? accessKeyId}\u0000${id}\u0000${descriptor.action}`, perSecond, burst);

@@ -30,7 +30,10 @@ export function endpointForRegion(family: FamilyDescriptor, region: string): str
  * such as a mock server, or a path on the page's own origin such as a signing proxy's) wins;
  * otherwise each family's endpoint for `region`, over HTTPS.
  */
-export function chooseEndpoint(options: { region?: string | undefined; endpoint?: string | undefined }): EndpointChoice {
+export function chooseEndpoint(options: {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+}): EndpointChoice {
   if (options.endpoint !== undefined) return { baseUrl: checkEndpoint(options.endpoint) };
   if (options.region === undefined) {
     throw new ValidationError('region', 'a region such as "cn-shanghai", or an explicit endpoint', 'nothing');

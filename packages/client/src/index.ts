@@ -11,7 +11,12 @@ export {
   type IotTaskClient,
   type TaskResult,
 } from './createIotTaskClient.ts';
-export { createIotTaskCore, type IotTaskClientOptions, type IotTaskCore, type QuotaOptions } from './createIotTaskCore.ts';
+export {
+  createIotTaskCore,
+  type IotTaskClientOptions,
+  type IotTaskCore,
+  type QuotaOptions,
+} from './createIotTaskCore.ts';
 export { createSigningProxy, type SigningProxyOptions } from './createSigningProxy.ts';
 export {
   type Credentials,
@@ -42,8 +47,8 @@ export {
   ValidationError,
   WaitTimeoutError,
 } from './errors.ts';
-export * from './generated/operations.gen.ts';
 export type { Task, TaskProgress, TaskStatus } from './generated/actions/QueryTask/types.gen.ts';
+export * from './generated/operations.gen.ts';
 export type { ClientHooks, DriftEvent, RequestStartEvent, ResponseEvent, RetryEvent } from './hooks.ts';
 export type { CallOptions } from './invokeAction.ts';
 export type { PageOptions } from './paginate.ts';

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
+import { Iot20180120 } from '@iot-task/spec';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { heyApiClientFor } from '../src/heyApi.ts';
-import { Iot20180120 } from '@iot-task/spec';
 import { createIotTaskClient, endpointForRegion, type IotTaskClientOptions } from '../src/index.ts';
 import { ACCESS_KEY, BASE_URL, fakeGateway, ok, okXml, TASK_ID } from './support/fakeGateway.ts';
 
@@ -83,7 +83,7 @@ describe('what goes on the wire', () => {
     expect(gateway.seen[0]?.url.host).toBe('127.0.0.1:4010');
   });
 
-  it('regions map to endpoints as the official SDK does (the family\'s endpoints in its api.yaml)', async () => {
+  it("regions map to endpoints as the official SDK does (the family's endpoints in its api.yaml)", async () => {
     expect(endpointForRegion(Iot20180120, 'ap-southeast-1')).toBe('iot.ap-southeast-1.aliyuncs.com');
     expect(endpointForRegion(Iot20180120, 'cn-qingdao')).toBe('iot.aliyuncs.com');
     expect(endpointForRegion(Iot20180120, 'eu-west-1')).toBe('iot.aliyuncs.com');

@@ -1,4 +1,3 @@
-import { type ActionDescriptor, actions } from '@iot-task/spec';
 import {
   type Credentials,
   ENV_ACCESS_KEY_ID,
@@ -14,6 +13,7 @@ import {
   type IotMockOptions,
   TEST_CREDENTIALS,
 } from '@iot-task/msw';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 import type { RequestHandler } from 'msw';
 import { type ContractClock, realClock, virtualClock } from './contractClock.ts';
 import { detectHttpControl, inProcessControl, type MockControl } from './mockControl.ts';

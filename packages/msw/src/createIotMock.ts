@@ -167,7 +167,10 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       // With the API check off, an unknown action is answered as if it were the first one.
     }
     const served = descriptor ?? (Object.values(actions)[0] as ActionDescriptor);
-    if (checks.api && (rpc.version !== served.family.version || !served.methods.includes(rpc.method as 'GET' | 'POST'))) {
+    if (
+      checks.api &&
+      (rpc.version !== served.family.version || !served.methods.includes(rpc.method as 'GET' | 'POST'))
+    ) {
       return gateway('InvalidApi.NotFound');
     }
     if (quota && checks.quota && !quota.tryTake(accessKeyId, now())) return gateway('Throttling.User');

@@ -137,7 +137,9 @@ describe('business errors (HTTP 200, Success false)', () => {
     await expect(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-other' })).rejects.toMatchObject({
       code: 'iot.system.InstanceNotFound',
     });
-    expect((await settle(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-0pp1n8t' }))).Data.TaskId).toBe('T-inst');
+    expect((await settle(c.queryTask({ TaskId: 'T-inst', IotInstanceId: 'iot-cn-0pp1n8t' }))).Data.TaskId).toBe(
+      'T-inst',
+    );
   });
 });
 
@@ -211,7 +213,8 @@ describe('signature verification', () => {
       for (const method of ['GET', 'POST'] as const) {
         verifying.reset();
         expect(
-          (await settle(client({ signatureVersion, method }, verifying).queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data.Status,
+          (await settle(client({ signatureVersion, method }, verifying).queryTask({ TaskId: EXAMPLE_TASK_ID }))).Data
+            .Status,
         ).toBe('QUEUED');
       }
     }

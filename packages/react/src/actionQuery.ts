@@ -1,11 +1,6 @@
 // What the generated hooks (`generated/hooks.gen.ts`) build on.
 import { type AnyIotTaskError, IotTaskError } from '@iot-task/client';
-import type {
-  InfiniteData,
-  QueryFunction,
-  UseInfiniteQueryOptions,
-  UseQueryOptions,
-} from '@tanstack/react-query';
+import type { InfiniteData, QueryFunction, UseInfiniteQueryOptions, UseQueryOptions } from '@tanstack/react-query';
 
 export type { AnyIotTaskError, OperationClient } from '@iot-task/client';
 export { useIotTaskClient } from './IotTaskClientProvider.tsx';

@@ -32,5 +32,9 @@ export const iotTaskQueryKeys = {
   action: (action: string) => [ROOT, action] as const,
   /** The key of one task's query (QueryTask). */
   task: (client: OperationClient, taskId: string, iotInstanceId?: string) =>
-    actionQueryKey(client, 'QueryTask', iotInstanceId ? { TaskId: taskId, IotInstanceId: iotInstanceId } : { TaskId: taskId }),
+    actionQueryKey(
+      client,
+      'QueryTask',
+      iotInstanceId ? { TaskId: taskId, IotInstanceId: iotInstanceId } : { TaskId: taskId },
+    ),
 };

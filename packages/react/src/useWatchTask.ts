@@ -43,11 +43,13 @@ export function useSuspenseWatchTask<TSelected = TaskResult>(
   options: WatchTaskOptions & { select?: (task: TaskResult) => TSelected } = {},
 ): UseSuspenseQueryResult<TSelected, AnyIotTaskError> {
   const { select, ...rest } = options;
-  const { queryKey, queryFn, retry, refetchInterval, select: pick } = watchTaskQueryOptions(
-    useIotTaskClient(),
-    taskId,
-    rest,
-  );
+  const {
+    queryKey,
+    queryFn,
+    retry,
+    refetchInterval,
+    select: pick,
+  } = watchTaskQueryOptions(useIotTaskClient(), taskId, rest);
   return useSuspenseQuery<QueryTaskResult, AnyIotTaskError, TSelected>({
     queryKey,
     queryFn,

@@ -1,9 +1,4 @@
-import {
-  isTerminalStatus,
-  type OperationClient,
-  type QueryTaskResult,
-  type TaskResult,
-} from '@iot-task/client';
+import { isTerminalStatus, type OperationClient, type QueryTaskResult, type TaskResult } from '@iot-task/client';
 import type { ActionQuery } from './actionQuery.ts';
 import { queryTaskQueryOptions } from './generated/hooks.gen.ts';
 
@@ -42,7 +37,9 @@ export function pollInterval(
  */
 export interface WatchTaskQueryOptions extends ActionQuery<QueryTaskResult> {
   select: (body: QueryTaskResult) => TaskResult;
-  refetchInterval: (query: { state: { data?: QueryTaskResult | undefined; dataUpdateCount: number } }) => number | false;
+  refetchInterval: (query: {
+    state: { data?: QueryTaskResult | undefined; dataUpdateCount: number };
+  }) => number | false;
 }
 
 export function watchTaskQueryOptions(

@@ -26,7 +26,7 @@ describe('hook signatures', () => {
     expectTypeOf<ReturnType<typeof live>['data']>().toEqualTypeOf<TaskResult>();
   });
 
-  it('generated hooks: the action\'s own parameters in, its success body out', () => {
+  it("generated hooks: the action's own parameters in, its success body out", () => {
     const body = () => useQueryTask({ TaskId: 'x' });
     expectTypeOf(body).returns.toEqualTypeOf<UseQueryResult<QueryTaskResult, AnyIotTaskError>>();
     const status = () => useSuspenseQueryTask({ TaskId: 'x' }, { select: (b) => b.Data.Status });

@@ -204,7 +204,10 @@ describe('useSuspenseWatchTask', () => {
 });
 
 function Body({ taskId }: { taskId: string }) {
-  const { data, error } = useQueryTask({ TaskId: taskId }, { select: (body) => `${body.RequestId.length > 0} ${body.Data.Status}` });
+  const { data, error } = useQueryTask(
+    { TaskId: taskId },
+    { select: (body) => `${body.RequestId.length > 0} ${body.Data.Status}` },
+  );
   if (error) return <p role="alert">{`${error.kind} ${error.code}`}</p>;
   return <p>{data ?? 'loading'}</p>;
 }

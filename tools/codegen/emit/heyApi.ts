@@ -50,7 +50,10 @@ export function commonQueryParameters(doc: ActionDocument): string[] {
 }
 
 function quotaOf(doc: ActionDocument): { requestsPerSecond: number; scope: string } | undefined {
-  const item = doc.document.paths['/'] as Record<string, { 'x-acs-quota'?: { requestsPerSecond: number; scope: string } }>;
+  const item = doc.document.paths['/'] as Record<
+    string,
+    { 'x-acs-quota'?: { requestsPerSecond: number; scope: string } }
+  >;
   return (item.get ?? item.post)?.['x-acs-quota'];
 }
 

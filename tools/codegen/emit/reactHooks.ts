@@ -90,7 +90,11 @@ export function use${action}Infinite(
 `;
   });
   const paged = reads.filter((a) => a.paging);
-  const clientImports = reads.flatMap(({ action }) => [lowerFirst(action), `type ${action}Params`, `type ${action}Result`]);
+  const clientImports = reads.flatMap(({ action }) => [
+    lowerFirst(action),
+    `type ${action}Params`,
+    `type ${action}Result`,
+  ]);
   const tanstack = [
     'type UseQueryResult',
     'type UseSuspenseQueryResult',

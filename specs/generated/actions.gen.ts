@@ -719,6 +719,13 @@ export const errorCodes = [
     "retryable": false,
     "assumed": true,
     "message": "The specified task does not exist."
+  },
+  {
+    "code": "iot.job.JobNotFound",
+    "layer": "business",
+    "retryable": false,
+    "assumed": true,
+    "message": "The specified job does not exist."
   }
 ] as const satisfies readonly ErrorCodeDescriptor[];
 

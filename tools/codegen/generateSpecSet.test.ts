@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { createIotTaskCore } from '@iot-task/client';
 import { requestParams, wireParams } from '@iot-task/contract';
+import { actionHandler, createIotMock, fetchFromHandlers, type IotMock, TEST_CREDENTIALS } from '@iot-task/msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpecSet } from './generateSpecSet.ts';
 import { standaloneLayout } from './layout.ts';
@@ -152,5 +154,130 @@ export const noAction: ListTaskParams = { Limit: 1, Action: 'ListTask' };
     expect(urls[0]?.searchParams.get('Limit')).toBe('10');
     expect(urls[1]?.searchParams.get('TaskId')).toBe('MSnT9***q010101');
     expect(sent.map((req) => req.method)).toEqual(['GET', 'GET']);
+  });
+});
+
+describe('the job family on the mock and the client, from the fixture set', () => {
+  async function family(mockOptions: Record<string, unknown> = {}) {
+    const { actions } = await import(path.join(out, 'spec', 'actions.gen.ts'));
+    const { examples } = await import(path.join(out, 'spec', 'examples.gen.ts'));
+    const operations = await import(path.join(out, 'client', 'operations.gen.ts'));
+    const mock = createIotMock({ spec: { actions, examples }, quota: false, ...mockOptions });
+    const core = createIotTaskCore({
+      endpoint: 'https://iot.cn-shanghai.aliyuncs.com',
+      credentials: TEST_CREDENTIALS,
+      quota: false,
+      retry: false,
+      fetch: mock.fetch,
+    });
+    return { mock, core, ...operations };
+  }
+  const seedJob = (mock: IotMock, jobId: string, scenarios: string[]) =>
+    scenarios.forEach((scenario, i) =>
+      mock.tasks.seed({
+        TaskId: `${jobId}-${i}`,
+        scenario: scenario as never,
+        data: { JobId: jobId, JobName: `job ${jobId}` },
+      }),
+    );
+
+  it('ListTask pages through the tasks of a job, Limit at a time, and its NextToken ends', async () => {
+    const { mock, core, listTaskPages } = await family();
+    seedJob(
+      mock,
+      'J1',
+      Array.from({ length: 12 }, () => 'succeeds'),
+    );
+    const pages = [];
+    for await (const page of listTaskPages(core, { Limit: 5, JobId: 'J1' })) pages.push(page);
+    expect(pages.map((p) => p.Data.data.length)).toEqual([5, 5, 2]);
+    expect(pages.map((p) => typeof p.NextToken)).toEqual(['string', 'string', 'undefined']);
+    expect(pages.flatMap((p) => p.Data.data.map((t: { TaskId: string }) => t.TaskId))).toEqual(
+      Array.from({ length: 12 }, (_, i) => `J1-${i}`),
+    );
+  });
+
+  it('ListTask honours Status and Device, and listing moves no task along', async () => {
+    const { mock, core, listTask, queryTask } = await family();
+    seedJob(mock, 'J2', ['succeeds', 'rejected', 'succeeds']);
+    mock.tasks.seed({ TaskId: 'D-1', data: { JobId: 'J3', IotId: 'dev-9' } });
+    await queryTask(core, { TaskId: 'J2-1' });
+    await queryTask(core, { TaskId: 'J2-1' });
+    const sent = await listTask(core, { Limit: 50, JobId: 'J2', Status: 'SENT' });
+    expect(sent.Data.data.map((t: { TaskId: string }) => t.TaskId)).toEqual(['J2-1']);
+    const byDevice = await listTask(core, { Limit: 50, Device: { IotId: 'dev-9' } });
+    expect(byDevice.Data.data.map((t: { TaskId: string }) => t.TaskId)).toEqual(['D-1']);
+    // Listed twice, still QUEUED: only QueryTask moves a task per query.
+    await listTask(core, { Limit: 50, JobId: 'J2' });
+    const again = await listTask(core, { Limit: 50, JobId: 'J2', Status: 'QUEUED' });
+    expect(again.Data.data.map((t: { TaskId: string }) => t.TaskId)).toEqual(['J2-0', 'J2-2']);
+  });
+
+  it('a NextToken is good for its own list, for one minute', async () => {
+    let now = Date.parse('2026-11-26T00:00:00Z');
+    const { mock, core, listTask } = await family({ now: () => now });
+    seedJob(mock, 'J4', ['succeeds', 'succeeds', 'succeeds']);
+    const first = await listTask(core, { Limit: 1, JobId: 'J4' });
+    await expect(listTask(core, { Limit: 2, JobId: 'J4', NextToken: first.NextToken })).rejects.toMatchObject({
+      kind: 'gateway',
+      code: 'InvalidNextToken',
+    });
+    now += 61_000;
+    await expect(listTask(core, { Limit: 1, JobId: 'J4', NextToken: first.NextToken })).rejects.toMatchObject({
+      code: 'InvalidNextToken',
+      message: 'NextToken has expired (it is good for one minute)',
+    });
+  });
+
+  it("QueryJob agrees with the tasks it owns; unknown jobs are the spec's business error", async () => {
+    const { mock, core, queryJob, queryTask, listTask } = await family();
+    seedJob(mock, 'J5', ['rejected', 'cancelled']);
+    expect((await queryJob(core, { JobId: 'J5' })).Data).toMatchObject({
+      JobId: 'J5',
+      JobName: 'job J5',
+      Status: 'IN_PROGRESS',
+    });
+    for (let i = 0; i < 3; i++) for (const id of ['J5-0', 'J5-1']) await queryTask(core, { TaskId: id });
+    expect((await queryJob(core, { JobId: 'J5' })).Data.Status).toBe('COMPLETED');
+    await expect(queryJob(core, { JobId: 'nope' })).rejects.toMatchObject({
+      kind: 'business',
+      code: 'iot.job.JobNotFound',
+    });
+    await expect(listTask(core, { Limit: 1, JobId: 'nope' })).rejects.toMatchObject({ code: 'iot.job.JobNotFound' });
+  });
+
+  it('each API has its own quota: QueryTask throttled leaves ListTask its own', async () => {
+    const { mock, core, listTask, queryTask } = await family({ quota: { requestsPerSecond: 2 } });
+    seedJob(mock, 'J6', ['succeeds']);
+    await queryTask(core, { TaskId: 'J6-0' });
+    await queryTask(core, { TaskId: 'J6-0' });
+    await expect(queryTask(core, { TaskId: 'J6-0' })).rejects.toMatchObject({ code: 'Throttling.User' });
+    expect((await listTask(core, { Limit: 1, JobId: 'J6' })).Data.data).toHaveLength(1);
+  });
+
+  it('the client stops a service that hands out the same page token again: PaginationError, not a loop', async () => {
+    const { actions } = await import(path.join(out, 'spec', 'actions.gen.ts'));
+    const { listTaskPages } = await import(path.join(out, 'client', 'operations.gen.ts'));
+    const looping = actionHandler('ListTask', () => ({
+      body: { RequestId: 'R', Success: true, NextToken: 'again', Data: { data: [] } },
+    }));
+    const core = createIotTaskCore({
+      endpoint: 'https://iot.cn-shanghai.aliyuncs.com',
+      credentials: TEST_CREDENTIALS,
+      quota: false,
+      fetch: fetchFromHandlers([looping]),
+    });
+    let pages = 0;
+    await expect(
+      (async () => {
+        for await (const _ of listTaskPages(core, { Limit: 1, JobId: 'J' })) pages++;
+      })(),
+    ).rejects.toMatchObject({ kind: 'pagination', code: 'RepeatedPageToken', pages: 2 });
+    expect(pages).toBe(2);
+    expect(actions.ListTask.paging).toEqual({
+      tokenParameter: 'NextToken',
+      tokenField: 'NextToken',
+      items: 'Data.data',
+    });
   });
 });

@@ -1,5 +1,7 @@
-import { type ActionDescriptor, actions } from '@iot-task/spec';
+import { type ActionDescriptor, actions as specActions, examples as specExamples } from '@iot-task/spec';
 import { type HttpHandler, HttpResponse, http } from 'msw';
+import { actionBehaviours } from './behaviours/index.ts';
+import { PageTokens } from './behaviours/pageTokens.ts';
 import { checkCommonParams, checkWireParams } from './checkWireParams.ts';
 import { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault, renderFault } from './faults.ts';
 import { fetchFromHandlers } from './fetchFromHandlers.ts';
@@ -8,7 +10,7 @@ import { NonceCache } from './nonceCache.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { readRpcRequest } from './readRpcRequest.ts';
 import { businessError, gatewayError, newRequestId, rpcResponse } from './respond.ts';
-import { successExample } from './successExample.ts';
+import { type ExamplesByAction, successExample } from './successExample.ts';
 import { type Advance, type SeedTask, TaskSeedError, TaskStore } from './taskStore.ts';
 import { verifySignature } from './verifySignature.ts';
 
@@ -40,6 +42,11 @@ export interface IotMockOptions {
   instances?: string[];
   /** Serve the control surface under `/__mock/` (tasks, faults, reset). @default false */
   control?: boolean;
+  /**
+   * The actions served and their examples. @default `@iot-task/spec`'s — another set generated
+   * from a spec (a fixture, another team's) serves its actions the same way.
+   */
+  spec?: { actions: Readonly<Record<string, ActionDescriptor>>; examples?: ExamplesByAction };
 }
 
 export interface MockLogEntry {
@@ -72,9 +79,11 @@ export interface IotMock {
 const LOG_LIMIT = 1000;
 
 /**
- * A stateful stand-in for IoT Platform's QueryTask: tasks that move through their lifecycle,
- * the gateway's checks (signature, timestamp, nonce, version, quota, parameters), both wire
- * formats, and faults on demand — as MSW handlers, for Node tests, the browser and the server.
+ * A stateful stand-in for IoT Platform's job actions: tasks that move through their lifecycle
+ * (QueryTask), lists and jobs that agree with them (ListTask, QueryJob, when the spec has them),
+ * spec examples for any other action, the gateway's checks (signature, timestamp, nonce,
+ * version, each API's quota, parameters), both wire formats, and faults on demand — as MSW
+ * handlers, for Node tests, the browser and the server.
  *
  * @example
  * const mock = createIotMock();
@@ -84,6 +93,8 @@ const LOG_LIMIT = 1000;
  */
 export function createIotMock(options: IotMockOptions = {}): IotMock {
   const baseUrl = options.baseUrl ?? '*';
+  const actions: Readonly<Record<string, ActionDescriptor>> = options.spec?.actions ?? specActions;
+  const examples = options.spec?.examples ?? (specExamples as unknown as ExamplesByAction);
   const now = options.now ?? Date.now;
   const credentials = options.credentials ?? { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.accessKeySecret };
   const tasks = new TaskStore({
@@ -101,13 +112,20 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       options.quota !== false,
       typeof options.checks === 'function' ? options.checks(request, now()) : options.checks,
     );
-  const quota =
-    options.quota === false
-      ? undefined
-      : new RateLimiter(
-          options.quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond,
-          options.quota?.burst ?? options.quota?.requestsPerSecond ?? actions.QueryTask.quota.requestsPerSecond,
-        );
+  // The quota is per account and API: one limiter per action, at the action's rate.
+  const quotas = new Map<string, RateLimiter>();
+  const quotaOf = (descriptor: ActionDescriptor): RateLimiter | undefined => {
+    if (options.quota === false) return undefined;
+    let limiter = quotas.get(descriptor.action);
+    if (!limiter) {
+      const rate = options.quota?.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
+      limiter = new RateLimiter(rate, options.quota?.burst ?? rate);
+      quotas.set(descriptor.action, limiter);
+    }
+    return limiter;
+  };
+  const pages = new PageTokens();
+  const behaviours = actionBehaviours(pages);
   const log: MockLogEntry[] = [];
   const record = (
     action: string | undefined,
@@ -127,8 +145,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     const action = rpc.action;
     if (action === undefined && rpc.signatureVersion === 'none') return undefined;
     const format = rpc.format;
-    const descriptor =
-      action === undefined ? undefined : (actions as Readonly<Record<string, ActionDescriptor>>)[action];
+    const descriptor = action === undefined || !Object.hasOwn(actions, action) ? undefined : actions[action];
     const xmlRoot = descriptor?.xmlRoot ?? `${action}Response`;
     const answer = (response: Response, code?: string) => record(action, rpc.params.TaskId, response, code);
     const gateway = (code: string, extra: { status?: number; message?: string } = {}) =>
@@ -173,26 +190,33 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     ) {
       return gateway('InvalidApi.NotFound');
     }
+    const quota = quotaOf(served);
     if (quota && checks.quota && !quota.tryTake(accessKeyId, now())) return gateway('Throttling.User');
     if (checks.parameters) {
       const invalid = checkWireParams(served, rpc.params);
       if (invalid) return gateway(invalid.code, { status: 400, message: invalid.message });
     }
 
-    if (served.action === 'QueryTask') {
-      const result = tasks.query(rpc.params.TaskId, rpc.params.IotInstanceId || undefined);
-      if (!result.ok) return answer(businessError(result.code, { format, xmlRoot }), result.code);
-      return answer(rpcResponse({ RequestId: newRequestId(), Success: true, Data: result.task }, { format, xmlRoot }));
+    const behaviour = behaviours[served.action];
+    if (behaviour) {
+      const example = successExample(served.action, examples);
+      const outcome = behaviour({ descriptor: served, params: rpc.params, tasks, now: now(), example });
+      if ('gateway' in outcome) return gateway(outcome.gateway, outcome.message ? { message: outcome.message } : {});
+      if ('business' in outcome) {
+        const message = outcome.message ? { message: outcome.message } : {};
+        return answer(businessError(outcome.business, { format, xmlRoot, ...message }), outcome.business);
+      }
+      return answer(rpcResponse({ RequestId: newRequestId(), Success: true, ...outcome.body }, { format, xmlRoot }));
     }
-    // Actions without a stateful model answer with the spec's example.
-    const example = successExample(served.action);
+    // Actions without a state model answer with the spec's example.
+    const example = successExample(served.action, examples);
     if (!example) return gateway('InternalError');
     return answer(rpcResponse({ ...example, RequestId: newRequestId() }, { format, xmlRoot }));
   });
 
   const control = [
     http.all(`${baseUrl}/__mock/*`, ({ request }) => refusedControlRequest(request)),
-    http.get(`${baseUrl}/__mock/tasks`, () => HttpResponse.json(tasks.list())),
+    http.get(`${baseUrl}/__mock/tasks`, () => HttpResponse.json(tasks.steps())),
     http.post(`${baseUrl}/__mock/tasks`, async ({ request }) => {
       try {
         tasks.seed((await request.json()) as SeedTask);
@@ -233,7 +257,8 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       tasks.reset();
       faults.clear();
       nonces.clear();
-      quota?.clear();
+      quotas.clear();
+      pages.clear();
       log.length = 0;
     },
   };

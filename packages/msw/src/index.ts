@@ -9,6 +9,7 @@ export {
   actionHandler,
   type CommonQueryParameter,
 } from './actionHandler.ts';
+export type { ActionBehaviour, BehaviourAnswer, BehaviourContext } from './behaviours/actionBehaviour.ts';
 export {
   createIotMock,
   type IotMock,
@@ -23,4 +24,14 @@ export { type GatewayCheck, type GatewayChecks, gatewayChecks } from './gatewayC
 export * from './generated/handlers.gen.ts';
 export { businessError, gatewayError, rpcResponse, type WireFormat } from './respond.ts';
 export { isScenario, type Scenario, scenarioSteps, scenarios, type TaskStatus, type TaskStep } from './scenarios.ts';
-export { type Advance, EXAMPLE_TASK_ID, type SeedTask, TaskSeedError, TaskStore } from './taskStore.ts';
+export {
+  type Advance,
+  type DeviceSelector,
+  EXAMPLE_JOB_ID,
+  EXAMPLE_TASK_ID,
+  type JobView,
+  type SeedTask,
+  type TaskFilter,
+  TaskSeedError,
+  TaskStore,
+} from './taskStore.ts';

@@ -1,4 +1,4 @@
-import { actions, QueryTaskExamples } from '@iot-task/spec';
+import { actions, QueryTaskExamples, TaskStatusTerminalValues } from '@iot-task/spec';
 import { isScenario, type Scenario, scenarioSteps, type TaskStep } from './scenarios.ts';
 
 /** How tasks move along their scenario: one step per query of that task, or one per `everyMs`. */
@@ -27,6 +27,32 @@ interface StoredTask {
 
 export type TaskQueryResult = { ok: true; task: Record<string, unknown> } | { ok: false; code: string };
 
+/** A device, as ListTask's `Device` names it: by IotId, or by ProductKey and DeviceName. */
+export interface DeviceSelector {
+  IotId?: string;
+  ProductKey?: string;
+  DeviceName?: string;
+}
+
+/** Which tasks a list shows. */
+export interface TaskFilter {
+  JobId?: string;
+  Device?: DeviceSelector;
+  Status?: string;
+  IotInstanceId?: string;
+}
+
+/** A job as the tasks it owns make it: its status is theirs (in progress until all have ended). */
+export interface JobView {
+  JobId: string;
+  JobName: string;
+  Status: 'IN_PROGRESS' | 'COMPLETED';
+  /** When its first task was queued, and when a task of it last changed. */
+  UtcCreate: string;
+  UtcModified: string;
+  tasks: number;
+}
+
 /** The business error the spec names for a parameter that names nothing (`x-acs-unknown-value-error`). */
 function unknownValueError(name: 'TaskId' | 'IotInstanceId'): string {
   const code = actions.QueryTask.parameters.find((p) => p.name === name)?.unknownValueErrors?.[0];
@@ -43,6 +69,10 @@ export class TaskSeedError extends Error {
 const example = QueryTaskExamples['200']['application/json'].Succeeded.Data;
 /** The seed's example task (querytask-api seed document): it exists by default. */
 export const EXAMPLE_TASK_ID = example.TaskId;
+/** The job of the example task: it exists by default, and tasks seeded without a JobId join it. */
+export const EXAMPLE_JOB_ID = example.JobId;
+
+const TERMINAL = new Set<string>(TaskStatusTerminalValues);
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -65,6 +95,11 @@ export class TaskStore {
     this.defaults = options.seeds ?? [{ TaskId: EXAMPLE_TASK_ID, scenario: 'succeeds' }];
     for (const id of options.instances ?? []) this.instances.add(id);
     this.reset();
+  }
+
+  /** Whether an instance exists (named when the mock was made, or by a seeded task). */
+  hasInstance(iotInstanceId: string): boolean {
+    return this.instances.has(iotInstanceId);
   }
 
   /** Adds or replaces a task; it starts at the first step of its scenario. */
@@ -100,7 +135,7 @@ export class TaskStore {
   }
 
   /** IDs and current steps, without advancing anything. */
-  list(): { TaskId: string; scenario: Scenario; step: TaskStep }[] {
+  steps(): { TaskId: string; scenario: Scenario; step: TaskStep }[] {
     return [...this.tasks.values()].map((t) => ({
       TaskId: t.seed.TaskId,
       scenario: t.seed.scenario,
@@ -113,6 +148,72 @@ export class TaskStore {
     const advance = task.seed.advance ?? this.advance;
     const raw = advance === 'per-query' ? task.queries - 1 : Math.floor((now - task.createdAt) / advance.everyMs);
     return Math.max(0, Math.min(steps.length - 1, raw));
+  }
+
+  /**
+   * The tasks a filter selects, in the order they were seeded, as they are now — looking does not
+   * move them along (only QueryTask counts as a query of a task).
+   */
+  list(filter: TaskFilter = {}): Record<string, unknown>[] {
+    const now = this.now();
+    const out: Record<string, unknown>[] = [];
+    for (const task of this.tasks.values()) {
+      if ((task.seed.IotInstanceId ?? undefined) !== (filter.IotInstanceId || undefined)) continue;
+      const view = this.view(task, now, this.stepIndex(task, now));
+      if (filter.JobId !== undefined && view.JobId !== filter.JobId) continue;
+      if (filter.Status !== undefined && view.Status !== filter.Status) continue;
+      const device = filter.Device;
+      if (
+        device &&
+        ((device.IotId !== undefined && view.IotId !== device.IotId) ||
+          (device.ProductKey !== undefined && view.ProductKey !== device.ProductKey) ||
+          (device.DeviceName !== undefined && view.DeviceName !== device.DeviceName))
+      ) {
+        continue;
+      }
+      out.push(view);
+    }
+    return out;
+  }
+
+  /** The job that owns tasks with this JobId (in the instance), or undefined when none does. */
+  job(jobId: string, iotInstanceId?: string): JobView | undefined {
+    const tasks = [...this.tasks.values()].filter(
+      (t) =>
+        (t.seed.data?.JobId ?? example.JobId) === jobId &&
+        (t.seed.IotInstanceId ?? undefined) === (iotInstanceId || undefined),
+    );
+    if (tasks.length === 0) return undefined;
+    const now = this.now();
+    const views = tasks.map((t) => this.view(t, now, this.stepIndex(t, now)));
+    const ended = views.every((v) => TERMINAL.has(v.Status as string));
+    return {
+      JobId: jobId,
+      JobName: String(views[0]?.JobName),
+      Status: ended ? 'COMPLETED' : 'IN_PROGRESS',
+      UtcCreate: iso(Math.min(...tasks.map((t) => t.createdAt))),
+      UtcModified: iso(Math.max(...tasks.map((t) => t.stepSince))),
+      tasks: tasks.length,
+    };
+  }
+
+  /** A task as answered at a step (which the caller chose: advanced or not). */
+  private view(task: StoredTask, now: number, index: number): Record<string, unknown> {
+    const step = scenarioSteps[task.seed.scenario][index] as TaskStep;
+    return {
+      TaskId: task.seed.TaskId,
+      Status: step.Status,
+      Progress: step.Progress,
+      JobId: task.seed.data?.JobId ?? example.JobId,
+      JobName: task.seed.data?.JobName ?? example.JobName,
+      IotId: task.seed.data?.IotId ?? example.IotId,
+      ProductKey: task.seed.data?.ProductKey ?? example.ProductKey,
+      DeviceName: task.seed.data?.DeviceName ?? example.DeviceName,
+      Message: step.Message ?? `task ${step.Status.toLowerCase().replace('_', ' ')}`,
+      StatusDetail: step.StatusDetail ?? '{}',
+      UtcQueueTime: iso(task.createdAt),
+      UtcModified: iso(task.lastStep === index ? task.stepSince : now),
+    };
   }
 
   /**
@@ -138,23 +239,6 @@ export class TaskStore {
       task.lastStep = index;
       task.stepSince = now;
     }
-    const step = scenarioSteps[task.seed.scenario][index] as TaskStep;
-    return {
-      ok: true,
-      task: {
-        TaskId: task.seed.TaskId,
-        Status: step.Status,
-        Progress: step.Progress,
-        JobId: task.seed.data?.JobId ?? example.JobId,
-        JobName: task.seed.data?.JobName ?? example.JobName,
-        IotId: task.seed.data?.IotId ?? example.IotId,
-        ProductKey: task.seed.data?.ProductKey ?? example.ProductKey,
-        DeviceName: task.seed.data?.DeviceName ?? example.DeviceName,
-        Message: step.Message ?? `task ${step.Status.toLowerCase().replace('_', ' ')}`,
-        StatusDetail: step.StatusDetail ?? '{}',
-        UtcQueueTime: iso(task.createdAt),
-        UtcModified: iso(task.stepSince),
-      },
-    };
+    return { ok: true, task: this.view(task, now, index) };
   }
 }

@@ -172,14 +172,15 @@ describe('the job family on the mock and the client, from the fixture set', () =
     });
     return { mock, core, ...operations };
   }
-  const seedJob = (mock: IotMock, jobId: string, scenarios: string[]) =>
-    scenarios.forEach((scenario, i) =>
+  const seedJob = (mock: IotMock, jobId: string, scenarios: string[]) => {
+    for (const [i, scenario] of scenarios.entries()) {
       mock.tasks.seed({
         TaskId: `${jobId}-${i}`,
         scenario: scenario as never,
         data: { JobId: jobId, JobName: `job ${jobId}` },
-      }),
-    );
+      });
+    }
+  };
 
   it('ListTask pages through the tasks of a job, Limit at a time, and its NextToken ends', async () => {
     const { mock, core, listTaskPages } = await family();

@@ -16,5 +16,12 @@ export const queryJob: ActionBehaviour = ({ descriptor, params, tasks, example }
   const job = params.JobId === undefined ? undefined : tasks.job(params.JobId, instance);
   if (!job) return { business: unknownValueError(descriptor, 'JobId') };
   const { tasks: _, ...fromTasks } = job;
-  return { body: { Data: described(schemaAt(descriptor, 'Data'), { ...((example?.Data ?? {}) as Record<string, unknown>), ...fromTasks }) } };
+  return {
+    body: {
+      Data: described(schemaAt(descriptor, 'Data'), {
+        ...((example?.Data ?? {}) as Record<string, unknown>),
+        ...fromTasks,
+      }),
+    },
+  };
 };

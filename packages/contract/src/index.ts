@@ -30,6 +30,7 @@ export {
 export { type ContractCase, contractCases } from './generated/cases.gen.ts';
 export { type LifecycleCase, type LifecycleCoverageCase, lifecycleCases } from './lifecycle.ts';
 export { detectHttpControl, inProcessControl, type MockControl } from './mockControl.ts';
+export { MAX_PAGES, type PagingCase, pagingCases } from './pagingCases.ts';
 export { type ParameterCase, parameterCases } from './parameterCases.ts';
 export { type BuiltParams, requestParams, wireParams } from './requestParams.ts';
 export { type CaseResult, type ContractReport, casesFor, type KitCase, runCase, runContract } from './runContract.ts';

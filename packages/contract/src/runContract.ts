@@ -26,6 +26,7 @@ import {
   runCoverageCase,
   runLifecycleCase,
 } from './lifecycle.ts';
+import { type PagingCase, pagingCases, runPagingCase } from './pagingCases.ts';
 import { type ParameterCase, parameterCases, runParameterCase } from './parameterCases.ts';
 import { requestParams, wireParams } from './requestParams.ts';
 import { responseSchemaPointer, schemaProblems } from './specSchemas.ts';
@@ -43,6 +44,7 @@ export type KitCase =
   | OmissionCase
   | ReplayCase
   | ThrottlingCase
+  | PagingCase
   | LifecycleCase
   | LifecycleCoverageCase;
 
@@ -83,7 +85,7 @@ export function casesFor(run: ContractRun): KitCase[] {
   ];
   const late: KitCase[] = [];
   for (const action of Object.keys(actions)) {
-    cases.push(...gatewayCases(action), ...omissionCases(action));
+    cases.push(...gatewayCases(action), ...omissionCases(action), ...pagingCases(action));
     cases.push(
       ...lifecycleCases(action, {
         scenarios: run.control?.scenarios ?? [],
@@ -102,9 +104,13 @@ function descriptorOf(action: string): ActionDescriptor {
   return descriptor;
 }
 
-/** The values the target knows for parameters: its task, its instance. */
+/** The values the target knows for parameters: its task, the task's job, its instance. */
 function knownValues(target: ContractTarget): Record<string, unknown> {
-  return { TaskId: target.taskId, ...(target.instanceId ? { IotInstanceId: target.instanceId } : {}) };
+  return {
+    TaskId: target.taskId,
+    JobId: target.jobId,
+    ...(target.instanceId ? { IotInstanceId: target.instanceId } : {}),
+  };
 }
 
 async function exampleCase(c: Extract<ContractCase, { kind: 'example' }>): Promise<Outcome> {
@@ -212,6 +218,9 @@ export async function runCase(run: ContractRun, c: KitCase): Promise<CaseResult>
           break;
         case 'throttling':
           outcome = await runThrottlingCase(c, { run, params: params() });
+          break;
+        case 'paging':
+          outcome = await runPagingCase(c, run, descriptorOf(c.action), params());
           break;
         case 'lifecycle':
           outcome = await runLifecycleCase(c, run, params());

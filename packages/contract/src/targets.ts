@@ -7,6 +7,7 @@ import {
 } from '@iot-task/client';
 import {
   createIotMock,
+  EXAMPLE_JOB_ID,
   EXAMPLE_TASK_ID,
   fetchFromHandlers,
   type IotMock,
@@ -28,6 +29,8 @@ export interface ContractTarget {
   credentials: Credentials;
   /** A task the target knows, for the exchange cases (an unknown one still yields a documented answer). */
   taskId: string;
+  /** A job the target knows (the one its task belongs to), for the actions that take a JobId. */
+  jobId: string;
   instanceId?: string;
   /** Tasks to follow in lifecycle cases, each polled a bounded number of times. */
   followTaskIds: readonly string[];
@@ -89,6 +92,7 @@ export function mswTarget(options: MswTargetOptions = {}): ContractTarget {
     fetch: fetchFromHandlers(handlers as RequestHandler[]),
     credentials: TEST_CREDENTIALS,
     taskId: EXAMPLE_TASK_ID,
+    jobId: EXAMPLE_JOB_ID,
     followTaskIds: [],
     verifiesSignatures: options.verifiesSignatures ?? !foreign,
     ...(options.requestsPerSecond === undefined
@@ -104,6 +108,8 @@ export interface BaseUrlTargetOptions {
   credentials?: Credentials;
   /** The task the exchange cases ask for. @default the mock's example task */
   taskId?: string;
+  /** The job the exchange cases ask for (ListTask, QueryJob). @default the example task's job */
+  jobId?: string;
   instanceId?: string;
   /** Tasks to follow in lifecycle cases. */
   followTaskIds?: readonly string[];
@@ -133,6 +139,7 @@ export function baseUrlTarget(baseUrl: string, options: BaseUrlTargetOptions = {
     fetch: send,
     credentials: options.credentials ?? TEST_CREDENTIALS,
     taskId: options.taskId ?? EXAMPLE_TASK_ID,
+    jobId: options.jobId ?? EXAMPLE_JOB_ID,
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     followTaskIds: options.followTaskIds ?? [],
     verifiesSignatures: options.verifiesSignatures ?? true,
@@ -157,7 +164,7 @@ export interface LiveTargetOptions {
 /**
  * The live service, when credentials are in the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`,
  * `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, optional `ALIBABA_CLOUD_SECURITY_TOKEN`,
- * `ALIBABA_CLOUD_REGION_ID`, `IOT_TASK_CONTRACT_TASK_ID`, `IOT_TASK_CONTRACT_INSTANCE_ID`);
+ * `ALIBABA_CLOUD_REGION_ID`, `IOT_TASK_CONTRACT_TASK_ID`, `IOT_TASK_CONTRACT_JOB_ID`, `IOT_TASK_CONTRACT_INSTANCE_ID`);
  * otherwise a target that is skipped, saying why.
  */
 export function liveTarget(
@@ -177,6 +184,7 @@ export function liveTarget(
     fetch: (input, init) => globalThis.fetch(input, init),
     credentials: { accessKeyId: id ?? '', accessKeySecret: secret ?? '', ...(token ? { securityToken: token } : {}) },
     taskId: taskId ?? EXAMPLE_TASK_ID,
+    jobId: env.IOT_TASK_CONTRACT_JOB_ID ?? EXAMPLE_JOB_ID,
     ...(env.IOT_TASK_CONTRACT_INSTANCE_ID ? { instanceId: env.IOT_TASK_CONTRACT_INSTANCE_ID } : {}),
     followTaskIds: options.followTaskIds ?? (taskId ? [taskId] : []),
     verifiesSignatures: true,

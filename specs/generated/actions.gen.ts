@@ -24,6 +24,13 @@ export interface CompactSchema {
   readonly xmlName?: string;
   readonly 'x-iot-task-decode'?: 'number';
   readonly 'x-acs-terminal-values'?: readonly string[];
+  /** Which fields of an object carry a lifecycle (status, progress, time of change, time queued). */
+  readonly 'x-iot-task-lifecycle'?: {
+    readonly status: string;
+    readonly progress?: string;
+    readonly modified?: string;
+    readonly queued?: string;
+  };
 }
 
 /** One request parameter of an action, as it travels on the wire. */
@@ -282,6 +289,12 @@ export const QueryTask = {
                   "UtcModified",
                   "UtcQueueTime"
                 ],
+                "x-iot-task-lifecycle": {
+                  "status": "Status",
+                  "progress": "Progress",
+                  "modified": "UtcModified",
+                  "queued": "UtcQueueTime"
+                },
                 "properties": {
                   "TaskId": {
                     "type": "string",

@@ -23,6 +23,17 @@ const KEPT_KEYWORDS = new Set([
   'additionalProperties',
   'x-iot-task-decode',
   'x-acs-terminal-values',
+  'x-iot-task-lifecycle',
+]);
+
+/** Kept keywords whose value is data, not a schema: copied as they are. */
+const DATA_KEYWORDS = new Set([
+  'enum',
+  'const',
+  'default',
+  'required',
+  'x-acs-terminal-values',
+  'x-iot-task-lifecycle',
 ]);
 
 /**
@@ -42,7 +53,9 @@ export function compactSchema(doc: OpenApiDocument, schema: unknown, seen: strin
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (!KEPT_KEYWORDS.has(key)) continue;
-    if (key === 'properties') {
+    if (DATA_KEYWORDS.has(key)) {
+      out[key] = value;
+    } else if (key === 'properties') {
       out[key] = Object.fromEntries(
         Object.entries(value as Record<string, unknown>).map(([name, s]) => [name, compactSchema(doc, s, seen)]),
       );

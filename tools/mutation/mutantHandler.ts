@@ -10,6 +10,8 @@ export interface Answer {
 
 export interface MutationContext {
   request: Request;
+  /** The mock's clock when the request came. */
+  now: number;
   /** State a mutant keeps across answers (e.g. tasks it has seen end). */
   state: Map<string, unknown>;
 }
@@ -27,7 +29,7 @@ export function mutantHandler(mock: IotMock, rewrite: Rewrite): RequestHandler {
     if (!original || original.type === 'error' || new URL(request.url).pathname !== '/') return original;
     const answer = await rewrite(
       { status: original.status, headers: new Headers(original.headers), text: await original.text() },
-      { request, state },
+      { request, state, now: mock.now() },
     );
     return new Response(answer.text, { status: answer.status, headers: answer.headers });
   });

@@ -1,7 +1,7 @@
 import { decodeXmlBody } from '@iot-task/client/xml';
 import type { GatewayChecks } from '@iot-task/msw';
-import { rpcResponse } from '@iot-task/msw';
-import { actions, TaskStatusTerminalValues } from '@iot-task/spec';
+import { businessError, gatewayError, rpcResponse } from '@iot-task/msw';
+import { actions, examples, TaskStatusTerminalValues } from '@iot-task/spec';
 import {
   type Answer,
   body,
@@ -93,7 +93,7 @@ const terminalNotTerminal: Rewrite = (answer, { state }) => {
     state.set(id, true);
     return answer;
   }
-  return renameStatus(value, 'IN_PROGRESS')(answer, { request: new Request('http://x'), state });
+  return renameStatus(value, 'IN_PROGRESS')(answer, { request: new Request('http://x'), state, now: 0 });
 };
 
 const dropHeader =
@@ -110,6 +110,44 @@ const htmlPage =
     status,
     headers: new Headers({ 'content-type': 'text/html' }),
     text: `<html><body><h1>${status} Service Temporarily Unavailable</h1></body></html>`,
+  });
+
+/** The answer replaced by the gateway error `code`, in the format asked for. */
+const refuse =
+  (code: string, when: (request: Request, now: number) => boolean): Rewrite =>
+  async (answer, { request, now }) => {
+    if (!when(request, now)) return answer;
+    const response = gatewayError(code, { format: variantOf(request).format === 'XML' ? 'XML' : 'JSON' });
+    return { status: response.status, headers: new Headers(response.headers), text: await response.text() };
+  };
+
+/** A refusal replaced by the spec's example success, for the requests `when` picks (a gap in a check). */
+const acceptWhen =
+  (when: (request: Request) => boolean): Rewrite =>
+  async (answer, { request }) => {
+    if (answer.status < 400 || !when(request)) return answer;
+    const example = examples.QueryTask['200']['application/json'].Succeeded;
+    const response = rpcResponse(
+      { ...example, RequestId: crypto.randomUUID().toUpperCase() },
+      { format: variantOf(request).format === 'XML' ? 'XML' : 'JSON', xmlRoot },
+    );
+    return { status: response.status, headers: new Headers(response.headers), text: await response.text() };
+  };
+
+const lacks = (request: Request, part: string) =>
+  !new URL(request.url).searchParams.has(part) && !request.headers.has(part);
+
+/** Swaps two strings in every answer (status values, say). */
+const swap = (a: string, b: string): Rewrite =>
+  body({
+    json: (parsed) =>
+      JSON.parse(
+        JSON.stringify(parsed)
+          .replaceAll(`"${a}"`, '\u0000')
+          .replaceAll(`"${b}"`, `"${a}"`)
+          .replaceAll('\u0000', `"${b}"`),
+      ),
+    xml: (text) => text.replaceAll(`>${a}<`, '\u0000').replaceAll(`>${b}<`, `>${a}<`).replaceAll('\u0000', `>${b}<`),
   });
 
 export const mutants: readonly Mutant[] = [
@@ -548,5 +586,162 @@ export const mutants: readonly Mutant[] = [
     category: 'check off',
     description: 'parameters are not validated',
     checks: { parameters: false },
+  },
+  {
+    id: 'v3-signed-headers-unchecked',
+    category: 'check off',
+    description: 'a V3 signature over host alone is accepted (x-acs-* headers unsigned)',
+    checks: { signedHeaders: false },
+  },
+  {
+    id: 'v3-body-hash-unchecked',
+    category: 'check off',
+    description: 'a V3 body is not compared with x-acs-content-sha256',
+    checks: { bodyHash: false },
+  },
+  // --- checks with a gap: one variant, one part, one reading ---
+  {
+    id: 'replay-keyed-on-request',
+    category: 'too lax',
+    description: 'replays are recognised by the whole request, not by the nonce: a new request reusing a nonce passes',
+    checks: { nonce: false },
+    rewrite: (answer, { request, state }) => {
+      const key = `${request.method} ${request.url} ${request.headers.get('authorization') ?? ''}`;
+      if (answer.status !== 200) return answer;
+      if (state.has(key)) return refuse('SignatureNonceUsed', () => true)(answer, { request, state, now: 0 });
+      state.set(key, true);
+      return answer;
+    },
+  },
+  {
+    id: 'nonce-optional-v1-get',
+    category: 'too lax',
+    description: 'a V1 GET without SignatureNonce is answered',
+    rewrite: acceptWhen((r) => variantOf(r).signature === 'v1' && r.method === 'GET' && lacks(r, 'SignatureNonce')),
+  },
+  {
+    id: 'date-optional-v3-get',
+    category: 'too lax',
+    description: 'a V3 GET without x-acs-date is answered',
+    rewrite: acceptWhen((r) => variantOf(r).signature === 'v3' && r.method === 'GET' && lacks(r, 'x-acs-date')),
+  },
+  {
+    id: 'timestamp-optional-v1-xml',
+    category: 'too lax',
+    description: 'a V1 XML request without Timestamp is answered',
+    rewrite: acceptWhen(
+      (r) => variantOf(r).signature === 'v1' && variantOf(r).format === 'XML' && lacks(r, 'Timestamp'),
+    ),
+  },
+  {
+    id: 'lowercase-format-refused',
+    category: 'too strict',
+    description: 'Format json/xml (as the official SDK sends it) is refused',
+    rewrite: refuse('InvalidFormat', (r) => /^(json|xml)$/.test(new URL(r.url).searchParams.get('Format') ?? '')),
+  },
+  {
+    id: 'timestamp-window-60-seconds',
+    category: 'too strict',
+    description: 'a request time more than 60 seconds old is refused (the spec allows 15 minutes)',
+    rewrite: refuse('InvalidTimeStamp.Expired', (r, now) => now - requestTime(r) > 60_000),
+  },
+  {
+    id: 'future-time-refused',
+    category: 'too strict',
+    description: 'a request time a few seconds ahead is refused (no tolerance for a client clock)',
+    rewrite: refuse('InvalidTimeStamp.Expired', (r, now) => requestTime(r) - now > 2000),
+  },
+  {
+    id: 'instance-refused',
+    category: 'too strict',
+    description: 'any IotInstanceId is answered InstanceNotFound',
+    rewrite: async (answer, { request }) => {
+      if (!new URL(request.url).searchParams.has('IotInstanceId') || answer.status !== 200) return answer;
+      const format = variantOf(request).format === 'XML' ? 'XML' : 'JSON';
+      const response = businessError('iot.system.InstanceNotFound', { format, xmlRoot });
+      return { status: response.status, headers: new Headers(response.headers), text: await response.text() };
+    },
+  },
+  {
+    id: 'region-id-refused',
+    category: 'too strict',
+    description: 'the optional RegionId is refused',
+    rewrite: refuse('InvalidRegionId', (r) => new URL(r.url).searchParams.has('RegionId')),
+  },
+  {
+    id: 'errors-as-redirects',
+    category: 'transport',
+    description: 'every gateway error is a 307 redirect to a page that holds it',
+    rewrite: (answer) =>
+      answer.status >= 400
+        ? { status: 307, headers: new Headers({ location: '/errors/1', 'content-type': 'text/plain' }), text: '' }
+        : answer,
+  },
+  // --- answers that lie about what was asked or done ---
+  {
+    id: 'wrong-task-echoed',
+    category: 'semantics',
+    description: 'the answer names another task than the one asked for',
+    rewrite: body({
+      json: (b) =>
+        b.Data && typeof b.Data === 'object' ? { ...b, Data: { ...(b.Data as object), TaskId: 'someone-else' } } : b,
+      xml: (text) => text.replace(/<TaskId>[^<]*<\/TaskId>/, '<TaskId>someone-else</TaskId>'),
+    }),
+  },
+  {
+    id: 'succeeded-failed-swapped',
+    category: 'semantics',
+    description: 'a task meant to succeed ends FAILED, one meant to fail ends SUCCEEDED',
+    rewrite: swap('SUCCEEDED', 'FAILED'),
+  },
+  {
+    id: 'queued-sent-swapped',
+    category: 'semantics',
+    description: 'tasks go SENT before QUEUED (backwards in the documented flow)',
+    rewrite: swap('QUEUED', 'SENT'),
+  },
+  {
+    id: 'modified-time-backwards',
+    category: 'semantics',
+    description: 'UtcModified goes back (1999) once a task is in progress',
+    rewrite: body({
+      json: (b) =>
+        (b.Data as { Status?: string } | undefined)?.Status === 'IN_PROGRESS'
+          ? { ...b, Data: { ...(b.Data as object), UtcModified: '1999-01-01T00:00:00.000Z' } }
+          : b,
+      xml: (text) =>
+        text.includes('<Status>IN_PROGRESS</Status>')
+          ? text.replace(/<UtcModified>[^<]*<\/UtcModified>/, '<UtcModified>1999-01-01T00:00:00.000Z</UtcModified>')
+          : text,
+    }),
+  },
+  {
+    id: 'constant-request-id',
+    category: 'headers',
+    description: 'every answer carries the same RequestId',
+    rewrite: (answer) => {
+      const headers = new Headers(answer.headers);
+      const old = headers.get('x-acs-request-id');
+      if (!old) return answer;
+      headers.set('x-acs-request-id', 'CONSTANT-REQUEST-ID');
+      return { ...answer, headers, text: answer.text.replaceAll(old, 'CONSTANT-REQUEST-ID') };
+    },
+  },
+  {
+    id: 'json-with-bom',
+    category: 'encoding',
+    description: 'JSON answers start with a byte order mark',
+    rewrite: (answer) => (isJson(answer) ? { ...answer, text: `\uFEFF${answer.text}` } : answer),
+  },
+  {
+    id: 'xml-declares-utf-16',
+    category: 'encoding',
+    description: 'the XML declaration says UTF-16, the body is UTF-8',
+    rewrite: body({
+      xml: (text) =>
+        text.startsWith('<?xml')
+          ? text.replace(/encoding="[^"]*"/, 'encoding="UTF-16"')
+          : `<?xml version="1.0" encoding="UTF-16"?>${text}`,
+    }),
   },
 ];

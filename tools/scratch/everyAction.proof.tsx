@@ -3,7 +3,7 @@
 // server, through one React hook each, and the contract kit's paging check against a mock that
 // never ends its pages. Nothing here names an action.
 import { type ActionName, createIotTaskClient } from '@iot-task/client';
-import { requestParams, runContract, mswTarget } from '@iot-task/contract';
+import { mswTarget, requestParams, runContract } from '@iot-task/contract';
 import { createMockServer, type MockServer } from '@iot-task/mock-server';
 import { actionHandler, EXAMPLE_JOB_ID, EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
 import * as hooks from '@iot-task/react';
@@ -64,12 +64,17 @@ describe('every action of the spec', () => {
       });
 
       it(`${action}: the contract kit is red against a mock whose ${tokenField} never ends`, async () => {
-        const example = (examples as unknown as Record<string, Record<string, Record<string, Record<string, object>>>>)[action]?.['200']?.['application/json'];
+        const example = (examples as unknown as Record<string, Record<string, Record<string, Record<string, object>>>>)[
+          action
+        ]?.['200']?.['application/json'];
         const body = { ...(Object.values(example ?? {})[0] as object), [tokenField]: 'again-and-again' };
         const endless = actionHandler(action, () => ({ body }));
-        const report = await runContract(mswTarget({ handlers: (mock) => [endless, ...mock.handlers], verifiesSignatures: true }), {
-          filter: (c) => c.kind === 'paging' && c.action === action,
-        });
+        const report = await runContract(
+          mswTarget({ handlers: (mock) => [endless, ...mock.handlers], verifiesSignatures: true }),
+          {
+            filter: (c) => c.kind === 'paging' && c.action === action,
+          },
+        );
         expect(report.results).toHaveLength(1);
         expect(report.results[0]).toMatchObject({ outcome: 'failed' });
         expect(report.results[0]?.problems.join('\n')).toContain('again: following it would never end');
@@ -78,7 +83,9 @@ describe('every action of the spec', () => {
 
     if (descriptor.operationType === 'read') {
       it(`${action}: use${action} renders its answer`, async () => {
-        const useAction = (hooks as unknown as Record<string, (p: unknown) => { data?: { Success?: boolean } }>)[`use${action}`];
+        const useAction = (hooks as unknown as Record<string, (p: unknown) => { data?: { Success?: boolean } }>)[
+          `use${action}`
+        ];
         expect(typeof useAction).toBe('function');
         function Probe() {
           const { data } = useAction?.(paramsOf(descriptor)) ?? {};

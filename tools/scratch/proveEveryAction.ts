@@ -28,7 +28,9 @@ function expectLine(output: string, pattern: RegExp, what: string): RegExpExecAr
 }
 
 async function contractRun(ws: ScratchWorkspace, args: string[]): Promise<string> {
-  const output = await ws.exec(ws.node, ['packages/contract/bin/iot-task-contract.js', ...args], { timeoutMs: 600_000 });
+  const output = await ws.exec(ws.node, ['packages/contract/bin/iot-task-contract.js', ...args], {
+    timeoutMs: 600_000,
+  });
   expectLine(output, /^[1-9]\d* passed, 0 failed, 0 skipped in /m, `iot-task-contract ${args.join(' ')}`);
   const actions = new Set([...output.matchAll(/^✔ (\w+)\//gm)].map((m) => m[1]));
   for (const action of ['QueryTask', 'ListTask', 'QueryJob']) {
@@ -60,7 +62,9 @@ try {
     const dirs = [...BUILD_ORDER, 'tools', 'examples/react-task-watch', 'examples/node-query-task'];
     // Two at a time: this machine has two cores.
     for (let i = 0; i < dirs.length; i += 2) {
-      await Promise.all(dirs.slice(i, i + 2).map((dir) => ws.exec(ws.node, [tsc, '-p', 'tsconfig.json'], { cwd: dir })));
+      await Promise.all(
+        dirs.slice(i, i + 2).map((dir) => ws.exec(ws.node, [tsc, '-p', 'tsconfig.json'], { cwd: dir })),
+      );
     }
   });
   await step('every action through the client, the mock server and a React hook (everyAction.proof.tsx)', async () => {

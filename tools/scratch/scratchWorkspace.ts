@@ -17,14 +17,27 @@ export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export interface ScratchWorkspace {
   root: string;
   /** Runs a command in the copy (`cwd` relative to its root); rejects with its output when it fails. */
-  exec(file: string, args: string[], options?: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<string>;
+  exec(
+    file: string,
+    args: string[],
+    options?: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  ): Promise<string>;
   /** Node 24 of the workspace (node_modules/.bin/node). */
   readonly node: string;
   dispose(): Promise<void>;
 }
 
 /** The workspace's packages in build order: each after the ones it depends on. */
-export const BUILD_ORDER = ['specs', 'packages/signing', 'packages/client', 'packages/msw', 'packages/mock-server', 'packages/contract', 'packages/react', 'packages/cli'];
+export const BUILD_ORDER = [
+  'specs',
+  'packages/signing',
+  'packages/client',
+  'packages/msw',
+  'packages/mock-server',
+  'packages/contract',
+  'packages/react',
+  'packages/cli',
+];
 
 export async function createScratchWorkspace(prefix = 'iot-task-scratch-'): Promise<ScratchWorkspace> {
   const root = await mkdtemp(path.join(os.tmpdir(), prefix));
@@ -63,7 +76,9 @@ export async function createScratchWorkspace(prefix = 'iot-task-scratch-'): Prom
         return `${stdout}${stderr}`;
       } catch (error) {
         const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
-        throw new Error(`${[file, ...args].join(' ')} failed in ${options.cwd ?? '.'}:\n${`${stdout}${stderr}`.trim() || message}`);
+        throw new Error(
+          `${[file, ...args].join(' ')} failed in ${options.cwd ?? '.'}:\n${`${stdout}${stderr}`.trim() || message}`,
+        );
       }
     },
     dispose: () => rm(root, { recursive: true, force: true }),

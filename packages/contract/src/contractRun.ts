@@ -4,6 +4,8 @@ import type { ContractTarget } from './targets.ts';
 
 /** How long the kit waits for any one answer before it reports that none came. */
 export const ANSWER_TIMEOUT_MS = 10_000;
+/** After this many requests in a row without an answer, the target is taken for gone: the rest fail at once. */
+export const SILENT_LIMIT = 3;
 
 /** The target did not answer a request: unreachable, dropped, or too slow. The message says which. */
 export class NoAnswerError extends Error {
@@ -20,8 +22,12 @@ export interface ContractRun {
    * bounded (ANSWER_TIMEOUT_MS). Rejects with a NoAnswerError naming the cause.
    */
   send(request: Request): Promise<Response>;
+  /** Sends at once, without waiting for the pacer (a burst), bounded like `send`. */
+  sendNow(request: Request): Promise<Response>;
   /** Waits for the pacer's next slot without sending (before a burst). */
   slot(): Promise<void>;
+  /** How many answers carried each RequestId (the `x-acs-request-id` header): each must be its own. */
+  readonly requestIds: Map<string, number>;
   /** Makes this run's task IDs its own, so runs against one long-running mock never meet. */
   readonly runId: string;
   /** Set when the target did not answer at all at the start: why (every network case fails with it). */
@@ -66,11 +72,25 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
     next = at + spacing;
     if (at > now) await target.clock.sleep(at - now);
   };
+  const requestIds = new Map<string, number>();
+  let silent = 0;
+  let gone: string | undefined;
+  // Redirects are answers too: the API never sends one, so the kit judges it rather than following it.
   const bounded = async (request: Request): Promise<Response> => {
+    if (gone) throw new NoAnswerError(gone);
     try {
-      return await target.fetch(new Request(request, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) }));
+      const response = await target.fetch(
+        new Request(request, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS), redirect: 'manual' }),
+      );
+      silent = 0;
+      const id = response.headers.get('x-acs-request-id');
+      if (id) requestIds.set(id, (requestIds.get(id) ?? 0) + 1);
+      return response;
     } catch (error) {
-      throw new NoAnswerError(noAnswerReason(error));
+      const reason = noAnswerReason(error);
+      silent += 1;
+      if (silent >= SILENT_LIMIT) gone = `the target stopped answering (${SILENT_LIMIT} requests in a row: ${reason})`;
+      throw new NoAnswerError(reason);
     }
   };
   let unreachable: string | undefined;
@@ -101,7 +121,12 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
       await slot();
       return bounded(request);
     },
+    async sendNow(request) {
+      if (unreachable) throw new NoAnswerError(unreachable);
+      return bounded(request);
+    },
     slot,
+    requestIds,
     runId: crypto.randomUUID().slice(0, 8),
     unreachable,
     control,

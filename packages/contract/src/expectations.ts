@@ -186,6 +186,9 @@ export function parseAnswer(
   raw: RawResponse,
   format: 'JSON' | 'XML',
 ): { body: unknown; problems: string[] } | { unreadable: string[] } {
+  if (raw.body.startsWith('\uFEFF')) {
+    return { unreadable: [`body: starts with a byte order mark (U+FEFF), which no ${format} answer of the API has`] };
+  }
   if (format === 'JSON') {
     try {
       return { body: JSON.parse(raw.body), problems: [] };
@@ -195,6 +198,10 @@ export function parseAnswer(
   }
   const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
   const problems: string[] = [];
+  const declared = /^<\?xml[^>]*\bencoding=["']([^"']+)["']/i.exec(raw.body)?.[1];
+  if (declared !== undefined && declared.toLowerCase() !== 'utf-8') {
+    problems.push(`XML declaration: encoding ${declared}, but the body is UTF-8 (as every answer of the API)`);
+  }
   const root = /<([A-Za-z_][\w.-]*)[\s/>]/.exec(raw.body.replace(/^<\?xml[^>]*\?>\s*/, ''))?.[1];
   const expectedRoot = raw.status >= 400 ? 'Error' : descriptor?.xmlRoot;
   if (root !== expectedRoot) problems.push(`XML root: expected <${expectedRoot}>, got <${root ?? ''}>`);
@@ -245,7 +252,8 @@ export async function readRaw(response: Response): Promise<RawResponse> {
   let truncatedAt: number | undefined;
   if (response.body) {
     const reader = response.body.getReader();
-    const decoder = new TextDecoder();
+    // A byte order mark stays in: JSON must not start with one (RFC 8259), and the kit says so.
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     let bytes = 0;
     for (;;) {
       const { done, value } = await reader.read();
@@ -253,7 +261,8 @@ export async function readRaw(response: Response): Promise<RawResponse> {
       bytes += value.byteLength;
       if (bytes > MAX_ANSWER_BYTES) {
         truncatedAt = MAX_ANSWER_BYTES;
-        await reader.cancel().catch(() => undefined);
+        // Not awaited: the body may be one branch of a tee, whose cancel waits for the other branch.
+        void reader.cancel().catch(() => undefined);
         break;
       }
       body += decoder.decode(value, { stream: true });

@@ -13,7 +13,9 @@ export type GatewayCheckName =
   | 'future-timestamp'
   | 'malformed-timestamp'
   | 'unknown-action'
-  | 'unknown-version';
+  | 'unknown-version'
+  | 'unsigned-headers'
+  | 'unhashed-body';
 
 export interface GatewayCase {
   id: string;
@@ -36,12 +38,17 @@ export interface OmissionCase {
   variant: TransportVariant;
 }
 
-/** A request that succeeded earlier in the run, sent again as it was: a replay. */
+/**
+ * A nonce used again: a request that succeeded earlier in the run sent again as it was
+ * (`identical`), or a new request, freshly signed in another variant, that reuses its nonce
+ * (`same-nonce`: the gateway remembers nonces, not requests).
+ */
 export interface ReplayCase {
   id: string;
   action: string;
   kind: 'replay';
   title: string;
+  mode: 'identical' | 'same-nonce';
   variant: TransportVariant;
 }
 
@@ -60,6 +67,8 @@ interface CheckDefinition {
   liveUnsafe?: string;
   /** Whether the check is about the signature (skipped when the target does not check signatures). */
   signature: boolean;
+  /** The variants the check applies to. @default every one */
+  applies?: (variant: TransportVariant) => boolean;
 }
 
 const FORGES_KEYS = 'it signs with a key pair the account does not have; a live account may flag it';
@@ -116,6 +125,21 @@ export const gatewayChecks: Readonly<Record<GatewayCheckName, CheckDefinition>> 
     expected: gatewayError('InvalidApi.NotFound'),
     signature: false,
   },
+  'unsigned-headers': {
+    title: 'a V3 signature over host alone, the x-acs-* headers (nonce, date, action) sent unsigned',
+    expected: gatewayError('IncompleteSignature', {
+      also: ['SignatureDoesNotMatch'],
+      why: 'the V3 scheme requires host and every x-acs-* header to be signed; the documents do not say whether the gateway names the gap or fails the signature',
+    }),
+    signature: true,
+    applies: (v) => v.signature === 'v3',
+  },
+  'unhashed-body': {
+    title: 'a V3 POST whose body is not the one x-acs-content-sha256 covers',
+    expected: gatewayError('SignatureDoesNotMatch'),
+    signature: true,
+    applies: (v) => v.signature === 'v3' && v.method === 'POST',
+  },
 };
 
 /** A replay: SignatureNonceUsed, or — as a captured IoT answer had it — no Code with the catalogue message. */
@@ -168,7 +192,7 @@ export function omissionExpected(parameter: string): Expectation {
 export function gatewayCases(action: string): GatewayCase[] {
   const cases: GatewayCase[] = [];
   for (const [check, definition] of Object.entries(gatewayChecks) as [GatewayCheckName, CheckDefinition][]) {
-    for (const variant of TRANSPORT_VARIANTS) {
+    for (const variant of TRANSPORT_VARIANTS.filter(definition.applies ?? (() => true))) {
       cases.push({
         id: `${action}/gateway/${check}/${variantLabel(variant)}`,
         action,
@@ -183,31 +207,46 @@ export function gatewayCases(action: string): GatewayCase[] {
   return cases;
 }
 
-/** One case per required part of each scheme, the variants of that scheme taken in turn. */
+/** One case per required part of each scheme, in every variant of that scheme. */
 export function omissionCases(action: string): OmissionCase[] {
-  const turns = { v1: 0, v3: 0 };
-  return requiredParts(action).map(({ signature, parameter }) => {
-    const variants = TRANSPORT_VARIANTS.filter((v) => v.signature === signature);
-    const variant = variants[turns[signature]++ % variants.length] as TransportVariant;
-    return {
+  return requiredParts(action).flatMap(({ signature, parameter }) =>
+    TRANSPORT_VARIANTS.filter((v) => v.signature === signature).map((variant) => ({
       id: `${action}/omitted/${parameter}/${variantLabel(variant)}`,
       action,
       kind: 'omitted-part',
       title: `a correctly signed request without ${parameter} (${variantLabel(variant)})`,
       parameter,
       variant,
-    };
-  });
+    })),
+  );
 }
 
 export function replayCases(action: string): ReplayCase[] {
-  return TRANSPORT_VARIANTS.map((variant) => ({
-    id: `${action}/replay/${variantLabel(variant)}`,
-    action,
-    kind: 'replay',
-    title: `a request that succeeded earlier in the run, sent again as it was: SignatureNonceUsed (${variantLabel(variant)})`,
-    variant,
-  }));
+  return TRANSPORT_VARIANTS.flatMap((variant) => [
+    {
+      id: `${action}/replay/${variantLabel(variant)}`,
+      action,
+      kind: 'replay',
+      title: `a request that succeeded earlier in the run, sent again as it was: SignatureNonceUsed (${variantLabel(variant)})`,
+      mode: 'identical',
+      variant,
+    },
+    {
+      id: `${action}/replay/same-nonce/${variantLabel(variant)}`,
+      action,
+      kind: 'replay',
+      title: `a new request, freshly signed, with the nonce of one in another variant that succeeded earlier: SignatureNonceUsed (${variantLabel(variant)})`,
+      mode: 'same-nonce',
+      variant,
+    },
+  ]);
+}
+
+/** The nonce a request carries (`SignatureNonce` for V1, `x-acs-signature-nonce` for V3). */
+function nonceOf(request: Request): string | undefined {
+  return (
+    new URL(request.url).searchParams.get('SignatureNonce') ?? request.headers.get('x-acs-signature-nonce') ?? undefined
+  );
 }
 
 export function throttlingCase(action: string): ThrottlingCase {
@@ -281,6 +320,10 @@ export async function runGatewayCase(c: GatewayCase, { run, params }: RunContext
         return { ...request, action: `${c.action}Unknown` };
       case 'unknown-version':
         return { ...request, version: '2099-01-01' };
+      case 'unsigned-headers':
+        return { ...request, signOnlyHost: true };
+      case 'unhashed-body':
+        return { ...request, unhashedBody: new URLSearchParams(params).toString() };
     }
   })();
   return {
@@ -303,14 +346,28 @@ export async function runOmissionCase(c: OmissionCase, { run, params }: RunConte
   return { problems: await answerProblems(run, c.action, request, omissionExpected(c.parameter), c.variant.format) };
 }
 
-export async function runReplayCase(c: ReplayCase, { run }: RunContext): Promise<Outcome> {
+export async function runReplayCase(c: ReplayCase, { run, params }: RunContext): Promise<Outcome> {
   if (!run.target.verifiesSignatures) return { skip: 'the target does not check signatures' };
-  const earlier = run.sent.get(`${c.action}/${variantLabel(c.variant)}`);
+  // Identical: this variant's own request. Same nonce: the nonce of the next variant's request.
+  const from =
+    c.mode === 'identical'
+      ? c.variant
+      : (TRANSPORT_VARIANTS[
+          (TRANSPORT_VARIANTS.indexOf(c.variant) + 1) % TRANSPORT_VARIANTS.length
+        ] as TransportVariant);
+  const earlier = run.sent.get(`${c.action}/${variantLabel(from)}`);
   if (!earlier)
     return {
-      problems: [`no request of ${variantLabel(c.variant)} succeeded earlier in the run, so there is none to replay`],
+      problems: [`no request of ${variantLabel(from)} succeeded earlier in the run, so there is none to replay`],
     };
-  return { problems: await answerProblems(run, c.action, earlier.clone(), REPLAY_EXPECTED, c.variant.format) };
+  const request =
+    c.mode === 'identical'
+      ? earlier.clone()
+      : await rawRequest(run.target.baseUrl, {
+          ...base(run, c.action, params, c.variant),
+          nonce: nonceOf(earlier) ?? '',
+        });
+  return { problems: await answerProblems(run, c.action, request, REPLAY_EXPECTED, c.variant.format) };
 }
 
 /**
@@ -342,7 +399,7 @@ export async function runThrottlingCase(c: ThrottlingCase, { run, params }: RunC
     const answers = await Promise.all(
       requests.map(async (request) => {
         try {
-          return await readRaw(await target.fetch(request));
+          return await readRaw(await run.sendNow(request));
         } catch (error) {
           return noAnswerReason(error);
         }

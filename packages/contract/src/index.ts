@@ -1,4 +1,6 @@
 // Public entry of @iot-task/contract.
+
+export { type AcceptedCase, type AcceptedCheckName, acceptedCases, acceptedChecks } from './acceptedCases.ts';
 export { arbitraryFromSchema } from './arbitraryFromSchema.ts';
 export { checkRequest } from './checkRequest.ts';
 export { checkResponse } from './checkResponse.ts';
@@ -32,6 +34,7 @@ export { type LifecycleCase, type LifecycleCoverageCase, lifecycleCases } from '
 export { detectHttpControl, inProcessControl, type MockControl } from './mockControl.ts';
 export { MAX_PAGES, type PagingCase, pagingCases } from './pagingCases.ts';
 export { type ParameterCase, parameterCases } from './parameterCases.ts';
+export { type RequestIdCase, requestIdCase } from './requestIdCase.ts';
 export { type BuiltParams, requestParams, wireParams } from './requestParams.ts';
 export { type CaseResult, type ContractReport, casesFor, type KitCase, runCase, runContract } from './runContract.ts';
 export { CONTRACT_USAGE, runContractCli } from './runContractCli.ts';

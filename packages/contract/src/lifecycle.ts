@@ -5,7 +5,7 @@ import { checkAnswer, parseAnswer, readRaw } from './expectations.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
-/** Where an action's answers carry a lifecycle: the status field (with terminal values) and the progress field. */
+/** Where an action's answers carry a lifecycle: the status field (with terminal values) and the fields that move with it. */
 export interface LifecycleShape {
   /** The parameter that names the thing polled (QueryTask: TaskId). */
   identity: string;
@@ -14,6 +14,10 @@ export interface LifecycleShape {
   values: readonly string[];
   terminal: readonly string[];
   progress?: string;
+  /** The time of the last change (never goes back, never before `queued`). */
+  modified?: string;
+  /** The time the thing was queued (never changes). */
+  queued?: string;
 }
 
 export interface LifecycleCase {
@@ -23,9 +27,13 @@ export interface LifecycleCase {
   title: string;
   /**
    * A task the kit seeds on a mock (a scenario, followed in one format while the signature and
-   * method rotate), one the user named (`--task-id`), or none (why).
+   * method rotate; in an instance of the run's own when `instance`), one the user named
+   * (`--task-id`), or none (why).
    */
-  follow: { scenario: Scenario; format: 'JSON' | 'XML'; offset: number } | { taskId: string } | { none: string };
+  follow:
+    | { scenario: Scenario; format: 'JSON' | 'XML'; offset: number; instance?: boolean }
+    | { taskId: string }
+    | { none: string };
 }
 
 export interface LifecycleCoverageCase {
@@ -36,8 +44,10 @@ export interface LifecycleCoverageCase {
 }
 
 /**
- * The lifecycle shape of an action, if its success `Data` has a status with terminal values
- * (`x-acs-terminal-values`): only such actions get lifecycle cases.
+ * The lifecycle shape of an action, if its success `Data` has a status with terminal values:
+ * only such actions get lifecycle cases. The fields come from the schema's
+ * `x-iot-task-lifecycle` (status, progress, modified, queued); without it, the status is the
+ * field with `x-acs-terminal-values` and the progress the one decoded as a number.
  */
 export function lifecycleShape(action: string): LifecycleShape | undefined {
   const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
@@ -46,16 +56,21 @@ export function lifecycleShape(action: string): LifecycleShape | undefined {
   const data = success?.properties?.Data;
   if (!descriptor || !data?.properties) return undefined;
   const entries = Object.entries(data.properties) as [string, CompactSchema][];
-  const status = entries.find(([, s]) => s['x-acs-terminal-values'] !== undefined);
+  const declared = data['x-iot-task-lifecycle'];
+  const status = declared
+    ? entries.find(([name]) => name === declared.status)
+    : entries.find(([, s]) => s['x-acs-terminal-values'] !== undefined);
   const identity = descriptor.parameters.find((p) => p.required && p.in === 'query' && p.schema.type === 'string');
-  if (!status || !identity) return undefined;
-  const progress = entries.find(([, s]) => s['x-iot-task-decode'] === 'number')?.[0];
+  if (!status || status[1]['x-acs-terminal-values'] === undefined || !identity) return undefined;
+  const progress = declared ? declared.progress : entries.find(([, s]) => s['x-iot-task-decode'] === 'number')?.[0];
   return {
     identity: identity.name,
     status: status[0],
     values: (status[1].enum ?? []) as string[],
     terminal: status[1]['x-acs-terminal-values'] ?? [],
     ...(progress ? { progress } : {}),
+    ...(declared?.modified ? { modified: declared.modified } : {}),
+    ...(declared?.queued ? { queued: declared.queued } : {}),
   };
 }
 
@@ -86,6 +101,18 @@ export function lifecycleCases(
       });
     }
   });
+  // A task of an instance answers when asked with its IotInstanceId (a parameter most tests never send).
+  const [first] = options.scenarios;
+  const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
+  if (first && descriptor?.parameters.some((p) => p.name === 'IotInstanceId' && p.in === 'query')) {
+    cases.push({
+      id: `${action}/lifecycle/instance/JSON`,
+      action,
+      kind: 'lifecycle',
+      title: `a task of scenario ${first} in an instance, polled with its IotInstanceId: ${checks}`,
+      follow: { scenario: first, format: 'JSON', offset: 1, instance: true },
+    });
+  }
   for (const taskId of options.taskIds) {
     cases.push({
       id: `${action}/lifecycle/task/${taskId}`,
@@ -118,19 +145,39 @@ export function lifecycleCases(
 export interface Observed {
   status: unknown;
   progress: unknown;
+  modified?: unknown;
+  queued?: unknown;
   variant: TransportVariant;
 }
 
 /**
  * The problems of one polled sequence: statuses outside the enum, progress going backwards, a
- * terminal status that changes afterwards, and (when the task is meant to end) never ending.
+ * terminal status that changes afterwards, the time of the last change going backwards or before
+ * the time queued, a time queued that changes, and (when the task is meant to end) never ending.
  */
 export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[], mustEnd: boolean): string[] {
   const problems: string[] = [];
   let highest = Number.NEGATIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
   let ended: Observed | undefined;
+  const first = seen[0];
   seen.forEach((step, index) => {
     const at = `poll ${index + 1} (${variantLabel(step.variant)})`;
+    if (shape.queued && first && step.queued !== first.queued) {
+      problems.push(`${at}: ${shape.queued} changed from ${String(first.queued)} to ${String(step.queued)}`);
+    }
+    if (shape.modified && typeof step.modified === 'string') {
+      const modified = Date.parse(step.modified);
+      if (modified < latest) {
+        problems.push(
+          `${at}: ${shape.modified} went back to ${step.modified} (it was ${new Date(latest).toISOString()})`,
+        );
+      }
+      latest = Math.max(latest, modified);
+      const queued = typeof step.queued === 'string' ? Date.parse(step.queued) : Number.NaN;
+      if (modified < queued)
+        problems.push(`${at}: ${shape.modified} ${step.modified} is before ${shape.queued} ${String(step.queued)}`);
+    }
     if (typeof step.status !== 'string' || !shape.values.includes(step.status)) {
       problems.push(
         `${at}: ${shape.status} ${JSON.stringify(step.status)} is not in the spec's enum (${shape.values.join(', ')})`,
@@ -154,6 +201,33 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
     );
   }
   return problems;
+}
+
+/**
+ * Whether the task went the way its scenario says: the statuses and progress polled are the
+ * scenario's steps, in order (a step may be seen more than once, none may be skipped when the
+ * task moves one step per query), ending on its last step.
+ */
+export function scenarioProblems(scenario: Scenario, shape: LifecycleShape, seen: readonly Observed[]): string[] {
+  const steps = scenarioSteps[scenario].map((s) => `${s.Status}${shape.progress ? ` ${s.Progress}` : ''}`);
+  const observed = seen.map((s) => `${String(s.status)}${shape.progress ? ` ${String(s.progress)}` : ''}`);
+  let at = 0;
+  for (const [index, step] of observed.entries()) {
+    if (step === steps[at]) continue;
+    if (step === steps[at + 1]) {
+      at += 1;
+      continue;
+    }
+    return [
+      `poll ${index + 1}: scenario ${scenario} goes ${steps.join(' → ')}; after ${steps[at]} came ${step} (seen ${observed.join(' → ')})`,
+    ];
+  }
+  if (at < steps.length - 1 && observed.length >= steps.length) {
+    return [
+      `scenario ${scenario} goes ${steps.join(' → ')}; it stopped at ${steps[at]} (seen ${observed.join(' → ')})`,
+    ];
+  }
+  return [];
 }
 
 /** Whether the scenario is meant to end (its last step is terminal) — `stuck` is not. */
@@ -187,10 +261,13 @@ export async function runLifecycleCase(
   if ('none' in c.follow) return { skip: c.follow.none };
   let taskId: string;
   let polls: number;
+  let instance: Record<string, string> = {};
   if ('scenario' in c.follow) {
     if (!run.control) return { skip: NO_TASK };
-    taskId = `contract-${c.follow.scenario}-${c.follow.format.toLowerCase()}-${run.runId}`;
-    await run.control.seedTask(taskId, c.follow.scenario);
+    const where = c.follow.instance ? 'instance-' : '';
+    taskId = `contract-${where}${c.follow.scenario}-${c.follow.format.toLowerCase()}-${run.runId}`;
+    if (c.follow.instance) instance = { IotInstanceId: `contract-instance-${run.runId}` };
+    await run.control.seedTask(taskId, c.follow.scenario, instance);
     polls = scenarioSteps[c.follow.scenario].length + 1;
   } else {
     taskId = c.follow.taskId;
@@ -199,7 +276,7 @@ export async function runLifecycleCase(
   const query = async (variant: TransportVariant): Promise<Observed | string[]> => {
     const request = await rawRequest(target.baseUrl, {
       action: c.action,
-      params: { ...params, [shape.identity]: taskId },
+      params: { ...params, ...instance, [shape.identity]: taskId },
       signature: variant.signature,
       method: variant.method,
       format: variant.format,
@@ -214,9 +291,17 @@ export async function runLifecycleCase(
       string,
       unknown
     >;
+    // The answer is about the task asked for.
+    if (shape.identity in data && data[shape.identity] !== taskId) {
+      problems.push(
+        `Data.${shape.identity}: asked for ${taskId}, answered about ${JSON.stringify(data[shape.identity])}`,
+      );
+    }
     return {
       status: data[shape.status],
       progress: shape.progress ? data[shape.progress] : undefined,
+      ...(shape.modified ? { modified: data[shape.modified] } : {}),
+      ...(shape.queued ? { queued: data[shape.queued] } : {}),
       variant,
       ...(problems.length > 0 ? { problems } : {}),
     } as Observed;
@@ -247,6 +332,7 @@ export async function runLifecycleCase(
   }
   const mustEnd = 'scenario' in c.follow && scenarioEnds(c.follow.scenario, shape);
   problems.push(...sequenceProblems(shape, seen, mustEnd));
+  if ('scenario' in c.follow) problems.push(...scenarioProblems(c.follow.scenario, shape, seen));
   if ('scenario' in c.follow) {
     const observed = run.observations.get(c.action) ?? { seen: new Map(), reached: new Set(), followed: 0 };
     observed.followed++;

@@ -1,4 +1,5 @@
 import { type IotMock, type Scenario, scenarios } from '@iot-task/msw';
+import { readRaw } from './expectations.ts';
 
 /**
  * How the kit sets up tasks on a mock target (the in-process mock, or the mock server's
@@ -7,14 +8,18 @@ import { type IotMock, type Scenario, scenarios } from '@iot-task/msw';
  */
 export interface MockControl {
   readonly scenarios: readonly Scenario[];
-  seedTask(taskId: string, scenario: Scenario): Promise<void>;
+  /**
+   * Seeds a task that moves one step per query whatever the mock's own pace (`--advance`), so the
+   * kit can tell what each poll must answer; in an instance when one is named.
+   */
+  seedTask(taskId: string, scenario: Scenario, options?: { IotInstanceId?: string }): Promise<void>;
 }
 
 export function inProcessControl(mock: IotMock): MockControl {
   return {
     scenarios,
-    async seedTask(taskId, scenario) {
-      mock.tasks.seed({ TaskId: taskId, scenario });
+    async seedTask(taskId, scenario, options = {}) {
+      mock.tasks.seed({ TaskId: taskId, scenario, advance: 'per-query', ...options });
     },
   };
 }
@@ -29,18 +34,20 @@ export async function detectHttpControl(baseUrl: string, send: typeof fetch): Pr
     headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(5000),
   });
+  const raw = await readRaw(response);
   try {
-    if (response.status !== 200 || !Array.isArray(await response.json())) return undefined;
+    if (response.status !== 200 || raw.truncatedAt !== undefined || !Array.isArray(JSON.parse(raw.body)))
+      return undefined;
   } catch {
     return undefined;
   }
   return {
     scenarios,
-    async seedTask(taskId, scenario) {
+    async seedTask(taskId, scenario, options = {}) {
       const response = await send(`${baseUrl}/__mock/tasks`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ TaskId: taskId, scenario }),
+        body: JSON.stringify({ TaskId: taskId, scenario, advance: 'per-query', ...options }),
         signal: AbortSignal.timeout(5000),
       });
       if (response.status !== 201) {

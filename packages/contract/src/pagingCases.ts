@@ -1,4 +1,4 @@
-import { actions, type ActionDescriptor } from '@iot-task/spec';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { type ContractRun, noAnswerReason } from './contractRun.ts';
 import { checkAnswer, parseAnswer, readRaw } from './expectations.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
@@ -64,18 +64,23 @@ export async function runPagingCase(
       return { problems: [`page ${page}: ${noAnswerReason(error)}`] };
     }
     const problems = checkAnswer(c.action, c.variant.method, raw, { outcome: 'success' }, c.variant.format);
-    if (problems.length > 0) return { problems: problems.map((p) => `page ${page} (${variantLabel(c.variant)}): ${p}`) };
+    if (problems.length > 0)
+      return { problems: problems.map((p) => `page ${page} (${variantLabel(c.variant)}): ${p}`) };
     const parsed = parseAnswer(c.action, raw, c.variant.format);
     const next = 'body' in parsed ? (parsed.body as Record<string, unknown>)[paging.tokenField] : undefined;
     if (next === undefined || next === null || next === '') return { problems: [] };
     if (typeof next !== 'string') return { problems: [`page ${page}: ${paging.tokenField} is not a string`] };
     if (seen.has(next) || next === token) {
       return {
-        problems: [`page ${page} handed out ${paging.tokenField} ${JSON.stringify(next)} again: following it would never end`],
+        problems: [
+          `page ${page} handed out ${paging.tokenField} ${JSON.stringify(next)} again: following it would never end`,
+        ],
       };
     }
     seen.add(next);
     token = next;
   }
-  return { problems: [`the list had not ended after ${MAX_PAGES} pages (each page carried a new ${paging.tokenField})`] };
+  return {
+    problems: [`the list had not ended after ${MAX_PAGES} pages (each page carried a new ${paging.tokenField})`],
+  };
 }

@@ -26,6 +26,12 @@ export interface RawRequestOptions {
    * query parameters (V1), headers (V3), or the signature itself (`Signature`, `Authorization`).
    */
   omit?: readonly string[];
+  /** `Format` as it travels, when not exactly `format` (the official SDK sends `json`). */
+  formatAs?: string;
+  /** V3 only: list only `host` in SignedHeaders, sending the `x-acs-*` headers unsigned. */
+  signOnlyHost?: boolean;
+  /** V3 only: a request body that is not the one `x-acs-content-sha256` (of the empty body) covers. */
+  unhashedBody?: string;
 }
 
 export function utcSeconds(at: number): string {
@@ -68,7 +74,7 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
         ...options.params,
         Action: options.action,
         Version: options.version ?? versionOf(options.action),
-        Format: options.format,
+        Format: options.formatAs ?? options.format,
         AccessKeyId: accessKeyId,
         SignatureMethod: 'HMAC-SHA1',
         SignatureVersion: '1.0',
@@ -98,8 +104,15 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
     } as Record<string, string>,
     omit,
   );
+  const signedHeaders = options.signOnlyHost ? { host: headers.host as string } : headers;
   const signed = await signV3(
-    { method, pathname: '/', query: { ...options.params, Format: options.format }, headers, payloadHash },
+    {
+      method,
+      pathname: '/',
+      query: { ...options.params, Format: options.formatAs ?? options.format },
+      headers: signedHeaders,
+      payloadHash,
+    },
     accessKeyId,
     accessKeySecret,
   );
@@ -113,5 +126,10 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
     accept: options.format === 'XML' ? 'text/xml' : 'application/json',
     ...(omit.has('Authorization') ? {} : { authorization }),
   };
-  return new Request(`${root}/?${signed.canonicalQuery}`, { method, headers: sent });
+  if (options.unhashedBody !== undefined) sent['content-type'] = 'application/x-www-form-urlencoded';
+  return new Request(`${root}/?${signed.canonicalQuery}`, {
+    method,
+    headers: sent,
+    ...(options.unhashedBody !== undefined ? { body: options.unhashedBody } : {}),
+  });
 }

@@ -1,9 +1,10 @@
 import { type ActionName, createIotTaskClient, IotTaskError } from '@iot-task/client';
 import { type ActionDescriptor, actions, examples } from '@iot-task/spec';
+import { type AcceptedCase, acceptedCases, runAcceptedCase } from './acceptedCases.ts';
 import { checkRequest } from './checkRequest.ts';
 import { checkResponse } from './checkResponse.ts';
 import { type ContractRun, NoAnswerError, startRun } from './contractRun.ts';
-import { checkAnswer, type RawResponse, readRaw } from './expectations.ts';
+import { checkAnswer, parseAnswer, type RawResponse, readRaw } from './expectations.ts';
 import {
   type GatewayCase,
   gatewayCases,
@@ -28,6 +29,7 @@ import {
 } from './lifecycle.ts';
 import { type PagingCase, pagingCases, runPagingCase } from './pagingCases.ts';
 import { type ParameterCase, parameterCases, runParameterCase } from './parameterCases.ts';
+import { type RequestIdCase, requestIdCase, runRequestIdCase } from './requestIdCase.ts';
 import { requestParams, wireParams } from './requestParams.ts';
 import { responseSchemaPointer, schemaProblems } from './specSchemas.ts';
 import type { ContractTarget } from './targets.ts';
@@ -45,6 +47,8 @@ export type KitCase =
   | ReplayCase
   | ThrottlingCase
   | PagingCase
+  | RequestIdCase
+  | AcceptedCase
   | LifecycleCase
   | LifecycleCoverageCase;
 
@@ -74,7 +78,8 @@ type Outcome = { problems: string[] } | { skip: string };
 /**
  * The cases a run puts the target through, in the order they run: the examples, the exchanges
  * (whose requests are replayed later), the parameter cases, the gateway's checks, the lifecycles,
- * the replays (as late as possible: a nonce must stay used), throttling last (it drains the quota).
+ * the replays (as late as possible: a nonce must stay used), throttling (it drains the quota), and
+ * last the check that every answer of the run had its own RequestId.
  */
 export function casesFor(run: ContractRun): KitCase[] {
   const byKind = (kind: ContractCase['kind']) => contractCases.filter((c) => c.kind === kind);
@@ -85,7 +90,7 @@ export function casesFor(run: ContractRun): KitCase[] {
   ];
   const late: KitCase[] = [];
   for (const action of Object.keys(actions)) {
-    cases.push(...gatewayCases(action), ...omissionCases(action), ...pagingCases(action));
+    cases.push(...acceptedCases(action), ...gatewayCases(action), ...omissionCases(action), ...pagingCases(action));
     cases.push(
       ...lifecycleCases(action, {
         scenarios: run.control?.scenarios ?? [],
@@ -95,7 +100,8 @@ export function casesFor(run: ContractRun): KitCase[] {
     );
     late.push(...replayCases(action));
   }
-  return [...cases, ...late, ...Object.keys(actions).map(throttlingCase)];
+  const [first] = Object.keys(actions);
+  return [...cases, ...late, ...Object.keys(actions).map(throttlingCase), ...(first ? [requestIdCase(first)] : [])];
 }
 
 function descriptorOf(action: string): ActionDescriptor {
@@ -172,6 +178,7 @@ async function exchangeCase(c: Extract<ContractCase, { kind: 'exchange' }>, run:
   problems.push(...checkRequest(c.action, first.request, target.baseUrl).map((p) => `request ${p}`));
   if (first.response) {
     const answer = checkAnswer(c.action, c.method, first.response, { outcome: 'success' }, c.format);
+    if (answer.length === 0) answer.push(...echoProblems(c.action, built.params, first.response, c.format));
     problems.push(...answer);
     if (answer.length === 0) {
       run.sent.set(
@@ -181,6 +188,29 @@ async function exchangeCase(c: Extract<ContractCase, { kind: 'exchange' }>, run:
     }
   }
   return { problems };
+}
+
+/**
+ * An answer about what was asked: a parameter the request named (TaskId, JobId) that the answer's
+ * `Data` names too must be the same.
+ */
+function echoProblems(
+  action: string,
+  params: Record<string, unknown>,
+  raw: RawResponse,
+  format: 'JSON' | 'XML',
+): string[] {
+  const parsed = parseAnswer(action, raw, format);
+  if (!('body' in parsed)) return [];
+  const data = (parsed.body as { Data?: unknown }).Data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return [];
+  return Object.entries(params)
+    .filter(([name, value]) => typeof value === 'string' && name in data)
+    .filter(([name, value]) => (data as Record<string, unknown>)[name] !== value)
+    .map(
+      ([name, value]) =>
+        `Data.${name}: asked for ${value}, answered about ${JSON.stringify((data as Record<string, unknown>)[name])}`,
+    );
 }
 
 /** Runs one case of a run (see startRun: the cases of a run share its pacing, run ID and observations). */
@@ -214,10 +244,16 @@ export async function runCase(run: ContractRun, c: KitCase): Promise<CaseResult>
           outcome = await runOmissionCase(c, { run, params: params() });
           break;
         case 'replay':
-          outcome = await runReplayCase(c, { run, params: {} });
+          outcome = await runReplayCase(c, { run, params: params() });
           break;
         case 'throttling':
           outcome = await runThrottlingCase(c, { run, params: params() });
+          break;
+        case 'accepted':
+          outcome = await runAcceptedCase(c, run, params());
+          break;
+        case 'request-ids':
+          outcome = runRequestIdCase(run);
           break;
         case 'paging':
           outcome = await runPagingCase(c, run, descriptorOf(c.action), params());

@@ -70,6 +70,8 @@ export interface IotMock {
   readonly log: readonly MockLogEntry[];
   /** Nonces held for replay detection (bounded: 100,000 and 15 minutes). */
   readonly nonceCount: number;
+  /** The mock's clock (the `now` option): what lifecycles and timestamp checks go by. */
+  now(): number;
   /** Tasks back to their seeds, faults, quota and nonces cleared. */
   reset(): void;
   /** Ends whatever is still waiting (a `latency` fault), as dropped connections: call it when shutting down. */
@@ -140,7 +142,13 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
 
   const service = http.all(`${baseUrl}/`, async ({ request }) => {
     const checks = checksFor(request);
-    const verifying = checks.signature || checks.accessKey || checks.timestamp || checks.nonce;
+    const verifying =
+      checks.signature ||
+      checks.signedHeaders ||
+      checks.bodyHash ||
+      checks.accessKey ||
+      checks.timestamp ||
+      checks.nonce;
     const rpc = await readRpcRequest(request);
     const action = rpc.action;
     if (action === undefined && rpc.signatureVersion === 'none') return undefined;
@@ -250,6 +258,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     get nonceCount() {
       return nonces.size;
     },
+    now,
     dispose() {
       disposed.abort();
     },

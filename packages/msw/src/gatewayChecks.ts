@@ -6,6 +6,10 @@
 export interface GatewayChecks {
   /** The signature is recomputed and compared (`SignatureDoesNotMatch`). */
   signature: boolean;
+  /** A V3 signature must cover `host` and every `x-acs-*` header sent (`IncompleteSignature`). */
+  signedHeaders: boolean;
+  /** A V3 body must be the one `x-acs-content-sha256` hashes (`SignatureDoesNotMatch`). */
+  bodyHash: boolean;
   /** The AccessKey ID must be one the mock knows (`InvalidAccessKeyId.NotFound`). */
   accessKey: boolean;
   /** The request time is well-formed and within 15 minutes (`InvalidTimeStamp.Format`/`.Expired`). */
@@ -33,6 +37,8 @@ export function gatewayChecks(
 ): GatewayChecks {
   return {
     signature: verifySignatures,
+    signedHeaders: verifySignatures,
+    bodyHash: verifySignatures,
     accessKey: verifySignatures,
     timestamp: verifySignatures,
     nonce: verifySignatures,

@@ -16,7 +16,7 @@ export interface SignatureCheck {
   nonces: NonceCache;
   now: number;
   /** Which of the verification checks run (the others are switched off). */
-  checks: Pick<GatewayChecks, 'signature' | 'accessKey' | 'timestamp' | 'nonce'>;
+  checks: Pick<GatewayChecks, 'signature' | 'signedHeaders' | 'bodyHash' | 'accessKey' | 'timestamp' | 'nonce'>;
   /** How far a timestamp may be from `now`. @default 15 minutes */
   maxSkewMs?: number;
 }
@@ -80,9 +80,26 @@ export async function verifySignature(
     const payloadHash = request.headers.get('x-acs-content-sha256');
     if (!nonce || !payloadHash || !request.headers.get('x-acs-action'))
       return { failure: { code: 'IncompleteSignature' } };
+    if (check.checks.signedHeaders) {
+      // Every header the scheme protects must be signed: otherwise the nonce, the date or the
+      // action could be changed and the signature replayed.
+      const listed = new Set(signedList.split(';'));
+      const unsigned = ['host', ...[...request.headers.keys()].filter((n) => n.startsWith('x-acs-'))].filter(
+        (name) => !listed.has(name),
+      );
+      if (unsigned.length > 0) {
+        return {
+          failure: {
+            code: 'IncompleteSignature',
+            message: `SignedHeaders must cover host and every x-acs-* header; not signed: ${unsigned.join(', ')}`,
+          },
+        };
+      }
+    }
+    if (check.checks.bodyHash && (await sha256Hex(rpc.body)) !== payloadHash) {
+      return { failure: { code: 'SignatureDoesNotMatch', message: 'x-acs-content-sha256 does not match the body' } };
+    }
     if (check.checks.signature && key.secret !== undefined) {
-      if ((await sha256Hex(rpc.body)) !== payloadHash)
-        return { failure: { code: 'SignatureDoesNotMatch', message: 'x-acs-content-sha256 does not match the body' } };
       const host = request.headers.get('host') ?? new URL(request.url).host;
       const headers: Record<string, string> = {};
       for (const name of signedList.split(';'))

@@ -1,0 +1,84 @@
+import { type ActionDescriptor, actions } from '@iot-task/spec';
+import type { ContractRun } from './contractRun.ts';
+import { checkAnswer, readRaw } from './expectations.ts';
+import { type RawRequestOptions, rawRequest, utcSeconds } from './rawRequest.ts';
+import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
+
+/** Requests the spec allows that our client happens not to send: the target must accept them. */
+export type AcceptedCheckName = 'lowercase-format' | 'time-14-minutes-old' | 'time-14-minutes-ahead' | 'region-id';
+
+export interface AcceptedCase {
+  id: string;
+  action: string;
+  kind: 'accepted';
+  title: string;
+  check: AcceptedCheckName;
+  variant: TransportVariant;
+}
+
+interface AcceptedCheck {
+  title: string;
+  applies?: (variant: TransportVariant) => boolean;
+  /** How the request differs from the ordinary one. */
+  change(run: ContractRun, descriptor: ActionDescriptor, variant: TransportVariant): Partial<RawRequestOptions>;
+}
+
+const MINUTE = 60_000;
+
+export const acceptedChecks: Readonly<Record<AcceptedCheckName, AcceptedCheck>> = {
+  'lowercase-format': {
+    title: 'Format in lower case (json, xml), as the official SDK sends it: the answer in that format',
+    change: (_run, _descriptor, variant) => ({ formatAs: variant.format.toLowerCase() }),
+  },
+  'time-14-minutes-old': {
+    title: 'a request time 14 minutes old, inside the 15 the gateway allows a client clock',
+    change: (run) => ({ timestamp: utcSeconds(run.target.clock.now() - 14 * MINUTE) }),
+  },
+  'time-14-minutes-ahead': {
+    title: 'a request time 14 minutes ahead, inside the 15 the gateway allows a client clock',
+    change: (run) => ({ timestamp: utcSeconds(run.target.clock.now() + 14 * MINUTE) }),
+  },
+  'region-id': {
+    title: 'the optional common parameter RegionId, naming a region of the API',
+    applies: (v) => v.signature === 'v1',
+    change: (_run, descriptor) => ({
+      protocol: { RegionId: descriptor.family.endpoints.regionalRegions[0] ?? 'cn-shanghai' },
+    }),
+  },
+};
+
+/** Each accepted check of an action in every variant it applies to. */
+export function acceptedCases(action: string): AcceptedCase[] {
+  return (Object.entries(acceptedChecks) as [AcceptedCheckName, AcceptedCheck][]).flatMap(([check, definition]) =>
+    TRANSPORT_VARIANTS.filter(definition.applies ?? (() => true)).map((variant) => ({
+      id: `${action}/accepted/${check}/${variantLabel(variant)}`,
+      action,
+      kind: 'accepted' as const,
+      title: `${definition.title} (${variantLabel(variant)})`,
+      check,
+      variant,
+    })),
+  );
+}
+
+/** Sends the ordinary request, changed as the check says: the answer must be the success. */
+export async function runAcceptedCase(
+  c: AcceptedCase,
+  run: ContractRun,
+  params: Record<string, string>,
+): Promise<{ problems: string[] }> {
+  const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[c.action] as ActionDescriptor;
+  const { variant } = c;
+  const request = await rawRequest(run.target.baseUrl, {
+    action: c.action,
+    params,
+    signature: variant.signature,
+    method: variant.method,
+    format: variant.format,
+    credentials: run.target.credentials,
+    timestamp: utcSeconds(run.target.clock.now()),
+    ...acceptedChecks[c.check].change(run, descriptor, variant),
+  });
+  const raw = await readRaw(await run.send(request));
+  return { problems: checkAnswer(c.action, variant.method, raw, { outcome: 'success' }, variant.format) };
+}

@@ -162,7 +162,10 @@ export const mutants: readonly Mutant[] = [
     id: 'progress-as-numeric-string',
     category: 'field type',
     description: 'Data.Progress sent as the text "80"',
-    rewrite: setField('Progress', '80', '80'),
+    rewrite: data(
+      (d) => (d.Progress === undefined ? d : { ...d, Progress: String(d.Progress) }),
+      (text) => text,
+    ),
     equivalent:
       'the spec allows Progress as a number or a numeric string (the document types it String; XML carries text)',
   },
@@ -497,7 +500,7 @@ export const mutants: readonly Mutant[] = [
     description: 'a request without any signature is answered',
     checks: (request) =>
       variantOf(request).signature === 'none'
-        ? { signature: false, accessKey: false, timestamp: false, nonce: false }
+        ? { signature: false, signedHeaders: false, bodyHash: false, accessKey: false, timestamp: false, nonce: false }
         : {},
   },
   {

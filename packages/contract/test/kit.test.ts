@@ -9,6 +9,7 @@ import {
   gatewayCases,
   liveTarget,
   mswTarget,
+  replayCases,
   runContract,
   startRun,
   TRANSPORT_VARIANTS,
@@ -85,7 +86,7 @@ describe('the kit on our own mock', () => {
       const own = cases.filter((c) => c.action === action);
       expect(own.filter((c) => c.kind === 'exchange')).toHaveLength(descriptor.methods.length * 2 * 2);
       expect(own.filter((c) => c.kind === 'gateway')).toEqual(gatewayCases(action));
-      expect(own.filter((c) => c.kind === 'replay')).toHaveLength(TRANSPORT_VARIANTS.length);
+      expect(own.filter((c) => c.kind === 'replay')).toEqual(replayCases(action));
       for (const param of descriptor.parameters.filter((p) => p.required && p.in === 'query')) {
         expect(own.map((c) => c.id)).toEqual(
           expect.arrayContaining(TRANSPORT_VARIANTS.map((v) => `${action}/missing/${param.name}/${variantLabel(v)}`)),
@@ -99,10 +100,14 @@ describe('the kit on our own mock', () => {
       const variants = c.kind === 'invalid-parameter' && c.common ? V1_VARIANTS : TRANSPORT_VARIANTS;
       expect(parameterIds).toEqual(expect.arrayContaining(variants.map((v) => `${c.id}/${variantLabel(v)}`)));
     }
-    // Replays come after every exchange they replay; throttling drains the quota, so it runs last.
+    // Replays come after every exchange they replay; throttling drains the quota, so it runs after
+    // them; the RequestId check reads every answer of the run, so it comes last.
     const lastExchange = cases.findLastIndex((c) => c.kind === 'exchange');
     expect(cases.findIndex((c) => c.kind === 'replay')).toBeGreaterThan(lastExchange);
-    expect(cases.at(-1)).toMatchObject({ kind: 'throttling' });
+    expect(cases.findIndex((c) => c.kind === 'throttling')).toBeGreaterThan(
+      cases.findLastIndex((c) => c.kind === 'replay'),
+    );
+    expect(cases.at(-1)).toMatchObject({ kind: 'request-ids' });
   });
 
   it('writes JUnit XML for CI systems, naming what was expected and what came back', async () => {

@@ -44,7 +44,7 @@ client.queryTask(new QueryTaskRequest({ taskId: 'MSnT9***q010101' })).then((r) =
 `,
 };
 
-async function bundle(name: keyof typeof apps, dir: string): Promise<BundleResult> {
+async function bundle(name: keyof typeof apps, dir: string, toolsDir: string): Promise<BundleResult> {
   const entry = path.join(dir, `${name.replace(/[^A-Za-z0-9]+/g, '_')}.ts`);
   await writeFile(entry, apps[name]);
   for (const platform of ['browser', 'node'] as const) {
@@ -60,7 +60,7 @@ async function bundle(name: keyof typeof apps, dir: string): Promise<BundleResul
         write: false,
         metafile: true,
         logLevel: 'silent',
-        absWorkingDir: path.resolve(import.meta.dirname, '..'),
+        absWorkingDir: toolsDir,
         external: ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'],
       });
       const outputs = result.metafile.outputs;
@@ -106,13 +106,19 @@ async function bundle(name: keyof typeof apps, dir: string): Promise<BundleResul
 
 export type BundledApp = keyof typeof apps;
 
+/**
+ * Bundles each app against the packages of a workspace: this one, or (`root`) a scratch copy
+ * whose packages were generated from another spec and built.
+ */
 export async function measureBundles(
   names: readonly BundledApp[] = Object.keys(apps) as BundledApp[],
+  { root = path.resolve(import.meta.dirname, '..', '..') }: { root?: string } = {},
 ): Promise<BundleResult[]> {
-  const dir = await mkdtemp(path.join(import.meta.dirname, '.bundle-'));
+  const toolsDir = path.join(root, 'tools');
+  const dir = await mkdtemp(path.join(toolsDir, '.bundle-'));
   try {
     const results: BundleResult[] = [];
-    for (const name of names) results.push(await bundle(name, dir));
+    for (const name of names) results.push(await bundle(name, dir, toolsDir));
     return results;
   } finally {
     await rm(dir, { recursive: true, force: true });

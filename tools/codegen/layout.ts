@@ -7,7 +7,7 @@ import path from 'node:path';
 export interface Layout {
   /** Bundled documents, openapi-typescript types and the action manifest (`@iot-task/spec`). */
   spec: string;
-  /** hey-api fetch client, per-action SDK, types and zod schemas (`@iot-task/client`). */
+  /** hey-api fetch client, per-action SDK and types (`@iot-task/client`). */
   client: string;
   /** hey-api TanStack Query helpers (`@iot-task/react`). */
   react: string;

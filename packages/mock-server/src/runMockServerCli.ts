@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
+import { actions } from '@iot-task/spec';
 import { createMockServer, type MockServer, type MockServerOptions } from './createMockServer.ts';
 
 const SECRET_ENV = 'IOT_TASK_MOCK_ACCESS_KEY_SECRET';
 
 export const MOCK_SERVER_USAGE = `Usage: iot-task-mock [options]
 
-Serves a stateful mock of Alibaba Cloud IoT Platform QueryTask (2018-01-20) over HTTP.
+Serves a stateful mock of Alibaba Cloud IoT Platform over HTTP: every action of the spec
+(${Object.keys(actions).join(', ')}).
 
 Options:
   --port <n>                  port to listen on (default 4010; 0 picks a free one)
@@ -18,8 +20,9 @@ Options:
                               --access-key-secret <s> works too, but every local user sees
                               it in \`ps\` (default ${TEST_CREDENTIALS.accessKeySecret})
   --no-verify                 accept requests without checking signatures
-  --no-quota                  do not enforce 5 requests per second per AccessKey
-  --quota <n>                 enforce n requests per second per AccessKey instead (a faster mock
+  --no-quota                  do not enforce each API's quota (from the spec; 5 requests per
+                              second per AccessKey for QueryTask)
+  --quota <n>                 enforce n requests per second per AccessKey and API instead (a faster mock
                               for tests; the contract kit takes the same --quota)
   --advance <per-query|ms>    tasks move one step per query (default) or every <ms>
   -h, --help                  show this help
@@ -142,10 +145,11 @@ export function describeMockServer(server: MockServer, options: ReturnType<typeo
       ? `one step every ${options.advance.everyMs} ms`
       : 'one step per query';
   return [
-    `IoT Platform QueryTask mock listening on ${server.url}`,
+    `IoT Platform mock listening on ${server.url}`,
+    `  Actions:          ${Object.keys(actions).join(', ')}`,
     `  AccessKey ID:     ${id}`,
     `  AccessKey secret: ${shown}`,
-    `  Signatures: ${options.verifySignatures === false ? 'not checked' : 'verified (V3 and RPC HMAC-SHA1)'}; quota: ${options.quota === false ? 'off' : `${options.quota?.requestsPerSecond ?? 5} requests/s per AccessKey`}`,
+    `  Signatures: ${options.verifySignatures === false ? 'not checked' : 'verified (V3 and RPC HMAC-SHA1)'}; quota: ${options.quota === false ? 'off' : options.quota?.requestsPerSecond ? `${options.quota.requestsPerSecond} requests/s per AccessKey and API` : "each API's, per AccessKey"}`,
     `  Example task: ${EXAMPLE_TASK_ID} (scenario succeeds, ${advance})`,
     '  Control: GET|POST /__mock/tasks  POST /__mock/faults  POST /__mock/reset  GET /__mock/stats',
   ];

@@ -9,6 +9,9 @@ import { sharedTokenBucket, type TokenBucket } from './tokenBucket.ts';
 import { createTransport } from './transport/callAction.ts';
 import type { ResponseValidation } from './transport/decodeAnswer.ts';
 import { fetchSend } from './transport/fetchSend.ts';
+import { nodeBuiltin } from './transport/nodeBuiltins.ts';
+import type { Send } from './transport/send.ts';
+import { sendErrors } from './transport/sendErrors.ts';
 import type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
 
 export interface QuotaOptions {
@@ -66,8 +69,26 @@ export interface IotTaskClientOptions {
    */
   responseValidation?: ResponseValidation;
   hooks?: ClientHooks;
-  /** The fetch to send with. @default globalThis.fetch */
+  /**
+   * The fetch to send with. @default on Node, node:http(s) with keep-alive agents (no fetch);
+   * elsewhere globalThis.fetch
+   */
   fetch?: typeof fetch;
+}
+
+/**
+ * How requests leave: an injected `fetch` if given; on Node, node:http(s) with keep-alive;
+ * elsewhere the global `fetch`.
+ */
+function sendStage(injected: typeof fetch | undefined): Send {
+  if (injected) return fetchSend(injected);
+  if (!nodeBuiltin('node:http')) return fetchSend((input, init) => globalThis.fetch(input, init));
+  // Loaded on the first call: a browser bundle keeps it in a chunk it never fetches.
+  let loaded: Promise<Send> | undefined;
+  return async (request, signal) => {
+    loaded ??= import('./transport/nodeHttpSend.ts').then((module) => module.nodeHttpSend(sendErrors));
+    return (await loaded)(request, signal);
+  };
 }
 
 /** A client with no action of its own: call actions through it with the generated functions. */
@@ -149,7 +170,7 @@ export function createIotTaskCore(options: IotTaskClientOptions = {}): IotTaskCo
     maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 1_048_576),
     responseValidation: oneOf('responseValidation', options.responseValidation, ['off', 'warn', 'error'], 'error'),
     hooks: options.hooks ?? {},
-    send: fetchSend(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+    send: sendStage(options.fetch),
   });
   return withTransport({ endpoint }, transport);
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIotTaskClient, type IotTaskClientOptions, IotTaskError } from '../src/index.ts';
 import { ACCESS_KEY, TASK_ID } from './support/fakeGateway.ts';
 
@@ -24,8 +24,19 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/**
+ * Both send stages face every hostile server: node:http (the default on Node) and fetch (browsers,
+ * workers, an injected fetch).
+ */
+const SENDS = [
+  { send: 'node:http', options: {} },
+  { send: 'fetch', options: { fetch: (input, init) => globalThis.fetch(input, init) } },
+] as const satisfies readonly { send: string; options: IotTaskClientOptions }[];
+let sendOptions: IotTaskClientOptions = {};
+
 function client(endpoint: string, options: IotTaskClientOptions = {}) {
   return createIotTaskClient({
+    ...sendOptions,
     endpoint,
     credentials: { ...ACCESS_KEY, securityToken: 'sts-token-SECRET-42' },
     quota: false,
@@ -43,7 +54,10 @@ async function failure(promise: Promise<unknown>): Promise<IotTaskError> {
   return error;
 }
 
-describe('a hostile server', () => {
+describe.each(SENDS)('a hostile server ($send)', ({ options }) => {
+  beforeEach(() => {
+    sendOptions = options;
+  });
   it('a redirect to another origin is not followed: that origin sees nothing, the token goes nowhere', async () => {
     const stolen: IncomingMessage[] = [];
     const elsewhere = await serve((req, res) => {
@@ -171,7 +185,10 @@ describe('a careless caller: local mistakes are typed, named and never sent or r
   });
 });
 
-describe('answers that only look right', () => {
+describe.each(SENDS)('answers that only look right ($send)', ({ options }) => {
+  beforeEach(() => {
+    sendOptions = options;
+  });
   const answered = (body: string, contentType: string) =>
     serve((_req, res) => {
       res.writeHead(200, { 'content-type': contentType }).end(body);

@@ -1,16 +1,5 @@
-import { ResponseParseError } from '../errors.ts';
 import type { IncomingResponse, Send } from './send.ts';
-
-/** Where a redirect points, without query or fragment (they may carry anything). */
-function target(location: string | null, base: string): string {
-  if (!location) return 'nowhere';
-  try {
-    const url = new URL(location, base);
-    return `${url.origin}${url.pathname}`;
-  } catch {
-    return 'an unreadable location';
-  }
-}
+import { redirectError, tooLargeError } from './sendErrors.ts';
 
 /** Reads a body stream as text, stopping (and cancelling the stream) past `limit` bytes. */
 async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number, status: number): Promise<string> {
@@ -25,13 +14,7 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number
     bytes += value.byteLength;
     if (bytes > limit) {
       await reader.cancel().catch(() => undefined);
-      throw new ResponseParseError({
-        code: 'ResponseTooLarge',
-        message: `HTTP ${status} with a body over ${limit} bytes (maxResponseBytes); reading stopped and the connection was closed`,
-        httpStatus: status,
-        retryable: false,
-        bodySnippet: text.slice(0, 200),
-      });
+      throw tooLargeError(status, limit, text);
     }
     text += decoder.decode(value, { stream: true });
   }
@@ -51,13 +34,7 @@ export function fetchSend(fetchImpl: typeof fetch): Send {
     });
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       await response.body?.cancel().catch(() => undefined);
-      throw new ResponseParseError({
-        code: 'UnexpectedRedirect',
-        message: `HTTP ${response.status || 'redirect'} to ${target(response.headers.get('location'), request.url)}: the API never redirects, so it was not followed (is the endpoint right?)`,
-        httpStatus: response.status || undefined,
-        retryable: false,
-        bodySnippet: '',
-      });
+      throw redirectError(response.status, response.headers.get('location'), request.url);
     }
     const answer: IncomingResponse = {
       status: response.status,

@@ -19,6 +19,9 @@ export default defineConfig({
     ...Object.fromEntries(actions.map((a) => [`actions/${a}`, `src/generated/actions/${a}/index.ts`])),
   },
   format: ['esm'],
+  // The spec's descriptors are compiled in (what the client uses of them), so the client installs
+  // as two packages (itself and @iot-task/signing), not three (decisions/install-footprint.md).
+  noExternal: [/^@iot-task\/spec$/],
   dts: true,
   clean: true,
 });

@@ -2,6 +2,7 @@
 import IotModule, { QueryTaskRequest } from '@alicloud/iot20180120';
 import OpenApiModule from '@alicloud/openapi-client';
 import { createIotTaskClient } from '@iot-task/client';
+import { fetchCall, nodeHttpCall, rawSocketCall } from './floors.ts';
 
 // The official packages are CommonJS with `exports.default`.
 const { Config } = OpenApiModule as unknown as typeof import('@alicloud/openapi-client');
@@ -10,12 +11,20 @@ const Iot = (IotModule as unknown as { default: new (config: InstanceType<typeof
 
 export interface Candidate {
   name: string;
+  /** A floor is not a client: a fixed request and a JSON parse, nothing else. */
+  floor?: boolean;
   call: () => Promise<unknown>;
 }
 
 const TASK_ID = 'MSnT9***q010101';
 const credentials = { accessKeyId: 'bench-key', accessKeySecret: 'bench-secret' };
-export const FLOOR = 'bare fetch of a pre-signed URL (floor)';
+export const OURS_V3 = '@iot-task/client, V3 (ACS3-HMAC-SHA256)';
+export const OURS_V1 = '@iot-task/client, V1 (RPC HMAC-SHA1)';
+export const OFFICIAL_V3 = '@alicloud/iot20180120, V3 (default)';
+export const OFFICIAL_V1 = "@alicloud/iot20180120, V1 (signatureAlgorithm 'v2')";
+export const FLOOR_SOCKET = 'floor: raw HTTP/1.1 over a net socket';
+export const FLOOR_NODE_HTTP = 'floor: node:http keep-alive';
+export const FLOOR_FETCH = 'floor: fetch + response.json()';
 
 /** `endpoint` is `host:port` of a server that answers with the seed's JSON example. */
 export function createCandidates(endpoint: string): Candidate[] {
@@ -27,13 +36,14 @@ export function createCandidates(endpoint: string): Candidate[] {
     );
   const [oursV3, oursV1] = [ours('v3'), ours('v1')];
   const [officialV3, officialV1] = [official(), official('v2')];
-  const preSigned = `http://${endpoint}/?Action=QueryTask&TaskId=MSnT9%2A%2A%2Aq010101&Format=JSON&Version=2018-01-20&AccessKeyId=bench-key&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=0&Timestamp=2026-11-26T00%3A00%3A00Z&Signature=x`;
   const request = () => new QueryTaskRequest({ taskId: TASK_ID });
   return [
-    { name: FLOOR, call: async () => (await fetch(preSigned, { method: 'POST' })).json() },
-    { name: '@iot-task/client, V3 (ACS3-HMAC-SHA256)', call: () => oursV3.queryTask({ TaskId: TASK_ID }) },
-    { name: '@alicloud/iot20180120, V3 (default)', call: () => officialV3.queryTask(request()) },
-    { name: '@iot-task/client, V1 (RPC HMAC-SHA1)', call: () => oursV1.queryTask({ TaskId: TASK_ID }) },
-    { name: "@alicloud/iot20180120, V1 (signatureAlgorithm 'v2')", call: () => officialV1.queryTask(request()) },
+    { name: FLOOR_SOCKET, floor: true, call: rawSocketCall(endpoint) },
+    { name: FLOOR_NODE_HTTP, floor: true, call: nodeHttpCall(endpoint) },
+    { name: FLOOR_FETCH, floor: true, call: fetchCall(endpoint) },
+    { name: OURS_V3, call: () => oursV3.queryTask({ TaskId: TASK_ID }) },
+    { name: OFFICIAL_V3, call: () => officialV3.queryTask(request()) },
+    { name: OURS_V1, call: () => oursV1.queryTask({ TaskId: TASK_ID }) },
+    { name: OFFICIAL_V1, call: () => officialV1.queryTask(request()) },
   ];
 }

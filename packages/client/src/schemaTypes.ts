@@ -6,6 +6,18 @@ export function typesOf(schema: CompactSchema): readonly string[] {
   return typeof schema.type === 'string' ? [schema.type] : schema.type;
 }
 
+const patterns = new Map<string, RegExp>();
+
+/** A schema's `pattern` as a RegExp (Unicode mode), compiled once per pattern. */
+export function compiledPattern(pattern: string): RegExp {
+  let compiled = patterns.get(pattern);
+  if (!compiled) {
+    compiled = new RegExp(pattern, 'u');
+    patterns.set(pattern, compiled);
+  }
+  return compiled;
+}
+
 /** The branch of a oneOf/anyOf whose `const` properties (e.g. `Success: true`) the value has. */
 export function branchByDiscriminator(branches: readonly CompactSchema[], value: unknown): CompactSchema | undefined {
   if (value === null || typeof value !== 'object') return undefined;

@@ -1,6 +1,7 @@
 import { type ActionDescriptor, actions, type CompactSchema, type ParameterDescriptor } from '@iot-task/spec';
 import { ValidationError } from './errors.ts';
 import { hasControlCharacter } from './hasControlCharacter.ts';
+import { compiledPattern } from './schemaTypes.ts';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -27,7 +28,7 @@ function checkString(field: string, value: unknown, schema: CompactSchema): stri
   if (schema.minLength !== undefined && length < schema.minLength) {
     throw new ValidationError(field, `at least ${schema.minLength} characters`, `${length}`);
   }
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
+  if (schema.pattern !== undefined && !compiledPattern(schema.pattern).test(value)) {
     throw new ValidationError(field, `a string matching ${schema.pattern}`, received(value));
   }
   if (schema.enum && !schema.enum.includes(value)) {

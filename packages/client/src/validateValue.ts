@@ -1,6 +1,6 @@
 import type { CompactSchema } from '@iot-task/spec';
 import type { DriftIssue } from './errors.ts';
-import { preview as show, typesOf } from './schemaTypes.ts';
+import { compiledPattern, preview as show, typesOf } from './schemaTypes.ts';
 
 function typeMatches(type: string, value: unknown): boolean {
   switch (type) {
@@ -41,66 +41,102 @@ export function validateValue(
   path = '',
   options: ValidateOptions = {},
 ): DriftIssue[] {
-  const here = path || '(body)';
+  const issues: DriftIssue[] = [];
+  check(schema, value, path, options, issues);
+  return issues;
+}
+
+/** validateValue's walk: appends what it finds to `issues` (one array per call, not per node). */
+function check(
+  schema: CompactSchema,
+  value: unknown,
+  path: string,
+  options: ValidateOptions,
+  issues: DriftIssue[],
+): void {
   const branches = schema.oneOf ?? schema.anyOf;
   if (branches) {
     let best: DriftIssue[] | undefined;
     for (const branch of branches) {
-      const issues = validateValue(branch, value, path, options);
-      if (issues.length === 0) return [];
-      if (!best || issues.length < best.length) best = issues;
+      const found: DriftIssue[] = [];
+      check(branch, value, path, options, found);
+      if (found.length === 0) return;
+      if (!best || found.length < best.length) best = found;
     }
-    return best ?? [];
+    if (best) issues.push(...best);
+    return;
   }
-  const types = typesOf(schema);
-  if (types.length > 0 && !types.some((t) => typeMatches(t, value))) {
-    return [{ path: here, expected: types.join(' or '), received: show(value) }];
+  const type = schema.type;
+  if (
+    type !== undefined &&
+    !(typeof type === 'string' ? typeMatches(type, value) : type.some((t) => typeMatches(t, value)))
+  ) {
+    issues.push({ path: path || '(body)', expected: typesOf(schema).join(' or '), received: show(value) });
+    return;
   }
   if (schema.const !== undefined && value !== schema.const) {
-    return [{ path: here, expected: show(schema.const), received: show(value) }];
+    issues.push({ path: path || '(body)', expected: show(schema.const), received: show(value) });
+    return;
   }
   if (schema.enum && !schema.enum.includes(value) && !(options.openEnums && typeof value === 'string')) {
-    return [{ path: here, expected: `one of ${schema.enum.join(', ')}`, received: show(value) }];
+    issues.push({ path: path || '(body)', expected: `one of ${schema.enum.join(', ')}`, received: show(value) });
+    return;
   }
-  const issues: DriftIssue[] = [];
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) {
-      issues.push({ path: here, expected: `at least ${schema.minLength} characters`, received: show(value) });
+      issues.push({
+        path: path || '(body)',
+        expected: `at least ${schema.minLength} characters`,
+        received: show(value),
+      });
     }
     if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-      issues.push({ path: here, expected: `at most ${schema.maxLength} characters`, received: show(value) });
+      issues.push({
+        path: path || '(body)',
+        expected: `at most ${schema.maxLength} characters`,
+        received: show(value),
+      });
     }
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
-      issues.push({ path: here, expected: `a string matching ${schema.pattern}`, received: show(value) });
+    if (schema.pattern !== undefined && !compiledPattern(schema.pattern).test(value)) {
+      issues.push({ path: path || '(body)', expected: `a string matching ${schema.pattern}`, received: show(value) });
     }
+    return;
   }
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) {
-      issues.push({ path: here, expected: `>= ${schema.minimum}`, received: show(value) });
+      issues.push({ path: path || '(body)', expected: `>= ${schema.minimum}`, received: show(value) });
     }
     if (schema.maximum !== undefined && value > schema.maximum) {
-      issues.push({ path: here, expected: `<= ${schema.maximum}`, received: show(value) });
+      issues.push({ path: path || '(body)', expected: `<= ${schema.maximum}`, received: show(value) });
     }
+    return;
   }
-  if (Array.isArray(value) && schema.items) {
-    value.forEach((item, i) => {
-      issues.push(...validateValue(schema.items as CompactSchema, item, `${path}[${i}]`, options));
-    });
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items) for (let i = 0; i < value.length; i++) check(items, value[i], `${path}[${i}]`, options, issues);
+    return;
   }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+  if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    for (const name of schema.required ?? []) {
-      if (record[name] === undefined) {
-        issues.push({ path: path ? `${path}.${name}` : name, expected: 'present (required)', received: 'nothing' });
+    if (schema.required) {
+      for (const name of schema.required) {
+        if (record[name] === undefined) {
+          issues.push({ path: path ? `${path}.${name}` : name, expected: 'present (required)', received: 'nothing' });
+        }
       }
     }
-    for (const [name, propertySchema] of Object.entries(schema.properties ?? {})) {
-      if (record[name] !== undefined)
-        issues.push(...validateValue(propertySchema, record[name], path ? `${path}.${name}` : name, options));
+    const properties = schema.properties;
+    if (properties) {
+      for (const name in properties) {
+        const property = record[name];
+        if (property !== undefined) {
+          check(properties[name] as CompactSchema, property, path ? `${path}.${name}` : name, options, issues);
+        }
+      }
     }
     if (schema.additionalProperties === false) {
       for (const name of Object.keys(record)) {
-        if (!(name in (schema.properties ?? {}))) {
+        if (!(properties && name in properties)) {
           issues.push({
             path: path ? `${path}.${name}` : name,
             expected: 'no such property',
@@ -110,5 +146,4 @@ export function validateValue(
       }
     }
   }
-  return issues;
 }

@@ -30,15 +30,23 @@ async function webHmacKey(secret: string, hash: HmacHash): Promise<CryptoKey> {
 
 const nodeHash = { 'SHA-1': 'sha1', 'SHA-256': 'sha256' } as const;
 
-/** One implementation of the two primitives. */
+/**
+ * One implementation of the primitives. node:crypto answers synchronously (a plain value), so
+ * a signer on Node pays no promise hop per hash; WebCrypto answers with promises.
+ */
 export interface Hashing {
   hmac(hash: HmacHash, secret: string, message: string): Promise<Uint8Array>;
-  sha256Hex(message: string | Uint8Array): Promise<string>;
+  hmacEncoded(hash: HmacHash, secret: string, message: string, encoding: 'hex' | 'base64'): string | Promise<string>;
+  sha256Hex(message: string | Uint8Array): string | Promise<string>;
 }
 
 export const webHashing: Hashing = {
   async hmac(hash, secret, message) {
     return new Uint8Array(await crypto.subtle.sign('HMAC', await webHmacKey(secret, hash), encoder.encode(message)));
+  },
+  async hmacEncoded(hash, secret, message, encoding) {
+    const bytes = await webHashing.hmac(hash, secret, message);
+    return encoding === 'hex' ? toHex(bytes) : toBase64(bytes);
   },
   async sha256Hex(message) {
     const data = typeof message === 'string' ? encoder.encode(message) : message;
@@ -51,7 +59,10 @@ export const nodeHashing: Hashing | undefined = nodeCrypto && {
   async hmac(hash, secret, message) {
     return nodeCrypto.createHmac(nodeHash[hash], secret).update(message, 'utf8').digest();
   },
-  async sha256Hex(message) {
+  hmacEncoded(hash, secret, message, encoding) {
+    return nodeCrypto.createHmac(nodeHash[hash], secret).update(message, 'utf8').digest(encoding);
+  },
+  sha256Hex(message) {
     return nodeCrypto.createHash('sha256').update(message).digest('hex');
   },
 };
@@ -62,7 +73,22 @@ export function hmac(hash: HmacHash, secret: string, message: string): Promise<U
   return hashing.hmac(hash, secret, message);
 }
 
-export function sha256Hex(message: string | Uint8Array): Promise<string> {
+export async function sha256Hex(message: string | Uint8Array): Promise<string> {
+  return hashing.sha256Hex(message);
+}
+
+/** The HMAC as hex or Base64: a plain string on Node, a promise of one elsewhere. */
+export function hmacEncoded(
+  hash: HmacHash,
+  secret: string,
+  message: string,
+  encoding: 'hex' | 'base64',
+): string | Promise<string> {
+  return hashing.hmacEncoded(hash, secret, message, encoding);
+}
+
+/** SHA-256 as hex: a plain string on Node, a promise of one elsewhere. */
+export function sha256HexNow(message: string | Uint8Array): string | Promise<string> {
   return hashing.sha256Hex(message);
 }
 

@@ -8,7 +8,11 @@
  *
  * @example percentEncode('a b*~') // 'a%20b%2A~'
  */
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+
 export function percentEncode(value: string): string {
+  // Most names and many values need nothing: skip the encoder for them.
+  if (UNRESERVED.test(value)) return value;
   // encodeURIComponent leaves `! ' ( ) *` unencoded; RFC 3986 reserves them.
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

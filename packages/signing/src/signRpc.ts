@@ -1,4 +1,4 @@
-import { hmac, toBase64 } from './hashing.ts';
+import { hmacEncoded } from './hashing.ts';
 import { percentEncode } from './percentEncode.ts';
 
 /** Request parameters as sent: name → value (already strings). */
@@ -37,6 +37,7 @@ export async function signRpc(
 ): Promise<{ signature: string; query: string; stringToSign: string }> {
   const query = canonicalizeRpcQuery(params);
   const stringToSign = rpcStringToSign(method, query);
-  const signature = toBase64(await hmac('SHA-1', `${accessKeySecret}&`, stringToSign));
+  const mac = hmacEncoded('SHA-1', `${accessKeySecret}&`, stringToSign, 'base64');
+  const signature = typeof mac === 'string' ? mac : await mac;
   return { signature, query, stringToSign };
 }

@@ -1,4 +1,4 @@
-import { hmac, sha256Hex, toHex } from './hashing.ts';
+import { hmacEncoded, sha256HexNow } from './hashing.ts';
 import { percentEncode } from './percentEncode.ts';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
@@ -63,8 +63,11 @@ export async function signV3(
   canonicalQuery: string;
 }> {
   const { canonicalRequest, canonicalQuery, signedHeaders } = v3CanonicalRequest(request);
-  const stringToSign = `${ACS3_ALGORITHM}\n${await sha256Hex(canonicalRequest)}`;
-  const signature = toHex(await hmac('SHA-256', accessKeySecret, stringToSign));
+  // On Node both hashes are plain values: no promise hop unless the hashing is WebCrypto.
+  const digest = sha256HexNow(canonicalRequest);
+  const stringToSign = `${ACS3_ALGORITHM}\n${typeof digest === 'string' ? digest : await digest}`;
+  const mac = hmacEncoded('SHA-256', accessKeySecret, stringToSign, 'hex');
+  const signature = typeof mac === 'string' ? mac : await mac;
   return {
     authorization: `${ACS3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`,
     signature,

@@ -179,6 +179,13 @@ describe('hashing: node:crypto (used on Node) and WebCrypto (used in browsers) a
     const node = await nodeHashing?.hmac(hash, secret, message);
     expect(toHex(node as Uint8Array)).toBe(toHex(web));
     expect(toBase64(web)).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    for (const encoding of ['hex', 'base64'] as const) {
+      // node:crypto answers at once (a string), WebCrypto with a promise: the same text.
+      const nodeEncoded = nodeHashing?.hmacEncoded(hash, secret, message, encoding);
+      expect(typeof nodeEncoded).toBe('string');
+      expect(nodeEncoded).toBe(await webHashing.hmacEncoded(hash, secret, message, encoding));
+    }
+    expect(nodeHashing?.hmacEncoded(hash, secret, message, 'base64')).toBe(toBase64(web));
   });
 
   it('SHA-256 gives the same digest, of the empty body too', async () => {

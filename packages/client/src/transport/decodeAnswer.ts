@@ -42,8 +42,9 @@ async function parseBody(
   contentType: string | undefined,
   schema: CompactSchema | undefined,
 ): Promise<Parsed> {
-  if (/html/i.test(contentType ?? '')) return { ok: false, reason: 'an HTML page' };
-  const xml = /xml/i.test(contentType ?? '') || (text.trimStart().startsWith('<') && !/json/i.test(contentType ?? ''));
+  const type = contentType?.toLowerCase() ?? '';
+  if (type.includes('html')) return { ok: false, reason: 'an HTML page' };
+  const xml = type.includes('xml') || (!type.includes('json') && text.trimStart().startsWith('<'));
   try {
     if (xml) {
       // XML is rare (opt-in `format: 'XML'`), so its reader loads on first use.

@@ -41,7 +41,7 @@ function decoderFor(
 }
 
 /** Reads a response as text, decoding its content encoding, and stops (closing the socket) past `limit` bytes. */
-async function readCapped(
+function readCapped(
   response: Http.IncomingMessage,
   zlib: typeof Zlib,
   errors: SendErrors,
@@ -49,28 +49,39 @@ async function readCapped(
   status: number,
 ): Promise<string> {
   const decoder = decoderFor(zlib, response.headers['content-encoding'] as string | undefined);
-  const source: AsyncIterable<Buffer> = decoder ? response.pipe(decoder) : response;
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  try {
-    for await (const chunk of source) {
+  const source = decoder ? response.pipe(decoder) : response;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      response.destroy();
+      decoder?.destroy();
+      reject(error);
+    };
+    source.on('data', (chunk: Buffer) => {
       bytes += chunk.byteLength;
       if (bytes > limit) {
-        response.destroy();
-        decoder?.destroy();
-        throw errors.tooLarge(status, limit, new TextDecoder().decode(Buffer.concat(chunks).subarray(0, 800)));
+        fail(errors.tooLarge(status, limit, new TextDecoder().decode(Buffer.concat(chunks).subarray(0, 800))));
+        return;
       }
       chunks.push(chunk);
-    }
-  } catch (error) {
-    response.destroy();
-    decoder?.destroy();
-    throw error;
-  }
-  // A connection that ended before the body did is not an answer.
-  if (!response.complete) throw new Error('the connection closed before the answer was complete');
-  // TextDecoder, as fetch's text() does: a leading byte order mark is dropped.
-  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
+    source.on('end', () => {
+      if (settled) return;
+      settled = true;
+      // TextDecoder, as fetch's text() does: a leading byte order mark is dropped.
+      resolve(new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    });
+    source.on('error', fail);
+    if (decoder) response.on('error', fail);
+    // A connection that ends before the body does is not an answer.
+    response.on('close', () => {
+      if (!response.complete) fail(new Error('the connection closed before the answer was complete'));
+    });
+  });
 }
 
 let sharedAgents: { http: Http.Agent; https: Https.Agent } | undefined;
@@ -123,7 +134,6 @@ export function nodeHttpSend(errors: SendErrors): Send {
         path,
         headers: request.method === 'POST' ? { ...request.headers, 'content-length': '0' } : request.headers,
         agent: origin.secure ? agents.https : agents.http,
-        signal,
       };
       if (origin.port) requestOptions.port = origin.port;
       const outgoing = (origin.secure ? modules.https : modules.http).request(requestOptions, (response) => {
@@ -143,6 +153,14 @@ export function nodeHttpSend(errors: SendErrors): Send {
           text: (limit) => readCapped(response, modules.zlib, errors, limit, status),
         });
       });
+      // The attempt's signal ends the exchange at any point: before the answer, or while its body
+      // arrives (the response errors, and its reader with it).
+      const abort = () => outgoing.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+      if (signal.aborted) abort();
+      else {
+        signal.addEventListener('abort', abort, { once: true });
+        outgoing.once('close', () => signal.removeEventListener('abort', abort));
+      }
       outgoing.on('error', reject);
       outgoing.end();
     });

@@ -34,8 +34,17 @@ export function signatureFor(settings: SigningSettings, descriptor: ActionDescri
   return chosen;
 }
 
+// Second precision, as the gateway expects: the text changes once a second, so it is made once.
+let lastSecond = Number.NaN;
+let lastTimestamp = '';
 function timestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTimestamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastTimestamp;
 }
 
 function nonce(): string {
@@ -47,10 +56,18 @@ function root(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '');
 }
 
+const hosts = new Map<string, string>();
+
 /** The `host` header a V3 signature covers: the endpoint's, or the page's for a relative endpoint. */
 function hostOf(baseUrl: string): string {
-  const location = (globalThis as { location?: { href?: string } }).location?.href;
-  return new URL(baseUrl, location ?? 'http://localhost').host;
+  let host = hosts.get(baseUrl);
+  if (host === undefined) {
+    const location = (globalThis as { location?: { href?: string } }).location?.href;
+    host = new URL(baseUrl, location ?? 'http://localhost').host;
+    // Endpoints are few; a relative one follows the page, which does not change under a client.
+    if (hosts.size < 64) hosts.set(baseUrl, host);
+  }
+  return host;
 }
 
 /**

@@ -8,6 +8,8 @@ import { startFixtureServer } from './fixtureProcess.ts';
 export interface CpuResult {
   name: string;
   cpuMicrosPerCall: number;
+  /** Every round's CPU µs per call, for the spread. */
+  cpuRounds: number[];
   wallMicrosPerCall: number;
 }
 
@@ -36,7 +38,7 @@ export async function measureCpuPerCall(options: { calls: number; rounds: number
     }
     return candidates.map((c) => {
       const s = samples.get(c.name) ?? { cpu: [0], wall: [0] };
-      return { name: c.name, cpuMicrosPerCall: median(s.cpu), wallMicrosPerCall: median(s.wall) };
+      return { name: c.name, cpuMicrosPerCall: median(s.cpu), cpuRounds: s.cpu, wallMicrosPerCall: median(s.wall) };
     });
   } finally {
     server.stop();

@@ -15,7 +15,7 @@ export function rawSocketCall(endpoint: string): () => Promise<unknown> {
   const bytes = Buffer.from(`GET ${PRE_SIGNED_PATH} HTTP/1.1\r\nHost: ${endpoint}\r\nConnection: keep-alive\r\n\r\n`);
   let socket: Socket | undefined;
   let waiting: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
-  let buffered = Buffer.alloc(0);
+  let buffered: Buffer = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
     const end = buffered.indexOf('\r\n\r\n');

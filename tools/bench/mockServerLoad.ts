@@ -1,74 +1,123 @@
 /**
  * Sustained throughput of the standalone mock server with signature verification on, and its
- * memory as requests accumulate. The server runs in its own process (the built bin); the load
- * comes from this process: our client, V3-signed, `concurrency` calls in flight, quota and
- * retries off on both sides.
+ * memory as requests accumulate past the nonce cache's bound. The server runs in its own process
+ * (the built bin, `--no-quota`); the load comes from autocannon in another (loadGenerator.ts),
+ * sending requests signed beforehand (RPC HMAC-SHA1, GET, each with its own nonce), so neither
+ * our client nor signing is what is measured. This process only samples the server's memory.
  */
 import { spawn } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { createIotTaskClient } from '@iot-task/client';
+import { percentEncode, signRpc } from '@iot-task/signing';
 
 export interface LoadResult {
   requests: number;
-  concurrency: number;
+  connections: number;
   requestsPerSecond: number;
-  /** Server memory and nonce-cache size after each checkpoint of requests. */
-  checkpoints: { requests: number; rssMB: number; heapUsedMB: number; nonces: number }[];
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Answers other than HTTP 200 (a refused signature, a reused nonce), and socket errors. */
+  non2xx: number;
   errors: number;
+  /** Server memory and nonce-cache size, sampled while the load runs and after it. */
+  samples: { atSecond: number; rssMB: number; heapUsedMB: number; nonces: number }[];
 }
 
 const cli = path.resolve(import.meta.dirname, '..', '..', 'packages', 'mock-server', 'bin', 'iot-task-mock.js');
+const KEY = { accessKeyId: 'iot-task-test-key', accessKeySecret: 'iot-task-test-secret' };
 
-export async function measureMockServerLoad(total = 150_000, concurrency = 16): Promise<LoadResult> {
-  const child = spawn(process.execPath, ['--expose-gc', cli, '--port', '0', '--no-quota'], {
+/** `count` QueryTask requests, each signed with its own nonce, as paths. */
+async function preSigned(count: number): Promise<string[]> {
+  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { query, signature } = await signRpc(
+      'GET',
+      {
+        Action: 'QueryTask',
+        Version: '2018-01-20',
+        Format: 'JSON',
+        AccessKeyId: KEY.accessKeyId,
+        SignatureMethod: 'HMAC-SHA1',
+        SignatureVersion: '1.0',
+        SignatureNonce: `bench-${process.pid}-${i}`,
+        Timestamp: timestamp,
+        TaskId: 'MSnT9***q010101',
+      },
+      KEY.accessKeySecret,
+    );
+    paths.push(`/?${query}&Signature=${percentEncode(signature)}`);
+  }
+  return paths;
+}
+
+export async function measureMockServerLoad(total = 160_000, connections = 32): Promise<LoadResult> {
+  const file = path.join(os.tmpdir(), `iot-task-bench-paths-${process.pid}.txt`);
+  await writeFile(file, (await preSigned(total)).join('\n'));
+  const server = spawn(process.execPath, ['--expose-gc', cli, '--port', '0', '--no-quota', '--advance', '1000000'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout.on('data', (chunk) => {
+      server.stdout.on('data', (chunk) => {
         out += chunk;
         const match = /listening on (http:\/\/\S+)/.exec(out);
         if (match) resolve(match[1] as string);
       });
-      child.once('exit', (code) => reject(new Error(`mock server exited with ${code}`)));
+      server.once('exit', (code) => reject(new Error(`mock server exited with ${code}`)));
     });
-    const client = createIotTaskClient({
-      endpoint: url,
-      credentials: { accessKeyId: 'iot-task-test-key', accessKeySecret: 'iot-task-test-secret' },
-      quota: false,
-      retry: false,
-    });
-    const stats = async (requests: number) => {
+    const started = performance.now();
+    const samples: LoadResult['samples'] = [];
+    const sample = async () => {
       const s = (await (await fetch(`${url}/__mock/stats`)).json()) as {
         rss: number;
         heapUsed: number;
         nonces: number;
       };
-      return { requests, rssMB: s.rss / 2 ** 20, heapUsedMB: s.heapUsed / 2 ** 20, nonces: s.nonces };
+      samples.push({
+        atSecond: (performance.now() - started) / 1000,
+        rssMB: s.rss / 2 ** 20,
+        heapUsedMB: s.heapUsed / 2 ** 20,
+        nonces: s.nonces,
+      });
     };
-    const checkpoints = [await stats(0)];
-    const marks = new Set([10_000, 50_000, 100_000, total]);
-    let sent = 0;
-    let done = 0;
-    let errors = 0;
-    const started = performance.now();
-    const worker = async () => {
-      while (sent < total) {
-        sent++;
-        try {
-          await client.queryTask({ TaskId: 'MSnT9***q010101' });
-        } catch {
-          errors++;
-        }
-        done++;
-        if (marks.has(done)) checkpoints.push(await stats(done));
-      }
+    await sample();
+    const sampler = setInterval(() => void sample().catch(() => undefined), 5_000);
+    const output = await new Promise<string>((resolve, reject) => {
+      const load = spawn(
+        process.execPath,
+        [path.join(import.meta.dirname, 'loadGenerator.ts'), url, file, String(connections), String(total)],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      load.stdout.on('data', (chunk) => {
+        out += chunk;
+      });
+      load.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`autocannon exited with ${code}`))));
+    });
+    clearInterval(sampler);
+    await sample();
+    const result = JSON.parse(output) as {
+      requests: { total: number; average: number };
+      latency: { p50: number; p99: number };
+      duration: number;
+      non2xx: number;
+      errors: number;
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    return { requests: total, concurrency, requestsPerSecond: total / seconds, checkpoints, errors };
+    return {
+      requests: result.requests.total,
+      connections,
+      requestsPerSecond: result.requests.total / result.duration,
+      latencyP50Ms: result.latency.p50,
+      latencyP99Ms: result.latency.p99,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      samples,
+    };
   } finally {
-    child.kill('SIGTERM');
+    server.kill('SIGTERM');
+    await rm(file, { force: true });
   }
 }

@@ -1,15 +1,17 @@
 /**
- * `npm run bench`: measures side by side in one run and rewrites the generated section of
- * BENCHMARKS.md. Options: --calls N (per round, default 1000), --rounds N (default 5),
- * --no-instructions (skip callgrind), --only client|mock-server, --no-write (print only).
+ * `npm run bench`: measures side by side in one run and rewrites the generated sections of
+ * BENCHMARKS.md. Options: --calls N (per CPU round, default 1000), --rounds N (default 7),
+ * --instruction-runs N (callgrind runs per candidate, default 2), --no-instructions (skip
+ * callgrind), --only client|bundles|response-check|mock-server|generate, --no-write (print only).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureBundles } from './bundleSize.ts';
-import { FLOOR } from './candidates.ts';
+import { FLOOR_NODE_HTTP, OFFICIAL_V1, OFFICIAL_V3, OURS_V1, OURS_V3 } from './candidates.ts';
 import { measureCpuPerCall } from './cpuPerCall.ts';
+import { measureGenerateScale } from './generateScale.ts';
 import { type InstructionResult, measureInstructionsPerCall, valgrindAvailable } from './instructionsPerCall.ts';
 import { measureMockServerLoad } from './mockServerLoad.ts';
 import { measureResponseCheckCost } from './responseCheckCost.ts';
@@ -17,7 +19,8 @@ import { measureResponseCheckCost } from './responseCheckCost.ts';
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '1000' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '7' },
+    'instruction-runs': { type: 'string', default: '2' },
     'no-instructions': { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
@@ -26,59 +29,83 @@ const { values } = parseArgs({
 const calls = Number(values.calls);
 const rounds = Number(values.rounds);
 const file = path.resolve(import.meta.dirname, '..', '..', 'BENCHMARKS.md');
+const machine = () =>
+  `${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'n/a');
+const verdict = (value: number, target: number) =>
+  Number.isFinite(value) ? (value <= target ? 'met' : 'not met') : 'n/a';
+
 const sections: Record<string, () => Promise<string>> = {
   client: clientSection,
+  bundles: bundlesSection,
   'response-check': responseCheckSection,
   'mock-server': mockServerSection,
+  generate: generateSection,
 };
 
 async function clientSection(): Promise<string> {
-  const cpu = await measureCpuPerCall({ calls, rounds });
   const instructions: InstructionResult[] =
-    !values['no-instructions'] && (await valgrindAvailable()) ? await measureInstructionsPerCall() : [];
-  const bundles = await measureBundles();
-
-  const cpuOf = (name: string) => cpu.find((r) => r.name.startsWith(name))?.cpuMicrosPerCall ?? Number.NaN;
-  const irOf = (name: string) => instructions.find((r) => r.name.startsWith(name))?.instructionsPerCall ?? Number.NaN;
-  const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'n/a');
-  const comparisons: [string, string, string, string][] = [
-    ['ours V3 / official V3', '@iot-task/client, V3', '@alicloud/iot20180120, V3', '≤ 0.5×'],
-    ['ours V1 / official V1', '@iot-task/client, V1', '@alicloud/iot20180120, V1', '≤ 0.5×'],
-    ['ours V3 / bare fetch', '@iot-task/client, V3', FLOOR, '≤ 1.5×'],
-    ['ours V1 / bare fetch', '@iot-task/client, V1', FLOOR, '≤ 1.5×'],
+    !values['no-instructions'] && (await valgrindAvailable())
+      ? await measureInstructionsPerCall({ runs: Number(values['instruction-runs']) })
+      : [];
+  const cpu = await measureCpuPerCall({ calls, rounds });
+  const cpuOf = (name: string) => cpu.find((r) => r.name === name)?.cpuMicrosPerCall ?? Number.NaN;
+  const irOf = (name: string) => instructions.find((r) => r.name === name)?.instructionsPerCall ?? Number.NaN;
+  const spread = (values: number[]) => {
+    const [min, max] = [Math.min(...values), Math.max(...values)];
+    return `${(((max - min) / ((max + min) / 2)) * 100).toFixed(1)}%`;
+  };
+  const comparisons: [string, string, string, number, number][] = [
+    ['ours V3 / official V3', OURS_V3, OFFICIAL_V3, 0.6, 0.9],
+    ['ours V1 / official V1', OURS_V1, OFFICIAL_V1, 0.6, 0.9],
   ];
+  return [
+    `Measured ${machine()}. Instructions: callgrind, ${instructions[0]?.runs.length ?? 0} runs per candidate, each counting 3,000 calls after 1,500 uncounted ones (median run; spread = (max − min) / mean)${instructions.length ? '' : ' — not measured (valgrind missing or --no-instructions)'}. CPU time: ${rounds} interleaved rounds × ${calls} sequential calls per candidate in one process, after 200 warm-up calls each (median round; spread over rounds).`,
+    '',
+    '| candidate | instructions / call | spread | CPU µs / call | spread | wall µs / call |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...cpu.map((r) => {
+      const ir = instructions.find((i) => i.name === r.name);
+      return `| ${r.name} | ${ir ? `${(ir.instructionsPerCall / 1000).toFixed(0)} k` : 'n/a'} | ${ir ? spread(ir.runs) : ''} | ${r.cpuMicrosPerCall.toFixed(0)} | ${spread(r.cpuRounds)} | ${r.wallMicrosPerCall.toFixed(0)} |`;
+    }),
+    '',
+    '| ratio | instructions | target | CPU time | target |',
+    '| --- | ---: | --- | ---: | --- |',
+    ...comparisons.map(([label, a, b, irTarget, cpuTarget]) => {
+      const [ir, time] = [irOf(a) / irOf(b), cpuOf(a) / cpuOf(b)];
+      return `| ${label} | ${ratio(irOf(a), irOf(b))} | ≤ ${irTarget}×: ${verdict(ir, irTarget)} | ${ratio(cpuOf(a), cpuOf(b))} | ≤ ${cpuTarget}×: ${verdict(time, cpuTarget)} |`;
+    }),
+    `| ours V3 / ${FLOOR_NODE_HTTP} | ${ratio(irOf(OURS_V3), irOf(FLOOR_NODE_HTTP))} | | ${ratio(cpuOf(OURS_V3), cpuOf(FLOOR_NODE_HTTP))} | |`,
+  ].join('\n');
+}
 
-  const table = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}. CPU time: ${rounds} rounds × ${calls} sequential calls per candidate, median round. Instructions: callgrind, marginal cost of one warm call (300 − 100 calls)${instructions.length ? '' : ' — not measured (valgrind missing or --no-instructions)'}.`,
+async function bundlesSection(): Promise<string> {
+  const bundles = await measureBundles();
+  const [proxied] = await measureBundles(['@iot-task/client'], { fromSources: true });
+  return [
+    `Measured ${machine()}.`,
     '',
-    '| candidate | CPU µs / call | wall µs / call | instructions / call |',
-    '| --- | ---: | ---: | ---: |',
-    ...cpu.map(
-      (r) =>
-        `| ${r.name} | ${r.cpuMicrosPerCall.toFixed(0)} | ${r.wallMicrosPerCall.toFixed(0)} | ${Number.isFinite(irOf(r.name)) ? `${(irOf(r.name) / 1e6).toFixed(2)} M` : 'n/a'} |`,
-    ),
-    '',
-    '| ratio | CPU time | instructions | target |',
-    '| --- | ---: | ---: | ---: |',
-    ...comparisons.map(
-      ([label, a, b, target]) => `| ${label} | ${ratio(cpuOf(a), cpuOf(b))} | ${ratio(irOf(a), irOf(b))} | ${target} |`,
-    ),
-    '',
-    '| app (esbuild, minified, split) | platform | initial, minified | initial, gzip | lazy chunks, gzip |',
+    '| app (esbuild, minified, split) | platform | up front, minified | up front, gzip | lazy chunks, gzip |',
     '| --- | --- | ---: | ---: | ---: |',
     ...bundles.map(
       (b) =>
-        `| ${b.name}${b.note ? ` (${b.note})` : ''} | ${b.platform} | ${(b.minifiedBytes / 1024).toFixed(1)} KB | ${(b.gzipBytes / 1024).toFixed(1)} KB | ${(b.lazyGzipBytes / 1024).toFixed(1)} KB |`,
+        `| ${b.name}${b.note ? ` (${b.note})` : ''} | ${b.platform} | ${kb(b.minifiedBytes)} | ${kb(b.gzipBytes)} | ${kb(b.lazyGzipBytes)} |`,
     ),
+    '',
+    `What the proxied queryTask-only app loads up front, by source module (minified bytes; bundled from the sources, ${kb(proxied?.gzipBytes ?? 0)} gzip):`,
+    '',
+    '| module | minified |',
+    '| --- | ---: |',
+    ...(proxied?.modules ?? []).map((m) => `| ${m.module} | ${m.bytes.toLocaleString('en')} B |`),
   ].join('\n');
-  return table;
 }
 
 async function responseCheckSection(): Promise<string> {
   const cost = await measureResponseCheckCost();
   const extra = cost.onMicros - cost.offMicros;
   return [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}: ${cost.rounds} interleaved rounds × ${cost.calls.toLocaleString('en')} queryTask calls answered in-process (no socket), median round.`,
+    `Measured ${machine()}: ${cost.rounds} interleaved rounds × ${cost.calls.toLocaleString('en')} queryTask calls answered in-process (no socket), median round.`,
     '',
     '| client | CPU µs / call |',
     '| --- | ---: |',
@@ -91,23 +118,39 @@ async function responseCheckSection(): Promise<string> {
 async function mockServerSection(): Promise<string> {
   const load = await measureMockServerLoad();
   return [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}: ${load.requests.toLocaleString('en')} QueryTask calls, ${load.concurrency} in flight, V3-signed by @iot-task/client in one process, verified by the mock server (\`iot-task-mock --no-quota\`) in another; ${load.errors} errors.`,
+    `Measured ${machine()}: ${load.requests.toLocaleString('en')} pre-signed QueryTask requests (RPC HMAC-SHA1, GET, each with its own nonce) sent by autocannon from its own process, ${load.connections} connections, to \`iot-task-mock --no-quota\` (signatures verified) in another; ${load.non2xx} answers other than 200, ${load.errors} socket errors.`,
     '',
-    `Sustained throughput: **${load.requestsPerSecond.toFixed(0)} requests/s** (client and server share the 2 cores).`,
+    `Sustained throughput: **${load.requestsPerSecond.toFixed(0)} verified requests/s** (target ≥ 3,000: ${load.requestsPerSecond >= 3000 ? 'met' : 'not met'}); latency p50 ${load.latencyP50Ms} ms, p99 ${load.latencyP99Ms} ms. The load generator and the server share the 2 cores.`,
     '',
-    '| after requests | server RSS | server heap used | nonces held |',
+    '| at second | server RSS | server heap retained | nonces held |',
     '| ---: | ---: | ---: | ---: |',
-    ...load.checkpoints.map(
-      (c) =>
-        `| ${c.requests.toLocaleString('en')} | ${c.rssMB.toFixed(1)} MB | ${c.heapUsedMB.toFixed(1)} MB | ${c.nonces.toLocaleString('en')} |`,
+    ...load.samples.map(
+      (s) =>
+        `| ${s.atSecond.toFixed(0)} | ${s.rssMB.toFixed(1)} MB | ${s.heapUsedMB.toFixed(1)} MB | ${s.nonces.toLocaleString('en')} |`,
     ),
+  ].join('\n');
+}
+
+async function generateSection(): Promise<string> {
+  const results = await measureGenerateScale([1, 10, 50]);
+  const [first, last] = [results[0], results.at(-1)];
+  const perAction = first && last ? (last.seconds - first.seconds) / (last.actions - first.actions) : Number.NaN;
+  return [
+    `Measured ${machine()}: \`npm run generate\` in a scratch copy whose spec has QueryTask and synthetic copies of it, wall clock.`,
+    '',
+    '| actions | seconds |',
+    '| ---: | ---: |',
+    ...results.map((r) => `| ${r.actions} | ${r.seconds.toFixed(2)} |`),
+    '',
+    `About ${(perAction * 1000).toFixed(0)} ms per action on top of ${first?.seconds.toFixed(2)} s (target: under 5 s at 50 actions: ${last && last.seconds < 5 ? 'met' : 'not met'}).`,
   ].join('\n');
 }
 
 for (const [name, measure] of Object.entries(sections)) {
   if (values.only && values.only !== name) continue;
   const table = await measure();
-  console.log(`\n## ${name}\n${table}`);
+  const body = `${table}\n\nReproduce: \`npm run bench -- --only ${name}\``;
+  console.log(`\n## ${name}\n${body}`);
   if (values['no-write']) continue;
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
@@ -115,6 +158,6 @@ for (const [name, measure] of Object.entries(sections)) {
   const from = current.indexOf(start);
   const to = current.indexOf(end);
   if (from < 0 || to < from) throw new Error(`${file} lacks the ${start} … ${end} markers`);
-  await writeFile(file, `${current.slice(0, from + start.length)}\n${table}\n${current.slice(to)}`);
+  await writeFile(file, `${current.slice(0, from + start.length)}\n${body}\n${current.slice(to)}`);
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 }

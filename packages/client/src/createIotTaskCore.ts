@@ -1,18 +1,17 @@
-import type { ActionDescriptor } from '@iot-task/spec';
 import { type OperationClient, withTransport } from './clientTransport.ts';
-import { type Credentials, type CredentialsProvider, fromEnv } from './credentials.ts';
+import type { Credentials, CredentialsProvider } from './credentials.ts';
 import { chooseEndpoint } from './endpoints.ts';
 import { ValidationError } from './errors.ts';
 import type { ClientHooks } from './hooks.ts';
 import { type RetryOptions, retryPolicy } from './retryPolicy.ts';
-import { sharedTokenBucket, type TokenBucket } from './tokenBucket.ts';
+import type { QuotaSettings } from './tokenBucket.ts';
 import { createTransport } from './transport/callAction.ts';
 import type { ResponseValidation } from './transport/decodeAnswer.ts';
 import { fetchSend } from './transport/fetchSend.ts';
 import { nodeBuiltin } from './transport/nodeBuiltins.ts';
 import type { Send } from './transport/send.ts';
 import { sendErrors } from './transport/sendErrors.ts';
-import type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
+import type { ResponseFormat, SignatureVersion } from './transport/signatureChoice.ts';
 
 export interface QuotaOptions {
   /** @default each action's `x-acs-quota` (5 a second for the IoT job actions) */
@@ -110,11 +109,8 @@ function oneOf<T extends string>(field: string, value: T | undefined, allowed: r
   return value;
 }
 
-/**
- * The quota of each API (product, version, action): its rate from the spec unless overridden,
- * drawn from a bucket shared by every client of the same account key in the process.
- */
-function quotaFor(quota: QuotaOptions | undefined): (accessKeyId: string, descriptor: ActionDescriptor) => TokenBucket {
+/** Quota options checked now; the buckets themselves are made with the first signed call. */
+function quotaSettings(quota: QuotaOptions | undefined): QuotaSettings {
   const rate =
     quota?.requestsPerSecond === undefined
       ? undefined
@@ -129,19 +125,7 @@ function quotaFor(quota: QuotaOptions | undefined): (accessKeyId: string, descri
       String(quota.burst),
     );
   }
-  return (accessKeyId, descriptor) => {
-    const perSecond = rate ?? descriptor.quota?.requestsPerSecond ?? 5;
-    const burst = quota?.burst ?? Math.max(1, Math.ceil(perSecond) - 1);
-    if (burst > Math.max(1, perSecond)) {
-      throw new ValidationError(
-        'quota.burst',
-        `a number from 1 to ${descriptor.action}'s quota (${perSecond})`,
-        String(burst),
-      );
-    }
-    const { id } = descriptor.family;
-    return sharedTokenBucket(`${quota?.key ?? accessKeyId}\u0000${id}\u0000${descriptor.action}`, perSecond, burst);
-  };
+  return { requestsPerSecond: rate, burst: quota?.burst, key: quota?.key };
 }
 
 /**
@@ -162,9 +146,9 @@ export function createIotTaskCore(options: IotTaskClientOptions = {}): IotTaskCo
     method: oneOf('method', options.method, ['GET', 'POST'], 'POST'),
     signatureVersion: oneOf('signatureVersion', options.signatureVersion, ['v3', 'v1', 'none']),
     format: oneOf('format', options.format, ['JSON', 'XML'], 'JSON'),
-    credentials: options.credentials ?? fromEnv(),
+    credentials: options.credentials,
     retry: retryPolicy(options.retry),
-    quota: options.quota === false ? undefined : quotaFor(options.quota),
+    quota: options.quota === false ? undefined : quotaSettings(options.quota),
     timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
     attemptTimeoutMs: positive('attemptTimeoutMs', options.attemptTimeoutMs, 5_000),
     maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 1_048_576),

@@ -1,5 +1,4 @@
 import { CredentialsError } from './errors.ts';
-import { hasControlCharacter } from './hasControlCharacter.ts';
 
 /** An AccessKey pair, with the STS token when the key is temporary. */
 export interface Credentials {
@@ -44,59 +43,4 @@ export function fromEnv(env?: Env): CredentialsProvider {
       ...(token ? { securityToken: token } : {}),
     };
   };
-}
-
-/** Resolves and checks credentials; the error never includes a secret. */
-export async function resolveCredentials(source: Credentials | CredentialsProvider): Promise<Credentials> {
-  let credentials: Credentials;
-  try {
-    credentials = typeof source === 'function' ? await source() : source;
-  } catch (error) {
-    if (error instanceof CredentialsError) throw error;
-    throw new CredentialsError({
-      code: 'CredentialsProviderFailed',
-      message: `the credentials provider failed: ${error instanceof Error ? error.message : String(error)}`,
-      retryable: false,
-      cause: error,
-    });
-  }
-  const record = credentials as unknown as Record<string, unknown> | null;
-  // The ID and the token travel in headers and query strings: visible ASCII only, or the request
-  // could not be sent (and a retry would fail the same way). The secret only feeds the HMAC.
-  checkField(
-    record,
-    'accessKeyId',
-    VISIBLE_ASCII,
-    'a non-empty string of visible ASCII characters (it travels in a header)',
-  );
-  checkField(record, 'accessKeySecret', NO_CONTROL, 'a non-empty string without control characters');
-  if (record?.securityToken !== undefined) {
-    checkField(
-      record,
-      'securityToken',
-      VISIBLE_ASCII,
-      'a non-empty string of visible ASCII characters (it travels in a header), or nothing',
-    );
-  }
-  return credentials;
-}
-
-const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
-const NO_CONTROL = { test: (value: string) => value.trim() !== '' && !hasControlCharacter(value) };
-
-/** Never quotes the value: it may be a secret. */
-function checkField(
-  record: Record<string, unknown> | null,
-  field: string,
-  rule: { test(value: string): boolean },
-  expected: string,
-): void {
-  const value = record?.[field];
-  if (typeof value !== 'string' || !rule.test(value)) {
-    throw new CredentialsError({
-      code: 'InvalidCredentials',
-      message: `credentials.${field}: expected ${expected}`,
-      retryable: false,
-    });
-  }
 }

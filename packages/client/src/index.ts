@@ -54,6 +54,6 @@ export type { CallOptions } from './invokeAction.ts';
 export type { PageOptions } from './paginate.ts';
 export type { RetryOptions } from './retryPolicy.ts';
 export type { ResponseValidation } from './transport/decodeAnswer.ts';
-export type { ResponseFormat, SignatureVersion } from './transport/signRequest.ts';
+export type { ResponseFormat, SignatureVersion } from './transport/signatureChoice.ts';
 export { validateActionParams } from './validateParams.ts';
 export { isKnownStatus, isTerminalStatus, type WaitForTaskOptions, waitForTask } from './waitForTask.ts';

@@ -1,4 +1,4 @@
-import { percentEncode } from '@iot-task/signing';
+import { percentEncode } from '@iot-task/signing/encoding';
 import type { Credentials } from './credentials.ts';
 
 const MASK = '***';

@@ -1,3 +1,6 @@
+import type { ActionDescriptor } from '@iot-task/spec';
+import { ValidationError } from './errors.ts';
+
 /** Float slack, so a token that is due does not wait one more millisecond for rounding. */
 const EPSILON = 1e-9;
 
@@ -128,4 +131,29 @@ export function sharedTokenBucket(key: string, requestsPerSecond: number, burst:
     shared.set(id, bucket);
   }
   return bucket;
+}
+
+/** The client's quota options, checked: each undefined one falls back to the action's spec. */
+export interface QuotaSettings {
+  requestsPerSecond: number | undefined;
+  burst: number | undefined;
+  key: string | undefined;
+}
+
+/**
+ * The bucket of one API (product, version, action) for an AccessKey: its rate from the spec
+ * unless overridden, shared by every client of the same account key in the process.
+ */
+export function quotaBucket(settings: QuotaSettings, accessKeyId: string, descriptor: ActionDescriptor): TokenBucket {
+  const perSecond = settings.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
+  const burst = settings.burst ?? Math.max(1, Math.ceil(perSecond) - 1);
+  if (burst > Math.max(1, perSecond)) {
+    throw new ValidationError(
+      'quota.burst',
+      `a number from 1 to ${descriptor.action}'s quota (${perSecond})`,
+      String(burst),
+    );
+  }
+  const { id } = descriptor.family;
+  return sharedTokenBucket(`${settings.key ?? accessKeyId}\u0000${id}\u0000${descriptor.action}`, perSecond, burst);
 }

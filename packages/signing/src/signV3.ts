@@ -1,5 +1,5 @@
+import { canonicalizeV3Query } from './canonicalQuery.ts';
 import { hmacEncoded, sha256HexNow } from './hashing.ts';
-import { percentEncode } from './percentEncode.ts';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 
@@ -13,14 +13,6 @@ export interface V3Request {
   headers: Readonly<Record<string, string>>;
   /** Lowercase hex SHA-256 of the body. */
   payloadHash: string;
-}
-
-/** Sorted `name=value` pairs, both percent-encoded; a missing value still gets `=`. */
-export function canonicalizeV3Query(query: Readonly<Record<string, string>>): string {
-  return Object.keys(query)
-    .sort()
-    .map((name) => `${percentEncode(name)}=${percentEncode(query[name] as string)}`)
-    .join('&');
 }
 
 /** The canonical request and the `SignedHeaders` list of the ACS3-HMAC-SHA256 signature. */

@@ -1,22 +1,24 @@
 import type { ActionDescriptor } from '@iot-task/spec';
-import { type Credentials, type CredentialsProvider, resolveCredentials } from '../credentials.ts';
+import type { Credentials, CredentialsProvider } from '../credentials.ts';
 import { AbortedError, IotTaskError, NetworkError, ResponseParseError, TimeoutError } from '../errors.ts';
 import type { ClientHooks } from '../hooks.ts';
 import { redactSecrets } from '../redactSecrets.ts';
 import { type RetryPolicy, retryDelay, sleep } from '../retryPolicy.ts';
-import type { TokenBucket } from '../tokenBucket.ts';
+import type { QuotaSettings } from '../tokenBucket.ts';
 import { validateParams } from '../validateParams.ts';
 import { CallSignals } from './callSignals.ts';
 import { type DecodedAnswer, decodeAnswer, type ResponseValidation } from './decodeAnswer.ts';
-import type { Send } from './send.ts';
-import { type SigningSettings, signatureFor, signRequest } from './signRequest.ts';
+import type { OutgoingRequest, Send } from './send.ts';
+import { type SigningSettings, signatureFor, unsignedRequest } from './signatureChoice.ts';
+import type { SignAttempt } from './signedAttempt.ts';
 
 /** Everything a call needs, resolved once when the client is created. */
 export interface TransportConfig extends SigningSettings {
-  credentials: Credentials | CredentialsProvider;
+  /** @default fromEnv() */
+  credentials: Credentials | CredentialsProvider | undefined;
   retry: RetryPolicy;
-  /** The bucket to draw from for an AccessKey ID and an action, or undefined for no client-side quota. */
-  quota: ((accessKeyId: string, descriptor: ActionDescriptor) => TokenBucket) | undefined;
+  /** Each API's quota, or undefined for no client-side quota. */
+  quota: QuotaSettings | undefined;
   timeoutMs: number;
   attemptTimeoutMs: number;
   /** Largest body read, in bytes after decompression. */
@@ -45,12 +47,11 @@ export type CallTransport = (
  * `Retry-After`, within the call's deadline. Every failure is a typed IotTaskError.
  */
 export function createTransport(config: TransportConfig): CallTransport {
-  // Static credentials are checked once; a provider is asked (and checked) at every attempt.
-  let checked: Promise<Credentials> | undefined;
-  const credentials = (): Promise<Credentials> => {
-    if (typeof config.credentials === 'function') return resolveCredentials(config.credentials);
-    checked ??= resolveCredentials(config.credentials);
-    return checked;
+  // Credentials, quota and signing load with the first signed call (signedAttempt.ts).
+  let signer: Promise<SignAttempt> | undefined;
+  const sign = () => {
+    signer ??= import('./signedAttempt.ts').then((module) => module.createSigner(config));
+    return signer;
   };
 
   return async function callAction(descriptor, params, context = {}) {
@@ -81,9 +82,18 @@ export function createTransport(config: TransportConfig): CallTransport {
 
     async function attempt(number: number): Promise<DecodedAnswer> {
       // Unsigned requests go to an endpoint that signs (and keeps the quota) on the server.
-      used = signature === 'none' ? undefined : await credentials();
-      if (config.quota && used) await config.quota(used.accessKeyId, descriptor).acquire(signals.call.signal);
-      const request = await signRequest(config, descriptor, query, used);
+      used = undefined;
+      const request: OutgoingRequest =
+        signature === 'none'
+          ? unsignedRequest(config, descriptor, query)
+          : await (await sign())(
+              descriptor,
+              query,
+              () => signals.call.signal,
+              (credentials) => {
+                used = credentials;
+              },
+            );
       config.hooks.onRequest?.({
         action,
         attempt: number,

@@ -1,38 +1,9 @@
-import { canonicalizeV3Query, EMPTY_BODY_SHA256, percentEncode, signRpc, signV3 } from '@iot-task/signing';
+import { EMPTY_BODY_SHA256, percentEncode, signRpc, signV3 } from '@iot-task/signing';
 import type { ActionDescriptor } from '@iot-task/spec';
 import type { Credentials } from '../credentials.ts';
-import { baseUrlFor, type EndpointChoice } from '../endpoints.ts';
-import { ValidationError } from '../errors.ts';
+import { baseUrlFor } from '../endpoints.ts';
 import type { OutgoingRequest } from './send.ts';
-
-/**
- * `v3`: ACS3-HMAC-SHA256; `v1`: RPC HMAC-SHA1; `none`: send unsigned, to a same-origin endpoint
- * that signs on the server (see createSigningProxy) — for browsers, which must hold no secret.
- */
-export type SignatureVersion = 'v3' | 'v1' | 'none';
-export type ResponseFormat = 'JSON' | 'XML';
-
-export interface SigningSettings {
-  endpoint: EndpointChoice;
-  method: 'GET' | 'POST';
-  /** @default the action's family's first signature version */
-  signatureVersion: SignatureVersion | undefined;
-  format: ResponseFormat;
-}
-
-/** The signature an action's requests carry: the client's choice, which its family must accept, or the family's default. */
-export function signatureFor(settings: SigningSettings, descriptor: ActionDescriptor): SignatureVersion {
-  const accepted = descriptor.family.signatureVersions;
-  const chosen = settings.signatureVersion ?? accepted[0] ?? 'v3';
-  if (chosen !== 'none' && !accepted.includes(chosen)) {
-    throw new ValidationError(
-      'signatureVersion',
-      `one of ${accepted.join(', ')} or none (${descriptor.family.product} ${descriptor.family.version})`,
-      JSON.stringify(chosen),
-    );
-  }
-  return chosen;
-}
+import { acceptOf, requestRoot, type SigningSettings, signatureFor } from './signatureChoice.ts';
 
 // Second precision, as the gateway expects: the text changes once a second, so it is made once.
 let lastSecond = Number.NaN;
@@ -49,11 +20,6 @@ function timestamp(): string {
 
 function nonce(): string {
   return crypto.randomUUID().replaceAll('-', '');
-}
-
-/** The origin and path requests go to, without a trailing slash; a relative base stays relative. */
-function root(baseUrl: string): string {
-  return baseUrl.replace(/\/+$/, '');
 }
 
 const hosts = new Map<string, string>();
@@ -73,24 +39,20 @@ function hostOf(baseUrl: string): string {
 /**
  * The sign stage: the request for one attempt, with a fresh nonce and timestamp. V3 puts the
  * action and version in headers and signs them with the query; V1 puts every common parameter in
- * the query and signs that; `none` sends the action and parameters as they are.
+ * the query and signs that.
  */
 export async function signRequest(
   settings: SigningSettings,
   descriptor: ActionDescriptor,
   query: Readonly<Record<string, string>>,
-  credentials: Credentials | undefined,
+  credentials: Credentials,
 ): Promise<OutgoingRequest> {
   const { action, family } = descriptor;
-  const accept = settings.format === 'XML' ? 'text/xml' : 'application/json';
+  const accept = acceptOf(settings);
   const baseUrl = baseUrlFor(settings.endpoint, family);
-  const base = root(baseUrl);
+  const base = requestRoot(baseUrl);
   const method = settings.method;
   const signature = signatureFor(settings, descriptor);
-  if (signature === 'none' || credentials === undefined) {
-    const unsigned = canonicalizeV3Query({ ...query, Action: action, Format: settings.format });
-    return { url: `${base}/?${unsigned}`, method, headers: { accept } };
-  }
   if (signature === 'v1') {
     const all: Record<string, string> = {
       ...query,

@@ -1,0 +1,44 @@
+/**
+ * What a signed attempt needs before it is sent — the credentials (asked for and checked), the
+ * quota of its API, and the signature — loaded with the client's first signed call. A browser
+ * app whose calls are signed by its server (`signatureVersion: 'none'`) never loads any of it.
+ */
+import type { ActionDescriptor } from '@iot-task/spec';
+import { type Credentials, type CredentialsProvider, fromEnv } from '../credentials.ts';
+import { resolveCredentials } from '../resolveCredentials.ts';
+import { type QuotaSettings, quotaBucket } from '../tokenBucket.ts';
+import type { OutgoingRequest } from './send.ts';
+import type { SigningSettings } from './signatureChoice.ts';
+import { signRequest } from './signRequest.ts';
+
+export interface SignerConfig extends SigningSettings {
+  /** @default fromEnv() */
+  credentials: Credentials | CredentialsProvider | undefined;
+  quota: QuotaSettings | undefined;
+}
+
+/** Signs one attempt: `waitSignal` ends a wait for the quota (the call's abort and deadline). */
+export type SignAttempt = (
+  descriptor: ActionDescriptor,
+  query: Readonly<Record<string, string>>,
+  waitSignal: () => AbortSignal,
+  /** Called as soon as the credentials are known, so a failure after it can mask them. */
+  onCredentials: (credentials: Credentials) => void,
+) => Promise<OutgoingRequest>;
+
+export function createSigner(config: SignerConfig): SignAttempt {
+  const source = config.credentials ?? fromEnv();
+  // Static credentials are checked once; a provider is asked (and checked) at every attempt.
+  let checked: Promise<Credentials> | undefined;
+  const credentials = (): Promise<Credentials> => {
+    if (typeof source === 'function') return resolveCredentials(source);
+    checked ??= resolveCredentials(source);
+    return checked;
+  };
+  return async (descriptor, query, waitSignal, onCredentials) => {
+    const used = await credentials();
+    onCredentials(used);
+    if (config.quota) await quotaBucket(config.quota, used.accessKeyId, descriptor).acquire(waitSignal());
+    return signRequest(config, descriptor, query, used);
+  };
+}

@@ -16,7 +16,17 @@ import {
 
 // Polling, backoff and retries run on the fake clock; the mock answers in-process (`mock.fetch`),
 // so each test sees the same sequence of renders on any machine.
-fakeClockEachTest();
+// One real signed call first: the client loads its signer with its first signed call, and
+// loading a module is real I/O, which the fake clock must not race.
+fakeClockEachTest({
+  warm: () =>
+    createIotTaskClient({
+      region: 'cn-shanghai',
+      credentials: TEST_CREDENTIALS,
+      quota: false,
+      fetch: createIotMock({ quota: false }).fetch,
+    }).queryTask({ TaskId: EXAMPLE_TASK_ID }),
+});
 const mock = createIotMock({ quota: false, verifySignatures: true });
 const queryClients: QueryClient[] = [];
 afterEach(() => {

@@ -9,10 +9,14 @@
  * @example percentEncode('a b*~') // 'a%20b%2A~'
  */
 const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+const RESERVED_LEFT = /[!'()*]/;
+const RESERVED_LEFT_ALL = /[!'()*]/g;
+const escapeReserved = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
 
 export function percentEncode(value: string): string {
   // Most names and many values need nothing: skip the encoder for them.
   if (UNRESERVED.test(value)) return value;
   // encodeURIComponent leaves `! ' ( ) *` unencoded; RFC 3986 reserves them.
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(value);
+  return RESERVED_LEFT.test(encoded) ? encoded.replace(RESERVED_LEFT_ALL, escapeReserved) : encoded;
 }

@@ -21,20 +21,19 @@ export function v3CanonicalRequest(request: V3Request): {
   canonicalQuery: string;
   signedHeaders: string;
 } {
-  const headers = Object.entries(request.headers)
-    .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const signedHeaders = headers.map(([name]) => name).join(';');
+  const names: string[] = [];
+  const values: Record<string, string> = {};
+  for (const name in request.headers) {
+    const lower = name.toLowerCase();
+    names.push(lower);
+    values[lower] = (request.headers[name] as string).trim();
+  }
+  names.sort();
+  const signedHeaders = names.join(';');
   const canonicalQuery = canonicalizeV3Query(request.query);
-  const canonicalRequest = [
-    request.method.toUpperCase(),
-    request.pathname,
-    canonicalQuery,
-    ...headers.map(([name, value]) => `${name}:${value}`),
-    '',
-    signedHeaders,
-    request.payloadHash,
-  ].join('\n');
+  let canonicalRequest = `${request.method.toUpperCase()}\n${request.pathname}\n${canonicalQuery}\n`;
+  for (const name of names) canonicalRequest += `${name}:${values[name]}\n`;
+  canonicalRequest += `\n${signedHeaders}\n${request.payloadHash}`;
   return { canonicalRequest, canonicalQuery, signedHeaders };
 }
 

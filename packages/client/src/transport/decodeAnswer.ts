@@ -37,23 +37,32 @@ function isRetryable(code: string, httpStatus: number): boolean {
 
 type Parsed = { ok: true; value: unknown; xml: boolean } | { ok: false; reason: string };
 
-async function parseBody(
+/** The body as JSON, or as XML (whose reader loads on first use: XML is the rare, opt-in format). */
+function parseBody(
   text: string,
   contentType: string | undefined,
   schema: CompactSchema | undefined,
-): Promise<Parsed> {
+): Parsed | Promise<Parsed> {
   const type = contentType?.toLowerCase() ?? '';
   if (type.includes('html')) return { ok: false, reason: 'an HTML page' };
   const xml = type.includes('xml') || (!type.includes('json') && text.trimStart().startsWith('<'));
+  return xml ? parseXml(text, schema) : parseJson(text);
+}
+
+function parseJson(text: string): Parsed {
   try {
-    if (xml) {
-      // XML is rare (opt-in `format: 'XML'`), so its reader loads on first use.
-      const { decodeXmlBody } = await import('../decodeXmlBody.ts');
-      return { ok: true, value: decodeXmlBody(schema, text), xml: true };
-    }
     return { ok: true, value: JSON.parse(text), xml: false };
   } catch (error) {
     // A syntax error, or a body nested too deep to read: either way not an answer the API gives.
+    return { ok: false, reason: error instanceof Error ? error.message : 'unreadable' };
+  }
+}
+
+async function parseXml(text: string, schema: CompactSchema | undefined): Promise<Parsed> {
+  try {
+    const { decodeXmlBody } = await import('../decodeXmlBody.ts');
+    return { ok: true, value: decodeXmlBody(schema, text), xml: true };
+  } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : 'unreadable' };
   }
 }
@@ -81,15 +90,18 @@ export async function decodeAnswer(
   const schema = isError
     ? (descriptor.responses['400'] ?? descriptor.responses['500'])?.schema
     : descriptor.responses['200']?.schema;
-  const parsed = await parseBody(answer.text, answer.header('content-type'), schema ?? undefined);
+  const pending = parseBody(answer.text, answer.header('content-type'), schema ?? undefined);
+  const parsed = pending instanceof Promise ? await pending : pending;
   const body =
     parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value)
       ? (parsed.value as Record<string, unknown>)
       : undefined;
   const requestId = text(body?.RequestId) ?? answer.header('x-acs-request-id');
-  const retryAfterMs = parseRetryAfter(answer.header('retry-after'));
+  // Read only when an error is thrown: a success has no use for it.
+  const retryAfter = () => parseRetryAfter(answer.header('retry-after'));
   const looksLikeError =
-    body !== undefined && ['Code', 'Message', 'RequestId'].some((k) => typeof body[k] === 'string');
+    body !== undefined &&
+    (typeof body.Code === 'string' || typeof body.Message === 'string' || typeof body.RequestId === 'string');
   if (!body || (isError && !looksLikeError)) {
     throw new ResponseParseError({
       code: 'ResponseParseError',
@@ -97,7 +109,7 @@ export async function decodeAnswer(
       requestId,
       httpStatus: status,
       retryable: status >= 500 || status === 429,
-      retryAfterMs,
+      retryAfterMs: retryAfter(),
       bodySnippet: redactSecrets(snippet(answer.text), credentials),
     });
   }
@@ -109,7 +121,7 @@ export async function decodeAnswer(
       requestId,
       httpStatus: status,
       retryable: isRetryable(code, status),
-      retryAfterMs,
+      retryAfterMs: retryAfter(),
       hostId: text(body.HostId),
       recommend: text(body.Recommend),
     });
@@ -122,7 +134,7 @@ export async function decodeAnswer(
       requestId,
       httpStatus: status,
       retryable: isRetryable(code, 0),
-      retryAfterMs,
+      retryAfterMs: retryAfter(),
     });
   }
   if (body.Success !== true) {

@@ -18,8 +18,14 @@ function timestamp(): string {
   return lastTimestamp;
 }
 
+// A random 128-bit prefix per process, then a counter: unique across processes and calls, at
+// the cost of one increment per call. A nonce only has to be unused, not unpredictable: the
+// signature covers it.
+const NONCE_PREFIX = crypto.randomUUID().replaceAll('-', '');
+let nonces = 0;
 function nonce(): string {
-  return crypto.randomUUID().replaceAll('-', '');
+  nonces += 1;
+  return `${NONCE_PREFIX}${nonces.toString(36)}`;
 }
 
 const hosts = new Map<string, string>();

@@ -13,15 +13,30 @@ function received(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+const wellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+function isWellFormed(value: string): boolean {
+  return wellFormed ? wellFormed.call(value) : !LONE_SURROGATE.test(value);
+}
+
+/**
+ * The length in code points, as the spec's limits count it — exactly where a limit could be near
+ * (UTF-16 length is between one and two times the code points, so far from the limits it is enough).
+ */
+function codePoints(value: string, schema: CompactSchema): number {
+  const farBelowMax = schema.maxLength === undefined || value.length <= schema.maxLength;
+  const farAboveMin = schema.minLength === undefined || value.length / 2 >= schema.minLength;
+  return farBelowMax && farAboveMin ? value.length : [...value].length;
+}
+
 function checkString(field: string, value: unknown, schema: CompactSchema): string {
   if (typeof value !== 'string') throw new ValidationError(field, 'a string', received(value));
   if (value.trim() === '')
     throw new ValidationError(field, 'a non-empty string (not only whitespace)', received(value));
   if (hasControlCharacter(value))
     throw new ValidationError(field, 'a string without control characters', received(value));
-  if (LONE_SURROGATE.test(value))
+  if (!isWellFormed(value))
     throw new ValidationError(field, 'well-formed Unicode (no lone surrogate)', 'a broken string');
-  const length = [...value].length;
+  const length = codePoints(value, schema);
   if (schema.maxLength !== undefined && length > schema.maxLength) {
     throw new ValidationError(field, `at most ${schema.maxLength} characters`, `${length}`);
   }
@@ -62,6 +77,19 @@ function serialize(param: ParameterDescriptor, value: unknown): string {
   return checkString(param.name, value, param.schema);
 }
 
+const ownByAction = new WeakMap<ActionDescriptor, { own: ParameterDescriptor[]; known: Set<string> }>();
+
+/** An action's own query parameters (not the common ones), worked out once per descriptor. */
+function ownParameters(descriptor: ActionDescriptor): { own: ParameterDescriptor[]; known: Set<string> } {
+  let entry = ownByAction.get(descriptor);
+  if (!entry) {
+    const own = descriptor.parameters.filter((p) => !p.common && p.in === 'query');
+    entry = { own, known: new Set(own.map((p) => p.name)) };
+    ownByAction.set(descriptor, entry);
+  }
+  return entry;
+}
+
 /**
  * Checks an action's own parameters against the spec before anything is sent, and serializes
  * them as query values. Throws a ValidationError naming the field and what it expects.
@@ -69,12 +97,11 @@ function serialize(param: ParameterDescriptor, value: unknown): string {
  * @example validateParams(QueryTask, { TaskId: 'MSnT9***q010101' }) // { TaskId: 'MSnT9***q010101' }
  */
 export function validateParams(descriptor: ActionDescriptor, params: unknown): Record<string, string> {
-  const own = descriptor.parameters.filter((p) => !p.common && p.in === 'query');
+  const { own, known } = ownParameters(descriptor);
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new ValidationError('params', `an object with ${own.map((p) => p.name).join(', ')}`, received(params));
   }
   const record = params as Record<string, unknown>;
-  const known = new Set(own.map((p) => p.name));
   for (const key of Object.keys(record)) {
     if (!known.has(key) && record[key] !== undefined) {
       throw new ValidationError(key, `no such parameter; ${descriptor.action} takes ${[...known].join(', ')}`);

@@ -49,8 +49,12 @@ export type CallTransport = (
 export function createTransport(config: TransportConfig): CallTransport {
   // Credentials, quota and signing load with the first signed call (signedAttempt.ts).
   let signer: Promise<SignAttempt> | undefined;
+  let loaded: SignAttempt | undefined;
   const sign = () => {
-    signer ??= import('./signedAttempt.ts').then((module) => module.createSigner(config));
+    signer ??= import('./signedAttempt.ts').then((module) => {
+      loaded = module.createSigner(config);
+      return loaded;
+    });
     return signer;
   };
 
@@ -86,7 +90,7 @@ export function createTransport(config: TransportConfig): CallTransport {
       const request: OutgoingRequest =
         signature === 'none'
           ? unsignedRequest(config, descriptor, query)
-          : await (await sign())(
+          : await (loaded ?? (await sign()))(
               descriptor,
               query,
               () => signals.call.signal,
@@ -101,13 +105,13 @@ export function createTransport(config: TransportConfig): CallTransport {
         url: redactSecrets(request.url, used),
         signatureVersion: signature,
       });
-      const current = signals.startAttempt(config.attemptTimeoutMs);
+      const signal = signals.startAttempt(config.attemptTimeoutMs);
       const started = Date.now();
       let status: number;
       let header: (name: string) => string | undefined;
       let text: string;
       try {
-        const response = await config.send(request, current.signal);
+        const response = await config.send(request, signal);
         status = response.status;
         header = (name) => response.header(name);
         text = await response.text(config.maxResponseBytes);
@@ -115,7 +119,7 @@ export function createTransport(config: TransportConfig): CallTransport {
         const stop = stopped();
         if (stop) throw stop;
         if (caught instanceof IotTaskError) throw caught;
-        if (current.timedOut()) {
+        if (signals.attemptTimedOutNow()) {
           throw new TimeoutError({
             code: 'AttemptTimeout',
             message: `${action} attempt ${number} got no complete answer within ${config.attemptTimeoutMs} ms`,
@@ -129,7 +133,7 @@ export function createTransport(config: TransportConfig): CallTransport {
           cause: caught,
         });
       } finally {
-        current.end();
+        signals.endAttempt();
       }
       let requestId = header('x-acs-request-id');
       try {

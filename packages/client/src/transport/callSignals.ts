@@ -12,6 +12,7 @@ export class CallSignals {
   private deadline: ReturnType<typeof setTimeout> | undefined;
   private attempt: AbortController | undefined;
   private attemptTimedOut = false;
+  private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onCallerAbort = () => this.stop('caller');
   private readonly caller: AbortSignal | undefined;
 
@@ -52,40 +53,43 @@ export class CallSignals {
 
   /**
    * A signal for one attempt, aborted by the caller, at the call's deadline or after
-   * `timeoutMs`; `end()` releases it.
+   * `timeoutMs`; `endAttempt()` releases it.
    */
-  startAttempt(timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean; end: () => void } {
+  startAttempt(timeoutMs: number): AbortSignal {
     const controller = new AbortController();
     this.attempt = controller;
     this.attemptTimedOut = false;
     const left = this.remaining();
     if (!this.stoppedBy && left <= 0) this.stop('deadline');
-    if (this.stoppedBy) controller.abort();
+    if (this.stoppedBy) {
+      controller.abort();
+      return controller.signal;
+    }
     // One timer: whichever comes first, the attempt's timeout or the call's deadline.
-    const deadlineFirst = left <= timeoutMs;
-    const timer = this.stoppedBy
-      ? undefined
-      : setTimeout(
-          () => {
-            if (deadlineFirst) this.stop('deadline');
-            else {
-              this.attemptTimedOut = true;
-              controller.abort();
-            }
-          },
-          deadlineFirst ? left : timeoutMs,
-        );
-    return {
-      signal: controller.signal,
-      timedOut: () => this.attemptTimedOut,
-      end: () => {
-        if (timer !== undefined) clearTimeout(timer);
-        if (this.attempt === controller) this.attempt = undefined;
-      },
-    };
+    this.attemptTimer =
+      left <= timeoutMs ? setTimeout(this.onDeadline, left) : setTimeout(this.onAttemptTimeout, timeoutMs);
+    return controller.signal;
   }
 
+  /** Whether the current (or last) attempt ended by its own timeout. */
+  attemptTimedOutNow(): boolean {
+    return this.attemptTimedOut;
+  }
+
+  endAttempt(): void {
+    if (this.attemptTimer !== undefined) clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
+    this.attempt = undefined;
+  }
+
+  private readonly onDeadline = () => this.stop('deadline');
+  private readonly onAttemptTimeout = () => {
+    this.attemptTimedOut = true;
+    this.attempt?.abort();
+  };
+
   dispose(): void {
+    this.endAttempt();
     if (this.deadline !== undefined) clearTimeout(this.deadline);
     this.caller?.removeEventListener('abort', this.onCallerAbort);
   }

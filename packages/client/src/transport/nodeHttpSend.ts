@@ -21,6 +21,8 @@ interface Origin {
   secure: boolean;
   hostname: string;
   port: string;
+  /** The `Host` header: given explicitly, since the headers go as a raw list. */
+  host: string;
 }
 
 function decoderFor(
@@ -39,6 +41,9 @@ function decoderFor(
       return undefined;
   }
 }
+
+// Decoding a whole buffer keeps no state between calls, so one decoder serves every response.
+const utf8 = new TextDecoder();
 
 /** Reads a response as text, decoding its content encoding, and stops (closing the socket) past `limit` bytes. */
 function readCapped(
@@ -73,7 +78,7 @@ function readCapped(
       if (settled) return;
       settled = true;
       // TextDecoder, as fetch's text() does: a leading byte order mark is dropped.
-      resolve(new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      resolve(utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     });
     source.on('error', fail);
     if (decoder) response.on('error', fail);
@@ -82,6 +87,12 @@ function readCapped(
       if (!response.complete) fail(new Error('the connection closed before the answer was complete'));
     });
   });
+}
+
+function rawHeaders(host: string, headers: Readonly<Record<string, string>>): string[] {
+  const raw = ['host', host];
+  for (const name in headers) raw.push(name, headers[name] as string);
+  return raw;
 }
 
 let sharedAgents: { http: Http.Agent; https: Https.Agent } | undefined;
@@ -119,6 +130,7 @@ export function nodeHttpSend(errors: SendErrors): Send {
         secure: parsed.protocol === 'https:',
         hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
         port: parsed.port,
+        host: parsed.host,
       };
       origins.set(key, origin);
     }
@@ -132,7 +144,9 @@ export function nodeHttpSend(errors: SendErrors): Send {
         method: request.method,
         hostname: origin.hostname,
         path,
-        headers: request.method === 'POST' ? { ...request.headers, 'content-length': '0' } : request.headers,
+        // A raw header list (as `rawHeaders`): written as given, one pass, no header map to build.
+        // A POST with no body: end() below sends `Content-Length: 0`.
+        headers: rawHeaders(origin.host, request.headers),
         agent: origin.secure ? agents.https : agents.http,
       };
       if (origin.port) requestOptions.port = origin.port;

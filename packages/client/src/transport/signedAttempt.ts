@@ -30,13 +30,18 @@ export function createSigner(config: SignerConfig): SignAttempt {
   const source = config.credentials ?? fromEnv();
   // Static credentials are checked once; a provider is asked (and checked) at every attempt.
   let checked: Promise<Credentials> | undefined;
+  let known: Credentials | undefined;
   const credentials = (): Promise<Credentials> => {
     if (typeof source === 'function') return resolveCredentials(source);
-    checked ??= resolveCredentials(source);
+    checked ??= resolveCredentials(source).then((resolved) => {
+      known = resolved;
+      return resolved;
+    });
     return checked;
   };
   return async (descriptor, query, waitSignal, onCredentials) => {
-    const used = await credentials();
+    // Static credentials, once checked, are used as they are: no promise to wait for per call.
+    const used = known ?? (await credentials());
     onCredentials(used);
     if (config.quota) await quotaBucket(config.quota, used.accessKeyId, descriptor).acquire(waitSignal());
     return signRequest(config, descriptor, query, used);

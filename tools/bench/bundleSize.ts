@@ -150,6 +150,32 @@ async function bundle(
 export type BundledApp = keyof typeof apps;
 
 /**
+ * Writes the browser bundle of one app (entry `app.js` and its chunks) into `outdir`, exactly as
+ * it is measured, so a test can run it in a browser.
+ */
+export async function writeBrowserBundle(name: BundledApp, outdir: string): Promise<void> {
+  const toolsDir = path.resolve(import.meta.dirname, '..');
+  const dir = await mkdtemp(path.join(toolsDir, '.bundle-'));
+  try {
+    const entry = path.join(dir, 'app.ts');
+    await writeFile(entry, apps[name]);
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'browser',
+      outdir,
+      logLevel: 'silent',
+      absWorkingDir: toolsDir,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Bundles each app against the packages of a workspace: this one, or (`root`) a scratch copy
  * whose packages were generated from another spec and built. `fromSources` bundles our packages
  * from their TypeScript sources, for a breakdown by module (within a few bytes of the dist build).

@@ -119,7 +119,9 @@ async function bundle(
           minifiedBytes += code.byteLength;
           gzipBytes += gz;
           for (const [input, { bytesInOutput }] of Object.entries(outputs[out]?.inputs ?? {})) {
-            const name = input.replace(/^.*?node_modules\//, '').replace(/^(\.\.\/)+/, '');
+            const name = /(^|\/)\.bundle-/.test(input)
+              ? '(the app itself)'
+              : input.replace(/^.*?node_modules\//, '').replace(/^(\.\.\/)+/, '');
             modules.set(name, (modules.get(name) ?? 0) + bytesInOutput);
           }
         } else {

@@ -3,10 +3,15 @@
  * hook (react, without react and react-query) must stay within budget; and neither may grow when
  * the spec gains actions the app does not use (a scratch copy with 20 synthetic actions, generated
  * and built). Same measurement as `npm run bench` (esbuild, minified, split, gzip level 9 of what
- * loads up front). Needs the packages built (`npm run build`).
+ * loads up front). Needs the packages built (`npm run build`). Last, the client's install
+ * footprint: at most 2 packages and 0.5 MB unpacked.
  */
 
+import { execFile } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { type BundledApp, type BundleResult, measureBundles } from '../bench/bundleSize.ts';
 import { createScratchWorkspace } from '../scratch/scratchWorkspace.ts';
 import { addSyntheticActions } from '../scratch/syntheticActions.ts';
@@ -28,6 +33,7 @@ export const SIZE_BUDGETS: Readonly<Partial<Record<BundledApp, number>>> = {
 const SYNTHETIC_ACTIONS = 20;
 const GROWTH_TOLERANCE_BYTES = 48;
 
+const run = promisify(execFile);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const apps = Object.keys(SIZE_BUDGETS) as BundledApp[];
 
@@ -65,4 +71,48 @@ async function measureWithSyntheticActions(): Promise<BundleResult[]> {
   } finally {
     await ws.dispose();
   }
+}
+
+/**
+ * Install footprint of the client: every package `npm install @iot-task/client` brings (its
+ * runtime dependencies, transitively) and their unpacked size, as `npm pack` would publish them.
+ * A third-party runtime dependency counts too, at its installed size.
+ */
+const INSTALL_BUDGET = { packages: 2, bytes: 512 * 1024 };
+const installed = await installFootprint('@iot-task/client');
+const installWithin =
+  installed.length <= INSTALL_BUDGET.packages && installed.reduce((n, p) => n + p.bytes, 0) <= INSTALL_BUDGET.bytes;
+console.log(
+  `${installWithin ? '✔' : '✖'} npm install @iot-task/client: ${installed.length} packages (${installed.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}), ${kb(installed.reduce((n, p) => n + p.bytes, 0))} unpacked (budget ${INSTALL_BUDGET.packages} packages, ${kb(INSTALL_BUDGET.bytes)})`,
+);
+if (!installWithin) process.exitCode = 1;
+
+async function installFootprint(root: string): Promise<{ name: string; bytes: number }[]> {
+  const { publishedPackages, repoRoot } = await import('./publishedPackages.ts');
+  const ours = new Map((await publishedPackages()).map((p) => [p.manifest.name, p]));
+  const seen = new Map<string, number>();
+  const visit = async (name: string) => {
+    if (seen.has(name)) return;
+    const own = ours.get(name);
+    if (own) {
+      const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: path.join(repoRoot, own.dir),
+        maxBuffer: 16 << 20,
+      });
+      seen.set(name, (JSON.parse(stdout) as { unpackedSize: number }[])[0]?.unpackedSize ?? 0);
+      for (const dependency of Object.keys(own.manifest.dependencies ?? {})) await visit(dependency);
+    } else {
+      seen.set(name, await directorySize(path.join(repoRoot, 'node_modules', name)));
+    }
+  };
+  await visit(root);
+  return [...seen].map(([name, bytes]) => ({ name, bytes }));
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
 }

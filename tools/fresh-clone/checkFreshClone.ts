@@ -58,12 +58,16 @@ function step(label: string, command: string, args: string[], cwd: string, env: 
 const work = await mkdtemp(path.join(os.tmpdir(), 'iot-task-fresh-clone-'));
 const clone = path.join(work, 'iot-task');
 const { CHROMIUM_PATH: _unset, ...inherited } = process.env;
-// Only what a new shell has: no npm_* variables of this run, no Chromium, an empty npm cache.
+// Only what a new shell has: no npm_* variables of this run, no Chromium, empty npm and nx caches.
 const env: NodeJS.ProcessEnv = Object.fromEntries(
   Object.entries(inherited).filter(([name]) => !name.startsWith('npm_') && !name.startsWith('NX_')),
 );
 env.PATH = pathWithoutChromium();
 env.npm_config_cache = path.join(work, 'npm-cache');
+// nx shares its cache between checkouts of one repository (~/.nx/<workspace>/cache): a fresh
+// clone would replay this checkout's results. A new machine has none, so neither does the clone.
+env.NX_CACHE_DIRECTORY = path.join(work, 'nx-cache');
+env.NX_WORKSPACE_DATA_DIRECTORY = path.join(work, 'nx-workspace-data');
 try {
   console.log(`Fresh clone of HEAD in ${clone}`);
   console.log(

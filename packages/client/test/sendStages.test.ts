@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { brotliCompressSync, deflateSync } from 'node:zlib';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
+import { inspect } from 'node:util';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { QueryTaskExamples } from '@iot-task/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIotTaskClient, type IotTaskClientOptions, IotTaskError } from '../src/index.ts';
@@ -67,13 +68,16 @@ describe.each(SENDS)('the $send send stage', ({ options, connections }) => {
       expect(Data.Status).toBe('SUCCEEDED');
     }
     expect(server.connections.length).toBeLessThanOrEqual(connections);
-    expect(seen.map((s) => s.split(' ')[0])).toEqual(['POST', 'GET', 'POST']);
+    // A POST without a body says so with Content-Length: 0, never as a chunked body.
+    expect(seen).toEqual(['POST 0', 'GET -', 'POST 0']);
   });
 
-  it('reads deflate and br bodies as fetch does', async () => {
+  it('reads deflate (wrapped or raw), br and lists of codings as fetch does', async () => {
     for (const [encoding, body] of [
       ['deflate', deflateSync(EXAMPLE)],
+      ['deflate', deflateRawSync(EXAMPLE)],
       ['br', brotliCompressSync(EXAMPLE)],
+      ['gzip, br', brotliCompressSync(gzipSync(EXAMPLE))],
     ] as const) {
       const server = await serve((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding }).end(body);
@@ -133,6 +137,70 @@ describe.each(SENDS)('the $send send stage', ({ options, connections }) => {
     const error = await failure(client(server.url).queryTask({ TaskId: TASK_ID }));
     expect(error).toMatchObject({ kind: 'network', retryable: true });
     expect(asked).toBe(2);
+  });
+
+  it('a repeated Content-Type is read whole: an HTML page among them is no answer', async () => {
+    const server = await serve((_req, res) => {
+      res.setHeader('content-type', ['application/json', 'text/html']);
+      res.writeHead(200).end(EXAMPLE);
+    });
+    const error = await failure(client(server.url, { retry: false }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({ kind: 'parse' });
+  });
+
+  it('a server that switches protocols (101) instead of answering: NetworkError, never a hang', async () => {
+    const raw = createNetServer((socket) => {
+      socket.once('data', () =>
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n'),
+      );
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+      const error = await failure(
+        client(url, { retry: false, attemptTimeoutMs: 10_000 }).queryTask({ TaskId: TASK_ID }),
+      );
+      expect(error).toMatchObject({ kind: 'network', retryable: true });
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
+  });
+
+  it('a server that echoes the request as broken HTTP: the STS token appears in no part of the error', async () => {
+    const raw = createNetServer((socket) => {
+      socket.once('data', (request) => socket.end(`BOGUS ${request.toString('latin1')}`));
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+      const error = await failure(
+        client(url, {
+          retry: false,
+          credentials: { ...ACCESS_KEY, securityToken: 'sts-TOKEN-never-shown' },
+        }).queryTask({ TaskId: TASK_ID }),
+      );
+      expect(error).toMatchObject({ kind: 'network' });
+      expect(inspect(error, { depth: 10, showHidden: true })).not.toContain('TOKEN');
+      expect(JSON.stringify(error)).not.toContain('TOKEN');
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
+  });
+
+  it('a credentials provider that never answers: the call still ends at its deadline, or when the caller aborts', async () => {
+    let asked = 0;
+    const provider = () => {
+      asked++;
+      return new Promise<never>(() => undefined);
+    };
+    const server = await serve((_req, res) => res.end(EXAMPLE));
+    const slow = client(server.url, { credentials: provider, timeoutMs: 200 });
+    expect(await failure(slow.queryTask({ TaskId: TASK_ID }))).toMatchObject({ kind: 'timeout', code: 'Timeout' });
+    const before = asked;
+    const aborted = await failure(slow.queryTask({ TaskId: TASK_ID }, { signal: AbortSignal.abort() }));
+    expect(aborted).toMatchObject({ kind: 'aborted' });
+    expect(asked).toBe(before);
+    expect(server.connections).toHaveLength(0);
   });
 
   it('nothing listening: NetworkError naming no secret', async () => {

@@ -6,7 +6,7 @@ import { redactSecrets } from '../redactSecrets.ts';
 import { type RetryPolicy, retryDelay, sleep } from '../retryPolicy.ts';
 import type { QuotaSettings } from '../tokenBucket.ts';
 import { validateParams } from '../validateParams.ts';
-import { CallSignals } from './callSignals.ts';
+import { CallSignals, untilAborted } from './callSignals.ts';
 import { type DecodedAnswer, decodeAnswer, type ResponseValidation } from './decodeAnswer.ts';
 import type { OutgoingRequest, Send } from './send.ts';
 import { type SigningSettings, signatureFor, unsignedRequest } from './signatureChoice.ts';
@@ -90,7 +90,7 @@ export function createTransport(config: TransportConfig): CallTransport {
       const request: OutgoingRequest =
         signature === 'none'
           ? unsignedRequest(config, descriptor, query)
-          : await (loaded ?? (await sign()))(
+          : await (loaded ?? (await untilAborted(sign(), signals.call.signal)))(
               descriptor,
               query,
               () => signals.call.signal,
@@ -130,7 +130,7 @@ export function createTransport(config: TransportConfig): CallTransport {
           code: 'NetworkError',
           message: `${action} failed before an answer: ${redactSecrets(caught instanceof Error ? caught.message : String(caught), used)}`,
           retryable: true,
-          cause: caught,
+          cause: networkCause(caught, used),
         });
       } finally {
         signals.endAttempt();
@@ -177,6 +177,19 @@ export function createTransport(config: TransportConfig): CallTransport {
       signals.dispose();
     }
   };
+}
+
+/**
+ * What the network layer threw, reduced to its name, code and masked message: its own fields
+ * (a parser's raw packet, say) may quote the request, and with it an STS token.
+ */
+function networkCause(caught: unknown, used: Credentials | undefined): Error {
+  if (!(caught instanceof Error)) return new Error(redactSecrets(String(caught), used));
+  const reduced = new Error(redactSecrets(caught.message, used));
+  reduced.name = caught.name;
+  const code = (caught as { code?: unknown }).code ?? (caught.cause as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') Object.assign(reduced, { code });
+  return reduced;
 }
 
 /** A failure of the client's own code while reading an answer (never of the network): typed, not retried. */

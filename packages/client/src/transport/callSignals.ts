@@ -94,3 +94,26 @@ export class CallSignals {
     this.caller?.removeEventListener('abort', this.onCallerAbort);
   }
 }
+
+/**
+ * `promise`, unless `signal` aborts first (or already has): then a rejection with its reason. For
+ * waits a call cannot cancel itself — a credentials provider, a module load — so the caller's
+ * abort and the call's deadline still end the call on time.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -25,27 +25,80 @@ interface Origin {
   host: string;
 }
 
-function decoderFor(
-  zlib: typeof Zlib,
-  encoding: string | undefined,
-): Zlib.Gunzip | Zlib.Inflate | Zlib.BrotliDecompress | undefined {
-  switch (encoding?.trim().toLowerCase()) {
+type Decoder = Zlib.Gunzip | Zlib.Inflate | Zlib.InflateRaw | Zlib.BrotliDecompress;
+
+/** Every value a header was given, in order (Node's `headers` keeps only the first of some). */
+function allValues(response: Http.IncomingMessage, name: string): string[] {
+  const values: string[] = [];
+  const raw = response.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === name.length && key.toLowerCase() === name) values.push(raw[i + 1] as string);
+  }
+  return values;
+}
+
+/**
+ * A header as fetch reads it: every value of a repeated header, joined with `, `. Node's parsed
+ * `headers` already holds the single value in the usual case; only a header Node may have
+ * deduplicated is looked up again in the raw list.
+ */
+function headerOf(response: Http.IncomingMessage, name: string, repeated: boolean): string | undefined {
+  const value = response.headers[name];
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.join(', ');
+  return repeated && SINGLE_VALUED.has(name) ? allValues(response, name).join(', ') : value;
+}
+
+/** Whether any header came more than once (Node then holds fewer names than the raw list). */
+function hasRepeatedHeaders(response: Http.IncomingMessage): boolean {
+  let names = 0;
+  for (const _ in response.headers) names++;
+  return names * 2 < response.rawHeaders.length;
+}
+
+// Headers Node keeps the first of when repeated (the rest it joins itself); among them, the ones
+// an answer is read by.
+const SINGLE_VALUED = new Set(['content-type', 'retry-after', 'location', 'content-length']);
+
+/** RFC 1950's two-byte header: compression method 8, and the pair a multiple of 31. */
+function isZlibWrapped(bytes: Buffer): boolean {
+  const [cmf = 0, flg = 0] = bytes;
+  return bytes.length >= 2 && (cmf & 0x0f) === 8 && (cmf * 256 + flg) % 31 === 0;
+}
+
+/** One content coding's decoder, or undefined for identity; throws for one it cannot decode. */
+function decoderOf(zlib: typeof Zlib, coding: string, first: Buffer | undefined): Decoder | undefined {
+  const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  switch (coding) {
+    case '':
+    case 'identity':
+      return undefined;
     case 'gzip':
     case 'x-gzip':
-      return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return zlib.createGunzip(flush);
     case 'deflate':
-      return zlib.createInflate({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      // As fetch does: zlib-wrapped (RFC 1950) as the spec says, or raw deflate as some servers send.
+      return first && isZlibWrapped(first) ? zlib.createInflate(flush) : zlib.createInflateRaw(flush);
     case 'br':
       return zlib.createBrotliDecompress();
+    case 'zstd': {
+      const zstd = (zlib as unknown as { createZstdDecompress?: () => Decoder }).createZstdDecompress;
+      if (zstd) return zstd();
+      throw new Error('the answer is zstd-encoded, which this Node cannot decode');
+    }
     default:
-      return undefined;
+      throw new Error(`the answer has a content encoding this client cannot decode: ${coding}`);
   }
 }
 
 // Decoding a whole buffer keeps no state between calls, so one decoder serves every response.
 const utf8 = new TextDecoder();
 
-/** Reads a response as text, decoding its content encoding, and stops (closing the socket) past `limit` bytes. */
+/**
+ * Reads a response as text, decoding its content codings (a list is applied last to first, as
+ * fetch does), and stops (closing the socket) past `limit` bytes after decoding.
+ */
 function readCapped(
   response: Http.IncomingMessage,
   zlib: typeof Zlib,
@@ -53,46 +106,123 @@ function readCapped(
   limit: number,
   status: number,
 ): Promise<string> {
-  const decoder = decoderFor(zlib, response.headers['content-encoding'] as string | undefined);
-  const source = decoder ? response.pipe(decoder) : response;
+  const codings = (response.headers['content-encoding'] === undefined ? [] : allValues(response, 'content-encoding'))
+    .flatMap((value) => value.split(','))
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity')
+    .reverse();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    const decoders: Decoder[] = [];
     let bytes = 0;
     let settled = false;
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
       response.destroy();
-      decoder?.destroy();
+      for (const decoder of decoders) decoder.destroy();
       reject(error);
     };
-    source.on('data', (chunk: Buffer) => {
+    const take = (chunk: Buffer) => {
       bytes += chunk.byteLength;
       if (bytes > limit) {
-        fail(errors.tooLarge(status, limit, new TextDecoder().decode(Buffer.concat(chunks).subarray(0, 800))));
+        fail(errors.tooLarge(status, limit, utf8.decode(Buffer.concat(chunks).subarray(0, 800))));
         return;
       }
       chunks.push(chunk);
-    });
-    source.on('end', () => {
+    };
+    const finish = () => {
       if (settled) return;
       settled = true;
       // TextDecoder, as fetch's text() does: a leading byte order mark is dropped.
       resolve(utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    });
-    source.on('error', fail);
-    if (decoder) response.on('error', fail);
+    };
+    const start = (first: Buffer | undefined) => {
+      let source: NodeJS.ReadableStream = response;
+      try {
+        for (const coding of codings) {
+          const decoder = decoderOf(zlib, coding, decoders.length === 0 ? first : undefined);
+          if (!decoder) continue;
+          decoders.push(decoder);
+          decoder.on('error', fail);
+          source = source.pipe(decoder);
+        }
+      } catch (error) {
+        fail(error as Error);
+        return;
+      }
+      source.on('data', take);
+      source.on('end', finish);
+      if (first) {
+        if (decoders[0]) decoders[0].write(first);
+        else take(first);
+      }
+    };
+    response.on('error', fail);
     // A connection that ends before the body does is not an answer.
     response.on('close', () => {
       if (!response.complete) fail(new Error('the connection closed before the answer was complete'));
     });
+    if (codings.length === 0) start(undefined);
+    else {
+      // The first bytes decide how a `deflate` body is wrapped.
+      response.once('data', (first: Buffer) => {
+        response.pause();
+        start(first);
+        response.resume();
+      });
+      response.once('end', () => {
+        if (decoders.length === 0 && !settled) start(undefined);
+      });
+    }
   });
 }
 
-function rawHeaders(host: string, headers: Readonly<Record<string, string>>): string[] {
-  const raw = ['host', host];
+function rawHeaders(method: string, host: string, headers: Readonly<Record<string, string>>): string[] {
+  // A raw list is written as given: a POST with no body must say so, or Node sends it chunked.
+  const raw = method === 'POST' ? ['host', host, 'content-length', '0'] : ['host', host];
   for (const name in headers) raw.push(name, headers[name] as string);
   return raw;
+}
+
+/**
+ * A kept-alive socket idle this long is closed, as undici closes its own after 4 s: a NAT or a
+ * load balancer may have dropped it silently, and a request sent on it would wait out its
+ * attempt's timeout. One sweep every half second while any socket is idle, instead of a socket
+ * timer refreshed on every read and write.
+ */
+const IDLE_SOCKET_MS = 3_500;
+const SWEEP_MS = 500;
+
+function withIdleLimit<T extends { http: Http.Agent; https: Https.Agent }>(agents: T): T {
+  const idleSince = new WeakMap<object, number>();
+  let sweep: ReturnType<typeof setInterval> | undefined;
+  const sweepIdle = () => {
+    const now = Date.now();
+    let idle = 0;
+    for (const agent of [agents.http, agents.https]) {
+      for (const sockets of Object.values(agent.freeSockets)) {
+        for (const socket of sockets ?? []) {
+          if (now - (idleSince.get(socket) ?? now) >= IDLE_SOCKET_MS) socket.destroy();
+          else idle++;
+        }
+      }
+    }
+    if (idle === 0 && sweep !== undefined) {
+      clearInterval(sweep);
+      sweep = undefined;
+    }
+  };
+  for (const agent of [agents.http, agents.https]) {
+    agent.on('free', (socket: object) => {
+      idleSince.set(socket, Date.now());
+      if (sweep === undefined) {
+        sweep = setInterval(sweepIdle, SWEEP_MS);
+        sweep.unref();
+      }
+    });
+  }
+  return agents;
 }
 
 let sharedAgents: { http: Http.Agent; https: Https.Agent } | undefined;
@@ -110,10 +240,10 @@ export function nodeHttpSend(errors: SendErrors): Send {
     https: getBuiltinModule('node:https') as typeof Https,
     zlib: getBuiltinModule('node:zlib') as typeof Zlib,
   };
-  sharedAgents ??= {
+  sharedAgents ??= withIdleLimit({
     http: new modules.http.Agent({ keepAlive: true }),
     https: new modules.https.Agent({ keepAlive: true }),
-  };
+  });
   const agents = sharedAgents;
   // Endpoints are few per client: parse each origin once.
   const origins = new Map<string, Origin>();
@@ -140,17 +270,19 @@ export function nodeHttpSend(errors: SendErrors): Send {
   return (request: OutgoingRequest, signal: AbortSignal) =>
     new Promise<IncomingResponse>((resolve, reject) => {
       const { origin, path } = originOf(request.url);
+      let answered = false;
       const requestOptions: Http.RequestOptions = {
         method: request.method,
         hostname: origin.hostname,
         path,
         // A raw header list (as `rawHeaders`): written as given, one pass, no header map to build.
-        // A POST with no body: end() below sends `Content-Length: 0`.
-        headers: rawHeaders(origin.host, request.headers),
+        headers: rawHeaders(request.method, origin.host, request.headers),
         agent: origin.secure ? agents.https : agents.http,
       };
       if (origin.port) requestOptions.port = origin.port;
       const outgoing = (origin.secure ? modules.https : modules.http).request(requestOptions, (response) => {
+        answered = true;
+        let repeated: boolean | undefined;
         const status = response.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           const location = response.headers.location;
@@ -160,10 +292,7 @@ export function nodeHttpSend(errors: SendErrors): Send {
         }
         resolve({
           status,
-          header: (name) => {
-            const value = response.headers[name.toLowerCase()];
-            return Array.isArray(value) ? value.join(', ') : value;
-          },
+          header: (name) => headerOf(response, name.toLowerCase(), (repeated ??= hasRepeatedHeaders(response))),
           text: (limit) => readCapped(response, modules.zlib, errors, limit, status),
         });
       });
@@ -176,6 +305,14 @@ export function nodeHttpSend(errors: SendErrors): Send {
         outgoing.once('close', () => signal.removeEventListener('abort', abort));
       }
       outgoing.on('error', reject);
+      // A 101 (or any upgrade) is no answer the API gives; nor is a request closed without one.
+      outgoing.on('upgrade', (_response, socket) => {
+        socket.destroy();
+        reject(new Error('the server switched protocols (HTTP 101) instead of answering'));
+      });
+      outgoing.once('close', () => {
+        if (!answered) reject(new Error('the connection closed before an answer'));
+      });
       outgoing.end();
     });
 }

@@ -7,6 +7,7 @@ import type { ActionDescriptor } from '@iot-task/spec';
 import { type Credentials, type CredentialsProvider, fromEnv } from '../credentials.ts';
 import { resolveCredentials } from '../resolveCredentials.ts';
 import { type QuotaSettings, quotaBucket } from '../tokenBucket.ts';
+import { untilAborted } from './callSignals.ts';
 import type { OutgoingRequest } from './send.ts';
 import type { SigningSettings } from './signatureChoice.ts';
 import { signRequest } from './signRequest.ts';
@@ -41,7 +42,14 @@ export function createSigner(config: SignerConfig): SignAttempt {
   };
   return async (descriptor, query, waitSignal, onCredentials) => {
     // Static credentials, once checked, are used as they are: no promise to wait for per call.
-    const used = known ?? (await credentials());
+    // A provider (or the first check) is waited for only until the call is aborted or out of time.
+    let used = known;
+    if (!used) {
+      const signal = waitSignal();
+      // An aborted call asks the provider nothing.
+      if (signal.aborted) throw signal.reason;
+      used = await untilAborted(credentials(), signal);
+    }
     onCredentials(used);
     if (config.quota) await quotaBucket(config.quota, used.accessKeyId, descriptor).acquire(waitSignal());
     return signRequest(config, descriptor, query, used);

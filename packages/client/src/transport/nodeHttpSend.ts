@@ -292,7 +292,10 @@ export function nodeHttpSend(errors: SendErrors): Send {
         }
         resolve({
           status,
-          header: (name) => headerOf(response, name.toLowerCase(), (repeated ??= hasRepeatedHeaders(response))),
+          header: (name) => {
+            repeated ??= hasRepeatedHeaders(response);
+            return headerOf(response, name.toLowerCase(), repeated);
+          },
           text: (limit) => readCapped(response, modules.zlib, errors, limit, status),
         });
       });

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIotTaskClient, type IotTaskClientOptions, IotTaskError } from '../src/index.ts';
+import { createIotTaskClient, type IotTaskClientOptions } from '../src/index.ts';
+import { failure, SEND_STAGES } from './support/failure.ts';
 import { ACCESS_KEY, TASK_ID } from './support/fakeGateway.ts';
 
 // Real servers on loopback, wrong on purpose. Nothing here depends on timing: each failure is
@@ -28,10 +29,7 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
  * Both send stages face every hostile server: node:http (the default on Node) and fetch (browsers,
  * workers, an injected fetch).
  */
-const SENDS = [
-  { send: 'node:http', options: {} },
-  { send: 'fetch', options: { fetch: (input, init) => globalThis.fetch(input, init) } },
-] as const satisfies readonly { send: string; options: IotTaskClientOptions }[];
+const SENDS = SEND_STAGES;
 let sendOptions: IotTaskClientOptions = {};
 
 function client(endpoint: string, options: IotTaskClientOptions = {}) {
@@ -43,15 +41,6 @@ function client(endpoint: string, options: IotTaskClientOptions = {}) {
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
     ...options,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<IotTaskError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof IotTaskError)) throw new Error(`expected an IotTaskError, got ${String(error)}`);
-  return error;
 }
 
 describe.each(SENDS)('a hostile server ($send)', ({ options }) => {

@@ -4,7 +4,8 @@ import { inspect } from 'node:util';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { QueryTaskExamples } from '@iot-task/spec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIotTaskClient, type IotTaskClientOptions, IotTaskError } from '../src/index.ts';
+import { createIotTaskClient, type IotTaskClientOptions } from '../src/index.ts';
+import { failure, SEND_STAGES } from './support/failure.ts';
 import { ACCESS_KEY, TASK_ID } from './support/fakeGateway.ts';
 
 // The two send stages (node:http on Node by default; fetch elsewhere or when injected) against
@@ -13,10 +14,7 @@ import { ACCESS_KEY, TASK_ID } from './support/fakeGateway.ts';
 
 const EXAMPLE = JSON.stringify(QueryTaskExamples['200']['application/json'].Succeeded);
 // Connections for three sequential calls: ours reuses one; undici's pool (behind fetch) may open a second.
-const SENDS = [
-  { send: 'node:http', options: {}, connections: 1 },
-  { send: 'fetch', options: { fetch: (input, init) => globalThis.fetch(input, init) }, connections: 2 },
-] as const satisfies readonly { send: string; options: IotTaskClientOptions; connections: number }[];
+const SENDS = SEND_STAGES.map((stage) => ({ ...stage, connections: stage.send === 'node:http' ? 1 : 2 }));
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -35,15 +33,6 @@ async function serve(
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections };
-}
-
-async function failure(promise: Promise<unknown>): Promise<IotTaskError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof IotTaskError)) throw new Error(`expected an IotTaskError, got ${String(error)}`);
-  return error;
 }
 
 describe.each(SENDS)('the $send send stage', ({ options, connections }) => {

@@ -1,6 +1,7 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
 import type { ContractRun } from './contractRun.ts';
 import { checkAnswer, readRaw } from './expectations.ts';
+import { variantRequest } from './gatewayCases.ts';
 import { type RawRequestOptions, rawRequest, utcSeconds } from './rawRequest.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
@@ -70,13 +71,7 @@ export async function runAcceptedCase(
   const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[c.action] as ActionDescriptor;
   const { variant } = c;
   const request = await rawRequest(run.target.baseUrl, {
-    action: c.action,
-    params,
-    signature: variant.signature,
-    method: variant.method,
-    format: variant.format,
-    credentials: run.target.credentials,
-    timestamp: utcSeconds(run.target.clock.now()),
+    ...variantRequest(run, c.action, params, variant),
     ...acceptedChecks[c.check].change(run, descriptor, variant),
   });
   const raw = await readRaw(await run.send(request));

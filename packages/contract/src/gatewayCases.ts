@@ -278,7 +278,13 @@ async function answerProblems(
   return checkAnswer(action, request.method, await readRaw(response), expected, format);
 }
 
-function base(run: ContractRun, action: string, params: Record<string, string>, variant: TransportVariant) {
+/** The options of a request correctly signed in one transport variant, with the target's key and clock. */
+export function variantRequest(
+  run: ContractRun,
+  action: string,
+  params: Record<string, string>,
+  variant: TransportVariant,
+) {
   return {
     action,
     params,
@@ -298,7 +304,7 @@ export async function runGatewayCase(c: GatewayCase, { run, params }: RunContext
     return { skip: `unsafe against a live account: ${c.liveUnsafe}; --include-unsafe runs it` };
   }
   const now = target.clock.now();
-  const request = base(run, c.action, params, c.variant);
+  const request = variantRequest(run, c.action, params, c.variant);
   const options = (() => {
     switch (c.check) {
       case 'tampered-signature':
@@ -340,7 +346,7 @@ export async function runGatewayCase(c: GatewayCase, { run, params }: RunContext
 export async function runOmissionCase(c: OmissionCase, { run, params }: RunContext): Promise<Outcome> {
   if (!run.target.verifiesSignatures) return { skip: 'the target does not check signatures' };
   const request = await rawRequest(run.target.baseUrl, {
-    ...base(run, c.action, params, c.variant),
+    ...variantRequest(run, c.action, params, c.variant),
     omit: [c.parameter],
   });
   return { problems: await answerProblems(run, c.action, request, omissionExpected(c.parameter), c.variant.format) };
@@ -364,7 +370,7 @@ export async function runReplayCase(c: ReplayCase, { run, params }: RunContext):
     c.mode === 'identical'
       ? earlier.clone()
       : await rawRequest(run.target.baseUrl, {
-          ...base(run, c.action, params, c.variant),
+          ...variantRequest(run, c.action, params, c.variant),
           nonce: nonceOf(earlier) ?? '',
         });
   return { problems: await answerProblems(run, c.action, request, REPLAY_EXPECTED, c.variant.format) };
@@ -392,7 +398,7 @@ export async function runThrottlingCase(c: ThrottlingCase, { run, params }: RunC
       Array.from({ length: size }, (_, i) =>
         rawRequest(
           target.baseUrl,
-          base(run, c.action, params, TRANSPORT_VARIANTS[i % TRANSPORT_VARIANTS.length] as TransportVariant),
+          variantRequest(run, c.action, params, TRANSPORT_VARIANTS[i % TRANSPORT_VARIANTS.length] as TransportVariant),
         ),
       ),
     );
@@ -440,7 +446,7 @@ export async function runThrottlingCase(c: ThrottlingCase, { run, params }: RunC
   }
   // The quota refills: a request once it has is a success again.
   const after = await run.send(
-    await rawRequest(target.baseUrl, base(run, c.action, params, TRANSPORT_VARIANTS[0] as TransportVariant)),
+    await rawRequest(target.baseUrl, variantRequest(run, c.action, params, TRANSPORT_VARIANTS[0] as TransportVariant)),
   );
   problems.push(
     ...checkAnswer(c.action, 'POST', await readRaw(after), { outcome: 'success' }, 'JSON').map(

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ChromiumUnavailableError, chromiumExecutable } from './launchChromium.ts';
+import { chromiumExecutable } from './launchChromium.ts';
 
 describe('the Chromium of the browser tests', () => {
   it('is the one npm ci installed, unpacked once into node_modules/.cache, whatever PATH holds', async () => {
@@ -10,11 +10,19 @@ describe('the Chromium of the browser tests', () => {
     expect(await chromiumExecutable({})).toBe(first);
   });
 
-  it('a CHROMIUM_PATH that points nowhere: one line naming it and the fix', async () => {
-    const error = await chromiumExecutable({ CHROMIUM_PATH: '/nowhere/chromium' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ChromiumUnavailableError);
-    expect((error as Error).message).toBe(
-      'CHROMIUM_PATH=/nowhere/chromium does not exist: point it at a Chromium binary, or unset it to use the one npm ci installs',
-    );
+  it('a CHROMIUM_PATH that points nowhere: the npm Chromium, with one line naming the setting', async () => {
+    const warnings: string[] = [];
+    const chosen = await chromiumExecutable({ CHROMIUM_PATH: '/nowhere/chromium' }, (line) => warnings.push(line));
+    expect(chosen).toBe(await chromiumExecutable({}));
+    expect(warnings).toEqual([
+      'CHROMIUM_PATH=/nowhere/chromium does not exist: using the Chromium npm ci installed instead',
+    ]);
+  });
+
+  it('a CHROMIUM_PATH that exists is used as it is, without a word', async () => {
+    const warnings: string[] = [];
+    const chosen = await chromiumExecutable({ CHROMIUM_PATH: process.execPath }, (line) => warnings.push(line));
+    expect(chosen).toBe(process.execPath);
+    expect(warnings).toEqual([]);
   });
 });

@@ -17,17 +17,19 @@ const repoRoot = path.resolve(import.meta.dirname, '..', '..');
  * The Chromium the browser tests use. By default the headless-shell build that `npm ci` installs
  * from the npm registry (`@sparticuz/chromium`, linked only against glibc), unpacked once into
  * `node_modules/.cache` — no system package, no root, no download at test time. `CHROMIUM_PATH`
- * points at another binary (Debian's `/usr/bin/chromium`, say). See decisions/browser-for-tests.md.
+ * points at another binary (Debian's `/usr/bin/chromium`, say); when it names a file that does not
+ * exist, the npm Chromium is used with a one-line warning. See decisions/browser-for-tests.md.
  */
-export async function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function chromiumExecutable(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string> {
   const override = env.CHROMIUM_PATH;
   if (override !== undefined && override !== '') {
-    if (!existsSync(override)) {
-      throw new ChromiumUnavailableError(
-        `CHROMIUM_PATH=${override} does not exist: point it at a Chromium binary, or unset it to use the one npm ci installs`,
-      );
-    }
-    return override;
+    if (existsSync(override)) return override;
+    // A machine without the browser CHROMIUM_PATH names (a leftover setting, a CI image that lost
+    // Debian's package) is the case the npm Chromium exists for: use it, and say so.
+    warn(`CHROMIUM_PATH=${override} does not exist: using the Chromium npm ci installed instead`);
   }
   let entry: string;
   try {

@@ -2,7 +2,7 @@
  * `npm run check:fresh-clone`: the README's two commands on a fresh clone, as a new user runs
  * them. Clones the committed HEAD into an empty folder, and there runs `npm ci` (with an empty npm
  * cache), `npm start` and `npm test`, with no Chromium anywhere the tests could find one: `CHROMIUM_PATH`
- * unset and every PATH folder holding a `chromium` left out. The browser tests must then use the
+ * pointing at a file that does not exist and every PATH folder holding a `chromium` left out. The browser tests must then use the
  * Chromium that `npm ci` installed from the npm registry (decisions/browser-for-tests.md).
  *
  * Every step is bounded; the check prints each step's time and, on failure, the tail of its log.
@@ -63,6 +63,8 @@ const env: NodeJS.ProcessEnv = Object.fromEntries(
   Object.entries(inherited).filter(([name]) => !name.startsWith('npm_') && !name.startsWith('NX_')),
 );
 env.PATH = pathWithoutChromium();
+// The issue's own simulation of a machine without Chromium: the setting names a browser that is not there.
+env.CHROMIUM_PATH = path.join(work, 'no-chromium-here', 'chromium');
 env.npm_config_cache = path.join(work, 'npm-cache');
 // nx shares its cache between checkouts of one repository (~/.nx/<workspace>/cache): a fresh
 // clone would replay this checkout's results. A new machine has none, so neither does the clone.
@@ -71,7 +73,7 @@ env.NX_WORKSPACE_DATA_DIRECTORY = path.join(work, 'nx-workspace-data');
 try {
   console.log(`Fresh clone of HEAD in ${clone}`);
   console.log(
-    `No Chromium: CHROMIUM_PATH unset; PATH has ${BROWSERS.filter((b) => env.PATH?.split(':').some((d) => existsSync(path.join(d, b)))).length} browser(s); /usr/bin/chromium ${existsSync('/usr/bin/chromium') ? 'exists but is never looked at' : 'absent'}`,
+    `No Chromium: CHROMIUM_PATH points nowhere (${env.CHROMIUM_PATH}); PATH has ${BROWSERS.filter((b) => env.PATH?.split(':').some((d) => existsSync(path.join(d, b)))).length} browser(s); /usr/bin/chromium ${existsSync('/usr/bin/chromium') ? 'exists but is never looked at' : 'absent'}`,
   );
   await step('git clone', 'git', ['clone', '--quiet', '--no-local', repoRoot, clone], work, env, 120_000);
   await step('npm ci (empty npm cache)', 'npm', ['ci', '--no-audit', '--no-fund'], clone, env, 600_000);

@@ -1,3 +1,12 @@
+import {
+  describeValue,
+  integerIn,
+  milliseconds,
+  oneOf,
+  optionalFunction,
+  optionsObject,
+  positiveNumber,
+} from './checkOptions.ts';
 import { type OperationClient, withTransport } from './clientTransport.ts';
 import type { Credentials, CredentialsProvider } from './credentials.ts';
 import { chooseEndpoint } from './endpoints.ts';
@@ -93,39 +102,39 @@ function sendStage(injected: typeof fetch | undefined): Send {
 /** A client with no action of its own: call actions through it with the generated functions. */
 export type IotTaskCore = OperationClient;
 
-function positive(field: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(field, 'a positive number', String(value));
-  }
-  return value;
-}
-
-function oneOf<T extends string>(field: string, value: T | undefined, allowed: readonly T[], fallback: T): T;
-function oneOf<T extends string>(field: string, value: T | undefined, allowed: readonly T[]): T | undefined;
-function oneOf<T extends string>(field: string, value: T | undefined, allowed: readonly T[], fallback?: T) {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value)) throw new ValidationError(field, `one of ${allowed.join(', ')}`, JSON.stringify(value));
-  return value;
-}
-
 /** Quota options checked now; the buckets themselves are made with the first signed call. */
-function quotaSettings(quota: QuotaOptions | undefined): QuotaSettings {
+function quotaSettings(given: QuotaOptions | undefined): QuotaSettings {
+  const quota = optionsObject('quota', given);
   const rate =
     quota?.requestsPerSecond === undefined
       ? undefined
-      : positive('quota.requestsPerSecond', quota.requestsPerSecond, 0);
+      : positiveNumber('quota.requestsPerSecond', quota.requestsPerSecond, 0);
   if (
     quota?.burst !== undefined &&
-    (!Number.isFinite(quota.burst) || quota.burst < 1 || (rate !== undefined && quota.burst > rate))
+    (typeof quota.burst !== 'number' ||
+      !Number.isFinite(quota.burst) ||
+      quota.burst < 1 ||
+      (rate !== undefined && quota.burst > Math.max(1, rate)))
   ) {
     throw new ValidationError(
       'quota.burst',
       `a number from 1 to requestsPerSecond${rate === undefined ? '' : ` (${rate})`}`,
-      String(quota.burst),
+      describeValue(quota.burst),
     );
   }
+  if (quota?.key !== undefined && (typeof quota.key !== 'string' || quota.key === '')) {
+    throw new ValidationError('quota.key', 'a non-empty string', describeValue(quota.key));
+  }
   return { requestsPerSecond: rate, burst: quota?.burst, key: quota?.key };
+}
+
+/** Hooks checked now: an object whose every hook is a function. */
+function checkedHooks(given: ClientHooks | undefined): ClientHooks {
+  const hooks = optionsObject('hooks', given) ?? {};
+  for (const name of ['onRequest', 'onRetry', 'onResponse', 'onDrift'] as const) {
+    optionalFunction(`hooks.${name}`, hooks[name]);
+  }
+  return hooks;
 }
 
 /**
@@ -139,7 +148,8 @@ function quotaSettings(quota: QuotaOptions | undefined): QuotaSettings {
  * const core = createIotTaskCore({ region: 'cn-shanghai' });
  * const { Data: task } = await queryTask(core, { TaskId: 'MSnT9***q010101' });
  */
-export function createIotTaskCore(options: IotTaskClientOptions = {}): IotTaskCore {
+export function createIotTaskCore(given: IotTaskClientOptions = {}): IotTaskCore {
+  const options = optionsObject('options', given) ?? {};
   const endpoint = chooseEndpoint(options);
   const transport = createTransport({
     endpoint,
@@ -149,12 +159,12 @@ export function createIotTaskCore(options: IotTaskClientOptions = {}): IotTaskCo
     credentials: options.credentials,
     retry: retryPolicy(options.retry),
     quota: options.quota === false ? undefined : quotaSettings(options.quota),
-    timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
-    attemptTimeoutMs: positive('attemptTimeoutMs', options.attemptTimeoutMs, 5_000),
-    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 1_048_576),
+    timeoutMs: milliseconds('timeoutMs', options.timeoutMs, 15_000),
+    attemptTimeoutMs: milliseconds('attemptTimeoutMs', options.attemptTimeoutMs, 5_000),
+    maxResponseBytes: integerIn('maxResponseBytes', options.maxResponseBytes, 1_048_576, 1, 2 ** 30),
     responseValidation: oneOf('responseValidation', options.responseValidation, ['off', 'warn', 'error'], 'error'),
-    hooks: options.hooks ?? {},
-    send: sendStage(options.fetch),
+    hooks: checkedHooks(options.hooks),
+    send: sendStage(optionalFunction('fetch', options.fetch)),
   });
   return withTransport({ endpoint }, transport);
 }

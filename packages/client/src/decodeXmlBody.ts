@@ -32,7 +32,9 @@ function looseXml(element: XmlElement): unknown {
   const out: Record<string, unknown> = {};
   for (const child of element.children) {
     const value = looseXml(child);
-    const existing = out[child.name];
+    // Own keys only: `<toString>` or `<__proto__>` is a field, never a lookup on Object.prototype.
+    const existing = Object.hasOwn(out, child.name) ? out[child.name] : undefined;
+    if (child.name === '__proto__') continue;
     out[child.name] =
       existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
@@ -58,7 +60,8 @@ export function decodeXml(schema: CompactSchema | undefined, element: XmlElement
     const out: Record<string, unknown> = {};
     const properties = schema.properties ?? {};
     for (const child of element.children) {
-      const propertySchema = properties[child.name];
+      if (child.name === '__proto__') continue;
+      const propertySchema = Object.hasOwn(properties, child.name) ? properties[child.name] : undefined;
       if (propertySchema && typesOf(propertySchema).includes('array')) {
         const items = propertySchema.items;
         const list = (out[child.name] as unknown[] | undefined) ?? [];
@@ -79,7 +82,15 @@ export function decodeXml(schema: CompactSchema | undefined, element: XmlElement
   return decodeScalar(schema, element.text);
 }
 
-/** Parses an XML body and decodes it against the schema. @throws XmlSyntaxError */
-export function decodeXmlBody(schema: CompactSchema | undefined, text: string): unknown {
-  return decodeXml(schema, parseXml(text));
+/**
+ * Parses an XML body, checks its root element (the service answers `<{Action}Response>` or
+ * `<Error>`; anything else — an HTML page served as XML, say — is not its answer), and decodes
+ * it against the schema. @throws XmlSyntaxError
+ */
+export function decodeXmlBody(schema: CompactSchema | undefined, text: string, root?: string): unknown {
+  const element = parseXml(text);
+  if (root !== undefined && element.name !== root) {
+    throw new XmlSyntaxError(`the root element is <${element.name}>, expected <${root}>`);
+  }
+  return decodeXml(schema, element);
 }

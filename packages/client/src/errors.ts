@@ -209,6 +209,25 @@ export class PaginationError extends IotTaskError {
   }
 }
 
+/**
+ * One of the caller's own hooks (`hooks.onRequest`, `onResponse`, `onRetry`, `onDrift`) threw:
+ * the call ends with this, not retried; `cause` is what the hook threw.
+ */
+export class HookError extends IotTaskError {
+  override readonly name = 'HookError';
+  readonly kind = 'hook';
+  readonly hook: string;
+  constructor(hook: string, cause: unknown) {
+    super({
+      code: 'HookFailed',
+      message: `the ${hook} hook threw: ${cause instanceof Error ? cause.message : String(cause)}`,
+      retryable: false,
+      cause,
+    });
+    this.hook = hook;
+  }
+}
+
 /** Every error the client throws; `switch (error.kind)` narrows it to its class. */
 export type AnyIotTaskError =
   | GatewayError
@@ -222,7 +241,8 @@ export type AnyIotTaskError =
   | CredentialsError
   | WaitTimeoutError
   | UnknownStatusError
-  | PaginationError;
+  | PaginationError
+  | HookError;
 
 export function isIotTaskError(error: unknown): error is AnyIotTaskError {
   return error instanceof IotTaskError;

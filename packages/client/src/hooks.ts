@@ -1,4 +1,4 @@
-import type { DriftIssue, IotTaskError } from './errors.ts';
+import { type DriftIssue, HookError, type IotTaskError } from './errors.ts';
 
 /** A request is about to be sent. `url` has `Signature` and `SecurityToken` redacted. */
 export interface RequestStartEvent {
@@ -39,4 +39,15 @@ export interface ClientHooks {
   onRetry?(event: RetryEvent): void;
   onResponse?(event: ResponseEvent): void;
   onDrift?(event: DriftEvent): void;
+}
+
+/** Runs one of the caller's hooks; whatever it throws ends the call as a HookError. */
+export function runHook<E>(hooks: ClientHooks, name: keyof ClientHooks, event: E): void {
+  const hook = hooks[name] as ((event: E) => void) | undefined;
+  if (hook === undefined) return;
+  try {
+    hook.call(hooks, event);
+  } catch (error) {
+    throw new HookError(name, error);
+  }
 }

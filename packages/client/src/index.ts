@@ -35,6 +35,7 @@ export {
   CredentialsError,
   type DriftIssue,
   GatewayError,
+  HookError,
   IotTaskError,
   type IotTaskErrorKind,
   isIotTaskError,

@@ -14,6 +14,18 @@ const MAX_DEPTH = 64;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const NAME = /[A-Za-z_:][\w.:-]*/y;
 
+/** XML 1.0's Char production: a reference to anything else (NUL, a lone surrogate) is not well-formed. */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
 /**
  * Parses the XML the IoT API answers with. Deliberately small and strict: document type
  * declarations are refused, so no entity can be defined and none expanded (no billion laughs,
@@ -61,7 +73,7 @@ export function parseXml(source: string): XmlElement {
       if (ref === undefined) return fail('bare "&" in text');
       if (ref.startsWith('#')) {
         const code = ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
-        if (!Number.isFinite(code) || code > 0x10ffff) return fail(`invalid character reference ${whole}`);
+        if (!isXmlChar(code)) return fail(`invalid character reference ${whole}`);
         return String.fromCodePoint(code);
       }
       const value = PREDEFINED[ref];

@@ -1,3 +1,5 @@
+import { integerIn, milliseconds, optionsObject } from './checkOptions.ts';
+
 export interface RetryOptions {
   /** Attempts in all, the first included. 1 disables retries. @default 3 */
   maxAttempts?: number;
@@ -15,16 +17,13 @@ export interface RetryPolicy {
 
 export const NO_RETRY: RetryPolicy = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 
-export function retryPolicy(options: RetryOptions | false | undefined): RetryPolicy {
-  if (options === false) return NO_RETRY;
-  const policy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000, ...options };
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
-    throw new RangeError(`retry.maxAttempts: expected an integer >= 1, received ${policy.maxAttempts}`);
-  }
-  if (!(policy.baseDelayMs >= 0) || !(policy.maxDelayMs >= policy.baseDelayMs)) {
-    throw new RangeError('retry: expected 0 <= baseDelayMs <= maxDelayMs');
-  }
-  return policy;
+export function retryPolicy(given: RetryOptions | false | undefined): RetryPolicy {
+  if (given === false) return NO_RETRY;
+  const options = optionsObject('retry', given) ?? {};
+  const maxAttempts = integerIn('retry.maxAttempts', options.maxAttempts, 3, 1, 100);
+  const baseDelayMs = milliseconds('retry.baseDelayMs', options.baseDelayMs, 200, 0);
+  const maxDelayMs = milliseconds('retry.maxDelayMs', options.maxDelayMs, Math.max(5000, baseDelayMs), baseDelayMs);
+  return { maxAttempts, baseDelayMs, maxDelayMs };
 }
 
 /**
@@ -75,4 +74,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Network failures that mean the request was never sent: nothing reached the server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a failed call of an action that changes something (`x-acs-operation-type: write`) may
+ * be sent again: only when the server surely did not act on it — the gateway throttled it, or it
+ * never left. A 5xx, a timeout or a cut connection may come after the change was made.
+ */
+export function mayRetryWrite(error: { code: string; httpStatus?: number | undefined; cause?: unknown }): boolean {
+  if (error.code.startsWith('Throttling') || error.httpStatus === 429) return true;
+  const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof causeCode === 'string' && NOT_SENT.has(causeCode);
 }

@@ -1,17 +1,10 @@
 import { type ActionDescriptor, actions, type CompactSchema, type ParameterDescriptor } from '@iot-task/spec';
+import { describeValue } from './checkOptions.ts';
 import { ValidationError } from './errors.ts';
 import { hasControlCharacter } from './hasControlCharacter.ts';
 import { compiledPattern } from './schemaTypes.ts';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-function received(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string')
-    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return `${typeof value} ${String(value)}`;
-}
 
 const wellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 function isWellFormed(value: string): boolean {
@@ -29,11 +22,11 @@ function codePoints(value: string, schema: CompactSchema): number {
 }
 
 function checkString(field: string, value: unknown, schema: CompactSchema): string {
-  if (typeof value !== 'string') throw new ValidationError(field, 'a string', received(value));
+  if (typeof value !== 'string') throw new ValidationError(field, 'a string', describeValue(value));
   if (value.trim() === '')
-    throw new ValidationError(field, 'a non-empty string (not only whitespace)', received(value));
+    throw new ValidationError(field, 'a non-empty string (not only whitespace)', describeValue(value));
   if (hasControlCharacter(value))
-    throw new ValidationError(field, 'a string without control characters', received(value));
+    throw new ValidationError(field, 'a string without control characters', describeValue(value));
   if (!isWellFormed(value))
     throw new ValidationError(field, 'well-formed Unicode (no lone surrogate)', 'a broken string');
   const length = codePoints(value, schema);
@@ -44,17 +37,17 @@ function checkString(field: string, value: unknown, schema: CompactSchema): stri
     throw new ValidationError(field, `at least ${schema.minLength} characters`, `${length}`);
   }
   if (schema.pattern !== undefined && !compiledPattern(schema.pattern).test(value)) {
-    throw new ValidationError(field, `a string matching ${schema.pattern}`, received(value));
+    throw new ValidationError(field, `a string matching ${schema.pattern}`, describeValue(value));
   }
   if (schema.enum && !schema.enum.includes(value)) {
-    throw new ValidationError(field, `one of ${schema.enum.join(', ')}`, received(value));
+    throw new ValidationError(field, `one of ${schema.enum.join(', ')}`, describeValue(value));
   }
   return value;
 }
 
 function checkInteger(field: string, value: unknown, schema: CompactSchema): string {
   if (typeof value !== 'number' || !Number.isInteger(value))
-    throw new ValidationError(field, 'an integer', received(value));
+    throw new ValidationError(field, 'an integer', describeValue(value));
   if (schema.minimum !== undefined && value < schema.minimum)
     throw new ValidationError(field, `>= ${schema.minimum}`, `${value}`);
   if (schema.maximum !== undefined && value > schema.maximum)
@@ -65,13 +58,13 @@ function checkInteger(field: string, value: unknown, schema: CompactSchema): str
 function serialize(param: ParameterDescriptor, value: unknown): string {
   if (param.contentType !== undefined) {
     if (value === null || typeof value !== 'object')
-      throw new ValidationError(param.name, 'an object', received(value));
+      throw new ValidationError(param.name, 'an object', describeValue(value));
     return JSON.stringify(value);
   }
   const type = param.schema.type;
   if (type === 'integer' || type === 'number') return checkInteger(param.name, value, param.schema);
   if (type === 'boolean') {
-    if (typeof value !== 'boolean') throw new ValidationError(param.name, 'a boolean', received(value));
+    if (typeof value !== 'boolean') throw new ValidationError(param.name, 'a boolean', describeValue(value));
     return String(value);
   }
   return checkString(param.name, value, param.schema);
@@ -99,7 +92,7 @@ function ownParameters(descriptor: ActionDescriptor): { own: ParameterDescriptor
 export function validateParams(descriptor: ActionDescriptor, params: unknown): Record<string, string> {
   const { own, known } = ownParameters(descriptor);
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw new ValidationError('params', `an object with ${own.map((p) => p.name).join(', ')}`, received(params));
+    throw new ValidationError('params', `an object with ${own.map((p) => p.name).join(', ')}`, describeValue(params));
   }
   const record = params as Record<string, unknown>;
   for (const key of Object.keys(record)) {

@@ -1,6 +1,7 @@
 import { TaskStatusTerminalValues, TaskStatusValues } from '@iot-task/spec';
+import { milliseconds, optionalFunction, optionalSignal, optionsObject, positiveNumber } from './checkOptions.ts';
 import type { OperationClient } from './clientTransport.ts';
-import { AbortedError, IotTaskError, UnknownStatusError, ValidationError, WaitTimeoutError } from './errors.ts';
+import { AbortedError, HookError, IotTaskError, UnknownStatusError, WaitTimeoutError } from './errors.ts';
 import { type QueryTaskParams, type QueryTaskResult, queryTask } from './generated/actions/QueryTask/operation.gen.ts';
 import { sleep } from './retryPolicy.ts';
 
@@ -36,14 +37,6 @@ export function isKnownStatus(status: string): status is KnownStatus {
   return (TaskStatusValues as readonly string[]).includes(status);
 }
 
-function ms(field: string, value: number | undefined, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ValidationError(field, `a number >= ${min}`, String(value));
-  }
-  return value;
-}
-
 /**
  * Polls `queryTask` until the task reaches a terminal status and returns it. Every poll goes
  * through the client, so it stays within the quota. A poll that fails with a retryable error
@@ -56,12 +49,15 @@ function ms(field: string, value: number | undefined, fallback: number, min = 0)
 export async function waitForTask(
   client: OperationClient,
   taskId: string,
-  options: WaitForTaskOptions = {},
+  given: WaitForTaskOptions = {},
 ): Promise<TaskResult> {
-  const intervalMs = ms('intervalMs', options.intervalMs, 1000);
-  const maxIntervalMs = ms('maxIntervalMs', options.maxIntervalMs, 10_000, intervalMs);
-  const backoff = ms('backoff', options.backoff, 1.5, 1);
-  const timeoutMs = ms('timeoutMs', options.timeoutMs, 600_000, 1);
+  const options = optionsObject('options', given) ?? {};
+  const intervalMs = milliseconds('intervalMs', options.intervalMs, 1000, 0);
+  const maxIntervalMs = milliseconds('maxIntervalMs', options.maxIntervalMs, Math.max(10_000, intervalMs), intervalMs);
+  const backoff = positiveNumber('backoff', options.backoff, 1.5, 1);
+  const timeoutMs = milliseconds('timeoutMs', options.timeoutMs, 600_000);
+  const onProgress = optionalFunction('onProgress', options.onProgress);
+  const signal = optionalSignal('signal', options.signal);
   const deadline = Date.now() + timeoutMs;
   const params: QueryTaskParams =
     options.IotInstanceId === undefined ? { TaskId: taskId } : { TaskId: taskId, IotInstanceId: options.IotInstanceId };
@@ -74,7 +70,7 @@ export async function waitForTask(
       code: 'Aborted',
       message: `waiting for task ${taskId} aborted`,
       retryable: false,
-      cause: options.signal?.reason,
+      cause: signal?.reason,
     });
 
   for (;;) {
@@ -85,26 +81,32 @@ export async function waitForTask(
       throw error;
     }
     try {
-      const { Data: task } = await queryTask(client, params, {
-        ...(options.signal ? { signal: options.signal } : {}),
+      const { Data: task, RequestId: requestId } = await queryTask(client, params, {
+        ...(signal ? { signal } : {}),
         timeoutMs: remaining,
       });
       lastError = undefined;
       const moved = !last || last.Status !== task.Status || last.Progress !== task.Progress;
       interval = moved ? intervalMs : Math.min(maxIntervalMs, interval * backoff);
       last = task;
-      options.onProgress?.(task);
+      if (onProgress) {
+        try {
+          onProgress(task);
+        } catch (error) {
+          throw new HookError('onProgress', error);
+        }
+      }
       if (isTerminalStatus(task.Status)) return task;
       // Whether an unlisted status has ended is unknowable: stop now, not at the deadline.
-      if (!isKnownStatus(task.Status)) throw new UnknownStatusError(taskId, task.Status, task);
+      if (!isKnownStatus(task.Status)) throw new UnknownStatusError(taskId, task.Status, task, requestId);
     } catch (error) {
-      if (options.signal?.aborted) throw aborted();
+      if (signal?.aborted) throw aborted();
       if (!(error instanceof IotTaskError) || !(error.retryable || error.code === 'Timeout')) throw error;
       lastError = error;
       interval = Math.min(maxIntervalMs, interval * backoff);
     }
     try {
-      await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
+      await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), signal);
     } catch {
       throw aborted();
     }

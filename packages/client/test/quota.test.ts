@@ -124,30 +124,45 @@ describe('the quota promise: never more than requestsPerSecond starts in any sli
     expect(busiestSecond(arrivals)).toBe(5);
   });
 
-  it('holds for any rate, burst and arrival pattern (property, on the fake clock)', async () => {
+  it('holds at the server for any rate, burst, arrivals and answer times (property, on the fake clock)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 12 }).chain((rate) =>
           fc.record({
             rate: fc.constant(rate),
             burst: fc.integer({ min: 1, max: rate }),
-            arrivals: fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 40 }),
+            requests: fc.array(
+              fc.record({ at: fc.integer({ min: 0, max: 3000 }), answerMs: fc.integer({ min: 0, max: 1500 }) }),
+              { minLength: 1, maxLength: 40 },
+            ),
           }),
         ),
-        async ({ rate, burst, arrivals }) => {
+        async ({ rate, burst, requests }) => {
           const bucket = new TokenBucket(rate, burst);
           const t0 = Date.now();
-          const starts: number[] = [];
-          for (const at of arrivals) {
+          const spans: { start: number; end: number }[] = [];
+          for (const { at, answerMs } of requests) {
             setTimeout(() => {
-              void bucket.acquire().then(() => starts.push(Date.now() - t0));
+              void bucket.acquire().then((slot) => {
+                const start = Date.now() - t0;
+                setTimeout(() => {
+                  slot.done();
+                  spans.push({ start, end: Date.now() - t0 });
+                }, answerMs);
+              });
             }, at);
           }
           await vi.runAllTimersAsync();
-          expect(starts).toHaveLength(arrivals.length);
-          expect(busiestSecond(starts)).toBeLessThanOrEqual(rate);
-          // The bucket's own promise: at most burst + rate·T in any window of length T.
-          const sorted = [...starts].sort((a, b) => a - b);
+          expect(spans).toHaveLength(requests.length);
+          // A request reaches the server anywhere between its start and its answer. For any
+          // requestsPerSecond + 1 of them to land within one second, the latest start would have
+          // to come less than a second after the earliest answer among them: never.
+          for (const latest of spans) {
+            const overlapping = spans.filter((s) => s.start <= latest.start && s.end > latest.start - 1000);
+            expect(overlapping.length).toBeLessThanOrEqual(Math.max(1, Math.floor(rate)));
+          }
+          // The bucket's own promise: at most burst + rate·T starts in any window of length T.
+          const sorted = spans.map((s) => s.start).sort((a, b) => a - b);
           for (let i = 0; i < sorted.length; i++) {
             for (let j = i; j < sorted.length; j++) {
               const window = (sorted[j] as number) - (sorted[i] as number);
@@ -158,6 +173,37 @@ describe('the quota promise: never more than requestsPerSecond starts in any sli
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('a request still out holds its place: slow answers never let a second burst overlap the first', async () => {
+    const bucket = new TokenBucket(2, 2);
+    const t0 = Date.now();
+    const first = await Promise.all([bucket.acquire(), bucket.acquire()]);
+    let third: number | undefined;
+    void bucket.acquire().then(() => {
+      third = Date.now() - t0;
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(third).toBeUndefined();
+    first[0]?.done();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(third).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(third).toBe(6000);
+  });
+
+  it('clients of one AccessKey that disagree on the quota share one bucket at the strictest setting', async () => {
+    const options = { region: 'cn-shanghai', fetch: gateway.fetch, credentials: ACCESS_KEY } as const;
+    const loose = createIotTaskClient({ ...options, quota: { requestsPerSecond: 10, burst: 2, key: 'disagree' } });
+    const strict = createIotTaskClient({ ...options, quota: { requestsPerSecond: 10, burst: 1, key: 'disagree' } });
+    // Both join the bucket (the first with burst 2, then the second tightens it to 1)…
+    await settle(Promise.all([loose, strict].map((c) => c.queryTask({ TaskId: TASK_ID }))));
+    await vi.advanceTimersByTimeAsync(2000);
+    gateway.seen.length = 0;
+    // …and after a quiet spell the loose client, too, gets a burst of one.
+    const started = performance.now();
+    await settle(Promise.all([loose, loose, strict, loose].map((c) => c.queryTask({ TaskId: TASK_ID }))));
+    expect(gateway.seen.map((s) => s.at - started)).toEqual([0, 100, 200, 300]);
   });
 });
 

@@ -53,6 +53,7 @@ describe('public types', () => {
       | 'wait-timeout'
       | 'unknown-status'
       | 'pagination'
+      | 'hook'
     >();
     const branch = (error: AnyIotTaskError) => {
       if (error.kind === 'gateway') expectTypeOf(error).toEqualTypeOf<GatewayError>();

@@ -119,7 +119,7 @@ describe('waitForTask', () => {
 
   it('names bad options', async () => {
     await expect(client.waitForTask(TASK_ID, { intervalMs: -5 })).rejects.toThrow(
-      /^intervalMs: expected a number >= 0/,
+      'intervalMs: expected a number of milliseconds, at least 0 and at most 2147483647, received -5',
     );
   });
 

@@ -1,16 +1,17 @@
 import type { ActionDescriptor } from '@iot-task/spec';
+import { milliseconds, optionalSignal, optionsObject } from '../checkOptions.ts';
 import type { Credentials, CredentialsProvider } from '../credentials.ts';
 import { AbortedError, IotTaskError, NetworkError, ResponseParseError, TimeoutError } from '../errors.ts';
-import type { ClientHooks } from '../hooks.ts';
-import { redactSecrets } from '../redactSecrets.ts';
-import { type RetryPolicy, retryDelay, sleep } from '../retryPolicy.ts';
-import type { QuotaSettings } from '../tokenBucket.ts';
+import { type ClientHooks, runHook } from '../hooks.ts';
+import { maskKnownSecrets, redactSecrets, scrubError } from '../redactSecrets.ts';
+import { mayRetryWrite, type RetryPolicy, retryDelay, sleep } from '../retryPolicy.ts';
+import type { QuotaSettings, QuotaSlot } from '../tokenBucket.ts';
 import { validateParams } from '../validateParams.ts';
 import { CallSignals, untilAborted } from './callSignals.ts';
 import { type DecodedAnswer, decodeAnswer, type ResponseValidation } from './decodeAnswer.ts';
 import type { OutgoingRequest, Send } from './send.ts';
 import { type SigningSettings, signatureFor, unsignedRequest } from './signatureChoice.ts';
-import type { SignAttempt } from './signedAttempt.ts';
+import type { SignAttempt, SignedAttempt } from './signedAttempt.ts';
 
 /** Everything a call needs, resolved once when the client is created. */
 export interface TransportConfig extends SigningSettings {
@@ -58,12 +59,13 @@ export function createTransport(config: TransportConfig): CallTransport {
     return signer;
   };
 
-  return async function callAction(descriptor, params, context = {}) {
+  return async function callAction(descriptor, params, given) {
     const action = descriptor.action;
     const query = validateParams(descriptor, params);
+    const context = optionsObject('options', given) ?? {};
+    const timeoutMs = milliseconds('options.timeoutMs', context.timeoutMs, config.timeoutMs);
     const signature = signatureFor(config, descriptor);
-    const timeoutMs = context.timeoutMs ?? config.timeoutMs;
-    const signals = new CallSignals(context.signal, timeoutMs);
+    const signals = new CallSignals(optionalSignal('options.signal', context.signal), timeoutMs);
     const stopped = (): IotTaskError | undefined => {
       if (signals.stoppedBy === 'caller') {
         return new AbortedError({
@@ -87,9 +89,9 @@ export function createTransport(config: TransportConfig): CallTransport {
     async function attempt(number: number): Promise<DecodedAnswer> {
       // Unsigned requests go to an endpoint that signs (and keeps the quota) on the server.
       used = undefined;
-      const request: OutgoingRequest =
+      const { request, quotaSlot }: SignedAttempt =
         signature === 'none'
-          ? unsignedRequest(config, descriptor, query)
+          ? { request: unsignedRequest(config, descriptor, query), quotaSlot: undefined }
           : await (loaded ?? (await untilAborted(sign(), signals.call.signal)))(
               descriptor,
               query,
@@ -98,13 +100,24 @@ export function createTransport(config: TransportConfig): CallTransport {
                 used = credentials;
               },
             );
-      config.hooks.onRequest?.({
-        action,
-        attempt: number,
-        method: request.method,
-        url: redactSecrets(request.url, used),
-        signatureVersion: signature,
-      });
+      try {
+        return await exchange(number, request, quotaSlot);
+      } finally {
+        // The request has reached the server by now, if it ever will: its quota slot starts ageing.
+        quotaSlot?.done();
+      }
+    }
+
+    async function exchange(number: number, request: OutgoingRequest, quotaSlot: QuotaSlot | undefined) {
+      if (config.hooks.onRequest) {
+        runHook(config.hooks, 'onRequest', {
+          action,
+          attempt: number,
+          method: request.method,
+          url: redactSecrets(request.url, used),
+          signatureVersion: signature,
+        });
+      }
       const signal = signals.startAttempt(config.attemptTimeoutMs);
       const started = Date.now();
       let status: number;
@@ -112,9 +125,11 @@ export function createTransport(config: TransportConfig): CallTransport {
       let text: string;
       try {
         const response = await config.send(request, signal);
+        quotaSlot?.done();
         status = response.status;
         header = (name) => response.header(name);
-        text = await response.text(config.maxResponseBytes);
+        // Nothing a server sends back reaches a caller with the credentials' secrets in it.
+        text = maskKnownSecrets(await response.text(config.maxResponseBytes), used);
       } catch (caught) {
         const stop = stopped();
         if (stop) throw stop;
@@ -136,22 +151,25 @@ export function createTransport(config: TransportConfig): CallTransport {
         signals.endAttempt();
       }
       let requestId = header('x-acs-request-id');
+      let outcome: DecodedAnswer | IotTaskError;
       try {
-        const decoded = await decodeAnswer(descriptor, { status, header, text }, config, used);
-        requestId = decoded.requestId;
-        return decoded;
+        outcome = await decodeAnswer(descriptor, { status, header, text }, config);
       } catch (error) {
-        if (error instanceof IotTaskError && error.requestId) requestId = error.requestId;
-        throw error;
-      } finally {
-        config.hooks.onResponse?.({
+        if (!(error instanceof IotTaskError)) throw error;
+        outcome = error;
+      }
+      if (outcome.requestId) requestId = outcome.requestId;
+      if (config.hooks.onResponse) {
+        runHook(config.hooks, 'onResponse', {
           action,
           attempt: number,
           httpStatus: status,
-          requestId,
+          requestId: requestId === undefined ? undefined : redactSecrets(requestId, used),
           durationMs: Date.now() - started,
         });
       }
+      if (outcome instanceof IotTaskError) throw outcome;
+      return outcome;
     }
 
     try {
@@ -160,13 +178,15 @@ export function createTransport(config: TransportConfig): CallTransport {
         try {
           return await attempt(number);
         } catch (caught) {
-          error = stopped() ?? (caught instanceof IotTaskError ? caught : unexpected(action, caught));
+          // Every error leaves cleared of secrets: whatever of the server's it quotes, wherever.
+          error = scrubError(stopped() ?? (caught instanceof IotTaskError ? caught : unexpected(action, caught)), used);
         }
         if (!error.retryable || number >= config.retry.maxAttempts) throw error;
+        if (descriptor.operationType === 'write' && !mayRetryWrite(error)) throw error;
         const delayMs = retryDelay(config.retry, number, error);
         // A wait that would outlast the call cannot lead to an answer in time: stop now.
         if (delayMs >= signals.remaining()) throw error;
-        config.hooks.onRetry?.({ action, attempt: number, delayMs, error });
+        if (config.hooks.onRetry) runHook(config.hooks, 'onRetry', { action, attempt: number, delayMs, error });
         try {
           await sleep(delayMs, signals.call.signal);
         } catch {

@@ -1,9 +1,7 @@
 import { type ActionDescriptor, type CompactSchema, retryableErrorCodes } from '@iot-task/spec';
-import type { Credentials } from '../credentials.ts';
 import { BusinessError, GatewayError, ResponseDriftError, ResponseParseError } from '../errors.ts';
-import type { ClientHooks } from '../hooks.ts';
+import { type ClientHooks, runHook } from '../hooks.ts';
 import { normalizeJson } from '../normalizeJson.ts';
-import { redactSecrets } from '../redactSecrets.ts';
 import { parseRetryAfter } from '../retryPolicy.ts';
 import { preview, successBranch } from '../schemaTypes.ts';
 import { validateValue } from '../validateValue.ts';
@@ -23,10 +21,6 @@ export interface DecodedAnswer {
 
 const retryableCodes = new Set<string>(retryableErrorCodes);
 
-function snippet(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
 /**
  * Retryable: the spec's catalogue says so, a 5xx, HTTP 429 whatever its body says, or a
  * throttling code the catalogue lacks.
@@ -42,26 +36,33 @@ function parseBody(
   text: string,
   contentType: string | undefined,
   schema: CompactSchema | undefined,
+  xmlRoot: string,
 ): Parsed | Promise<Parsed> {
   const type = contentType?.toLowerCase() ?? '';
   if (type.includes('html')) return { ok: false, reason: 'an HTML page' };
   const xml = type.includes('xml') || (!type.includes('json') && text.trimStart().startsWith('<'));
-  return xml ? parseXml(text, schema) : parseJson(text);
+  return xml ? parseXml(text, schema, xmlRoot) : parseJson(text);
+}
+
+/** Drops `__proto__` keys: JSON.parse makes them own properties, which a later spread or merge turns into a prototype. */
+function withoutProtoKeys(key: string, value: unknown): unknown {
+  return key === '__proto__' ? undefined : value;
 }
 
 function parseJson(text: string): Parsed {
   try {
-    return { ok: true, value: JSON.parse(text), xml: false };
+    // The reviver costs a walk of the whole value: only a body that names `__proto__` pays it.
+    return { ok: true, value: JSON.parse(text, text.includes('__proto__') ? withoutProtoKeys : undefined), xml: false };
   } catch (error) {
     // A syntax error, or a body nested too deep to read: either way not an answer the API gives.
     return { ok: false, reason: error instanceof Error ? error.message : 'unreadable' };
   }
 }
 
-async function parseXml(text: string, schema: CompactSchema | undefined): Promise<Parsed> {
+async function parseXml(text: string, schema: CompactSchema | undefined, root: string): Promise<Parsed> {
   try {
     const { decodeXmlBody } = await import('../decodeXmlBody.ts');
-    return { ok: true, value: decodeXmlBody(schema, text), xml: true };
+    return { ok: true, value: decodeXmlBody(schema, text, root), xml: true };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : 'unreadable' };
   }
@@ -76,13 +77,12 @@ function text(value: unknown): string | undefined {
  * success body — decoded, and checked against the success schema so that nothing reaches the
  * caller that contradicts its type — or throws the typed error the answer is: a gateway error
  * (HTTP ≥ 400), a business error (HTTP 200, `Success: false`), an unreadable answer, or drift.
- * Server messages are cleared of secrets before they go into an error.
+ * The call clears every error of secrets before it is thrown (scrubError in callAction.ts).
  */
 export async function decodeAnswer(
   descriptor: ActionDescriptor,
   answer: { status: number; header(name: string): string | undefined; text: string },
   settings: DecodeSettings,
-  credentials: Credentials | undefined,
 ): Promise<DecodedAnswer> {
   const { status } = answer;
   const action = descriptor.action;
@@ -90,7 +90,9 @@ export async function decodeAnswer(
   const schema = isError
     ? (descriptor.responses['400'] ?? descriptor.responses['500'])?.schema
     : descriptor.responses['200']?.schema;
-  const pending = parseBody(answer.text, answer.header('content-type'), schema ?? undefined);
+  // The service's XML roots: `<Error>` for a gateway error, `<{Action}Response>` otherwise.
+  const xmlRoot = isError ? 'Error' : (descriptor.xmlRoot ?? `${action}Response`);
+  const pending = parseBody(answer.text, answer.header('content-type'), schema ?? undefined, xmlRoot);
   const parsed = pending instanceof Promise ? await pending : pending;
   const body =
     parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value)
@@ -110,14 +112,15 @@ export async function decodeAnswer(
       httpStatus: status,
       retryable: status >= 500 || status === 429,
       retryAfterMs: retryAfter(),
-      bodySnippet: redactSecrets(snippet(answer.text), credentials),
+      // Masked and cut once more as the call throws it (scrubError); cut first to bound the work.
+      bodySnippet: answer.text.slice(0, 1000),
     });
   }
   if (isError || status < 200 || status >= 300) {
     const code = text(body.Code) ?? `HTTP${status}`;
     throw new GatewayError({
       code,
-      message: redactSecrets(text(body.Message) ?? `HTTP ${status}`, credentials),
+      message: text(body.Message) ?? `HTTP ${status}`,
       requestId,
       httpStatus: status,
       retryable: isRetryable(code, status),
@@ -130,7 +133,7 @@ export async function decodeAnswer(
     const code = text(body.Code) ?? 'UnknownBusinessError';
     throw new BusinessError({
       code,
-      message: redactSecrets(text(body.ErrorMessage) ?? code, credentials),
+      message: text(body.ErrorMessage) ?? code,
       requestId,
       httpStatus: status,
       retryable: isRetryable(code, 0),
@@ -151,7 +154,7 @@ export async function decodeAnswer(
     if (issues.length > 0) {
       const drift = new ResponseDriftError(action, issues, requestId);
       if (settings.responseValidation === 'error') throw drift;
-      if (settings.hooks.onDrift) settings.hooks.onDrift({ action, requestId, issues });
+      if (settings.hooks.onDrift) runHook(settings.hooks, 'onDrift', { action, requestId, issues: drift.issues });
       else console.warn(drift.message);
     }
   }

@@ -1,20 +1,42 @@
 import type { IncomingResponse, Send } from './send.ts';
-import { redirectError, tooLargeError } from './sendErrors.ts';
+import { badEncodingError, redirectError, tooLargeError } from './sendErrors.ts';
+
+/** Whether a body read failed because its content coding could not be undone (zlib's or brotli's codes). */
+function isDecodingFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(Z_|ERR_BROTLI|ERR__ERROR_FORMAT|ERR_ZSTD)/.test(code)) return true;
+    current = current.cause;
+  }
+  return false;
+}
 
 /** Reads a body stream as text, stopping (and cancelling the stream) past `limit` bytes. */
-async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number, status: number): Promise<string> {
+async function readCapped(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+  status: number,
+  requestId: string | undefined,
+): Promise<string> {
   if (!body) return '';
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      if (isDecodingFailure(error)) throw badEncodingError(status, (error as Error).message, requestId);
+      throw error;
+    }
+    const { done, value } = chunk;
     if (done) return text + decoder.decode();
     bytes += value.byteLength;
     if (bytes > limit) {
       await reader.cancel().catch(() => undefined);
-      throw tooLargeError(status, limit, text);
+      throw tooLargeError(status, limit, text.slice(0, 1000), requestId);
     }
     text += decoder.decode(value, { stream: true });
   }
@@ -32,14 +54,15 @@ export function fetchSend(fetchImpl: typeof fetch): Send {
       signal,
       redirect: 'manual',
     });
+    const requestId = response.headers.get('x-acs-request-id') ?? undefined;
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       await response.body?.cancel().catch(() => undefined);
-      throw redirectError(response.status, response.headers.get('location'), request.url);
+      throw redirectError(response.status, response.headers.get('location'), request.url, requestId);
     }
     const answer: IncomingResponse = {
       status: response.status,
       header: (name) => response.headers.get(name) ?? undefined,
-      text: (limit) => readCapped(response.body, limit, response.status),
+      text: (limit) => readCapped(response.body, limit, response.status, requestId),
     };
     return answer;
   };

@@ -67,7 +67,10 @@ function isZlibWrapped(bytes: Buffer): boolean {
   return bytes.length >= 2 && (cmf & 0x0f) === 8 && (cmf * 256 + flg) % 31 === 0;
 }
 
-/** One content coding's decoder, or undefined for identity; throws for one it cannot decode. */
+/**
+ * One content coding's decoder, or undefined for identity and for a coding this Node cannot
+ * undo — as fetch does, such a body is read as it came (and fails to parse if it is not text).
+ */
 function decoderOf(zlib: typeof Zlib, coding: string, first: Buffer | undefined): Decoder | undefined {
   const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
   switch (coding) {
@@ -82,13 +85,10 @@ function decoderOf(zlib: typeof Zlib, coding: string, first: Buffer | undefined)
       return first && isZlibWrapped(first) ? zlib.createInflate(flush) : zlib.createInflateRaw(flush);
     case 'br':
       return zlib.createBrotliDecompress();
-    case 'zstd': {
-      const zstd = (zlib as unknown as { createZstdDecompress?: () => Decoder }).createZstdDecompress;
-      if (zstd) return zstd();
-      throw new Error('the answer is zstd-encoded, which this Node cannot decode');
-    }
+    case 'zstd':
+      return (zlib as unknown as { createZstdDecompress?: () => Decoder }).createZstdDecompress?.();
     default:
-      throw new Error(`the answer has a content encoding this client cannot decode: ${coding}`);
+      return undefined;
   }
 }
 
@@ -105,6 +105,7 @@ function readCapped(
   errors: SendErrors,
   limit: number,
   status: number,
+  requestId: string | undefined,
 ): Promise<string> {
   const codings = (response.headers['content-encoding'] === undefined ? [] : allValues(response, 'content-encoding'))
     .flatMap((value) => value.split(','))
@@ -126,7 +127,7 @@ function readCapped(
     const take = (chunk: Buffer) => {
       bytes += chunk.byteLength;
       if (bytes > limit) {
-        fail(errors.tooLarge(status, limit, utf8.decode(Buffer.concat(chunks).subarray(0, 800))));
+        fail(errors.tooLarge(status, limit, utf8.decode(Buffer.concat(chunks).subarray(0, 1000)), requestId));
         return;
       }
       chunks.push(chunk);
@@ -139,17 +140,15 @@ function readCapped(
     };
     const start = (first: Buffer | undefined) => {
       let source: NodeJS.ReadableStream = response;
-      try {
-        for (const coding of codings) {
-          const decoder = decoderOf(zlib, coding, decoders.length === 0 ? first : undefined);
-          if (!decoder) continue;
-          decoders.push(decoder);
-          decoder.on('error', fail);
-          source = source.pipe(decoder);
-        }
-      } catch (error) {
-        fail(error as Error);
-        return;
+      for (const coding of codings) {
+        const decoder = decoderOf(zlib, coding, decoders.length === 0 ? first : undefined);
+        if (!decoder) continue;
+        decoders.push(decoder);
+        // The server's body is not what its Content-Encoding says: asking again gets the same.
+        decoder.on('error', (error: Error) =>
+          fail(errors.badEncoding(status, `${coding}: ${error.message}`, requestId)),
+        );
+        source = source.pipe(decoder);
       }
       source.on('data', take);
       source.on('end', finish);
@@ -287,7 +286,7 @@ export function nodeHttpSend(errors: SendErrors): Send {
         if (status >= 300 && status < 400) {
           const location = response.headers.location;
           response.destroy();
-          reject(errors.redirect(status, location, request.url));
+          reject(errors.redirect(status, location, request.url, headerOf(response, 'x-acs-request-id', false)));
           return;
         }
         resolve({
@@ -296,7 +295,8 @@ export function nodeHttpSend(errors: SendErrors): Send {
             repeated ??= hasRepeatedHeaders(response);
             return headerOf(response, name.toLowerCase(), repeated);
           },
-          text: (limit) => readCapped(response, modules.zlib, errors, limit, status),
+          text: (limit) =>
+            readCapped(response, modules.zlib, errors, limit, status, headerOf(response, 'x-acs-request-id', false)),
         });
       });
       // The attempt's signal ends the exchange at any point: before the answer, or while its body

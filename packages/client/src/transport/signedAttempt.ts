@@ -6,7 +6,7 @@
 import type { ActionDescriptor } from '@iot-task/spec';
 import { type Credentials, type CredentialsProvider, fromEnv } from '../credentials.ts';
 import { resolveCredentials } from '../resolveCredentials.ts';
-import { type QuotaSettings, quotaBucket } from '../tokenBucket.ts';
+import { type QuotaSettings, type QuotaSlot, quotaBucket } from '../tokenBucket.ts';
 import { untilAborted } from './callSignals.ts';
 import type { OutgoingRequest } from './send.ts';
 import type { SigningSettings } from './signatureChoice.ts';
@@ -18,6 +18,12 @@ export interface SignerConfig extends SigningSettings {
   quota: QuotaSettings | undefined;
 }
 
+/** A signed request, and its place in the quota: `quotaSlot.done()` once its answer (or failure) is back. */
+export interface SignedAttempt {
+  request: OutgoingRequest;
+  quotaSlot: QuotaSlot | undefined;
+}
+
 /** Signs one attempt: `waitSignal` ends a wait for the quota (the call's abort and deadline). */
 export type SignAttempt = (
   descriptor: ActionDescriptor,
@@ -25,7 +31,7 @@ export type SignAttempt = (
   waitSignal: () => AbortSignal,
   /** Called as soon as the credentials are known, so a failure after it can mask them. */
   onCredentials: (credentials: Credentials) => void,
-) => Promise<OutgoingRequest>;
+) => Promise<SignedAttempt>;
 
 export function createSigner(config: SignerConfig): SignAttempt {
   const source = config.credentials ?? fromEnv();
@@ -51,7 +57,14 @@ export function createSigner(config: SignerConfig): SignAttempt {
       used = await untilAborted(credentials(), signal);
     }
     onCredentials(used);
-    if (config.quota) await quotaBucket(config.quota, used.accessKeyId, descriptor).acquire(waitSignal());
-    return signRequest(config, descriptor, query, used);
+    const quotaSlot = config.quota
+      ? await quotaBucket(config.quota, used.accessKeyId, descriptor).acquire(waitSignal())
+      : undefined;
+    try {
+      return { request: await signRequest(config, descriptor, query, used), quotaSlot };
+    } catch (error) {
+      quotaSlot?.done();
+      throw error;
+    }
   };
 }

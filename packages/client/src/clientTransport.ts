@@ -1,4 +1,6 @@
+import { describeValue } from './checkOptions.ts';
 import type { EndpointChoice } from './endpoints.ts';
+import { ValidationError } from './errors.ts';
 import type { CallTransport } from './transport/callAction.ts';
 
 /**
@@ -29,7 +31,7 @@ export function withTransport<T extends { endpoint: EndpointChoice }>(
 export function transportOf(client: OperationClient): CallTransport {
   const transport = (client as Partial<OperationClient> | null | undefined)?.[TRANSPORT];
   if (typeof transport !== 'function') {
-    throw new TypeError('expected a client made by createIotTaskCore or createIotTaskClient');
+    throw new ValidationError('client', 'a client made by createIotTaskCore or createIotTaskClient', describeValue(client));
   }
   return transport;
 }

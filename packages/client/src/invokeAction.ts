@@ -1,6 +1,5 @@
 import type { ActionDescriptor } from '@iot-task/spec';
 import { type OperationClient, transportOf } from './clientTransport.ts';
-import { ValidationError } from './errors.ts';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -17,13 +16,9 @@ export async function invoke<TResult>(
   client: OperationClient,
   descriptor: ActionDescriptor,
   params: unknown,
-  options: CallOptions = {},
+  options?: CallOptions,
 ): Promise<TResult> {
-  const transport = transportOf(client);
-  const { timeoutMs } = options;
-  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
-    throw new ValidationError('timeoutMs', 'a positive number', String(timeoutMs));
-  }
-  const { body } = await transport(descriptor, params, { signal: options.signal, timeoutMs });
+  // The call checks the options (a typed ValidationError naming the field) with everything else.
+  const { body } = await transportOf(client)(descriptor, params, options);
   return body as TResult;
 }

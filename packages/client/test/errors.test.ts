@@ -1,10 +1,13 @@
+import { actions } from '@iot-task/spec';
 import { fakeClockEachTest, settle } from '@iot-task/test-support/fakeTime';
 import { afterEach, describe, expect, it } from 'vitest';
+import { transportOf } from '../src/clientTransport.ts';
 import {
   AbortedError,
   BusinessError,
   createIotTaskClient,
   GatewayError,
+  HookError,
   type IotTaskClientOptions,
   IotTaskError,
   NetworkError,
@@ -252,6 +255,59 @@ describe('retries', () => {
   it('retry: false sends once', async () => {
     gateway.setFallback(gatewayError(503, 'ServiceUnavailable'));
     await failure(client({ retry: false }).queryTask({ TaskId: TASK_ID }));
+    expect(gateway.seen).toHaveLength(1);
+  });
+});
+
+describe('actions that change something (x-acs-operation-type: write)', () => {
+  // No write action is in the spec yet; its descriptor is QueryTask's, marked write.
+  const writeAction = { ...actions.QueryTask, operationType: 'write' } as const;
+  const call = (c: ReturnType<typeof client>) => transportOf(c)(writeAction, { TaskId: TASK_ID });
+
+  it('are not sent again after an answer that may come after the change (503, timeout-free 5xx)', async () => {
+    gateway.setFallback(gatewayError(503, 'ServiceUnavailable'));
+    expect(await failure(call(client()))).toMatchObject({ code: 'ServiceUnavailable', retryable: true });
+    expect(gateway.seen).toHaveLength(1);
+  });
+
+  it('are sent again when the gateway throttled them: it acted on nothing', async () => {
+    gateway.reply(gatewayError(400, 'Throttling.User'), ok());
+    await settle(call(client()));
+    expect(gateway.seen).toHaveLength(2);
+  });
+});
+
+describe("the caller's own hooks", () => {
+  it('a hook that throws ends the call with a HookError naming it (its error as the cause), never retried', async () => {
+    const boom = new Error('boom');
+    for (const hook of ['onRequest', 'onResponse'] as const) {
+      gateway.seen.length = 0;
+      const error = await failure(
+        client({
+          hooks: {
+            [hook]: () => {
+              throw boom;
+            },
+          },
+        }).queryTask({ TaskId: TASK_ID }),
+      );
+      expect(error).toBeInstanceOf(HookError);
+      expect(error).toMatchObject({ kind: 'hook', hook, code: 'HookFailed', retryable: false, cause: boom });
+      expect(error.message).toBe(`the ${hook} hook threw: boom`);
+      expect(gateway.seen.length).toBeLessThanOrEqual(1);
+    }
+    gateway.seen.length = 0;
+    gateway.reply(gatewayError(503, 'ServiceUnavailable'));
+    const retry = await failure(
+      client({
+        hooks: {
+          onRetry: () => {
+            throw boom;
+          },
+        },
+      }).queryTask({ TaskId: TASK_ID }),
+    );
+    expect(retry).toMatchObject({ kind: 'hook', hook: 'onRetry' });
     expect(gateway.seen).toHaveLength(1);
   });
 });

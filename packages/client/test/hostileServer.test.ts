@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIotTaskClient, type IotTaskClientOptions } from '../src/index.ts';
 import { failure, SEND_STAGES } from './support/failure.ts';
-import { ACCESS_KEY, TASK_ID } from './support/fakeGateway.ts';
+import { ACCESS_KEY, TASK_ID, taskData } from './support/fakeGateway.ts';
 
 // Real servers on loopback, wrong on purpose. Nothing here depends on timing: each failure is
 // decided by what the server sends, not by how fast.
@@ -203,5 +203,185 @@ describe.each(SENDS)('answers that only look right ($send)', ({ options }) => {
     const error = await failure(client(endpoint, { format: 'XML', retry: false }).queryTask({ TaskId: TASK_ID }));
     expect(error).toMatchObject({ kind: 'parse' });
     expect(error.message).toContain('element <Status> appears more than once inside <Data>');
+  });
+});
+
+describe.each(SENDS)('a server that quotes the secrets back, in any field and any encoding ($send)', ({ options }) => {
+  beforeEach(() => {
+    sendOptions = options;
+  });
+  const TOKEN = 'CAIStsTOKEN/abc+def=ghiJKLmnoPQRstu==';
+  const SECRET = 'SeCrEtAKsecret0123456789+/=';
+  const credentials = { accessKeyId: 'LTAIhostile', accessKeySecret: SECRET, securityToken: TOKEN };
+  const lowerHex = (text: string) => encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+  const json = (status: number, body: unknown) => (_req: IncomingMessage, res: ServerResponse) =>
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'x-acs-request-id': 'HDR-1' })
+      .end(JSON.stringify(body));
+  const task = taskData();
+  const cases: [string, (req: IncomingMessage, res: ServerResponse) => void][] = [
+    ['in Code', json(400, { RequestId: 'R', Code: `Bad.${TOKEN}`, Message: 'x' })],
+    ['as the RequestId', json(400, { RequestId: TOKEN, Code: 'X', Message: 'x' })],
+    [
+      'in HostId and Recommend',
+      json(400, { RequestId: 'R', Code: 'X', Message: 'x', HostId: TOKEN, Recommend: SECRET }),
+    ],
+    [
+      'in a business error code',
+      json(200, { RequestId: 'R', Success: false, Code: `iot.${SECRET}`, ErrorMessage: 'e' }),
+    ],
+    [
+      'in a string to sign with lower-case hex',
+      json(400, {
+        RequestId: 'R',
+        Code: 'SignatureDoesNotMatch',
+        Message: `GET&%2f&SecurityToken%3d${lowerHex(TOKEN)}`,
+      }),
+    ],
+    [
+      'JSON-escaped (\\/) in an unreadable body',
+      (_req, res) =>
+        res.writeHead(500, { 'content-type': 'application/json' }).end(`{"e":"${TOKEN.replaceAll('/', '\\/')}"`),
+    ],
+    [
+      'across the 200-character cut of a snippet',
+      (_req, res) =>
+        res.writeHead(502, { 'content-type': 'text/html' }).end(`<html>${'x'.repeat(185)}${TOKEN} ${SECRET}</html>`),
+    ],
+    [
+      'at the start of a body over the cap',
+      (_req, res) =>
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ Message: `${TOKEN} ${SECRET}`, pad: 'x'.repeat(2 << 20) })),
+    ],
+    [
+      'in a redirect path',
+      (_req, res) => res.writeHead(302, { location: `http://elsewhere.example/${TOKEN}/${lowerHex(SECRET)}` }).end(),
+    ],
+    ['as a drifted field value', json(200, { RequestId: 'R', Success: true, Data: { ...task, Progress: TOKEN } })],
+    ['as a Success value', json(200, { RequestId: 'R', Success: SECRET })],
+  ];
+
+  it.each(cases)('%s: no form of the error carries either secret, or a piece of one', async (_name, handler) => {
+    const endpoint = await serve(handler);
+    const error = await failure(client(endpoint, { credentials, retry: false }).queryTask({ TaskId: TASK_ID }));
+    const forms = [
+      error.message,
+      error.stack ?? '',
+      JSON.stringify(error),
+      inspect(error, { depth: 6 }),
+      JSON.stringify(Object.entries(error)),
+    ];
+    for (const form of forms) {
+      for (const secret of [TOKEN, SECRET]) {
+        for (const piece of [secret.slice(0, 12), secret.slice(-12), encodeURIComponent(secret).slice(0, 14)]) {
+          expect(form).not.toContain(piece);
+        }
+      }
+    }
+  });
+
+  it('a status that is a secret: waitForTask stops with UnknownStatusError, the status masked, the RequestId kept', async () => {
+    const endpoint = await serve(json(200, { RequestId: 'R-status', Success: true, Data: { ...task, Status: TOKEN } }));
+    const error = await failure(client(endpoint, { credentials }).waitForTask(TASK_ID, { intervalMs: 1 }));
+    expect(error).toMatchObject({ kind: 'unknown-status', status: '***', requestId: 'R-status' });
+    expect(inspect(error, { depth: 6 })).not.toContain(TOKEN.slice(0, 12));
+  });
+});
+
+describe.each(SENDS)("what a server sends is the server's answer, not a network failure ($send)", ({ options }) => {
+  beforeEach(() => {
+    sendOptions = options;
+  });
+
+  it('a redirect, a body over the cap and a body its Content-Encoding does not describe carry the RequestId and are not retried', async () => {
+    const handlers: ((res: ServerResponse) => void)[] = [
+      (res) => res.writeHead(302, { location: '/elsewhere', 'x-acs-request-id': 'RID-302' }).end(),
+      (res) => res.writeHead(500, { 'x-acs-request-id': 'RID-big' }).end('x'.repeat(4096)),
+      (res) =>
+        res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'content-encoding': 'gzip',
+            'x-acs-request-id': 'RID-gz',
+          })
+          .end('this is not gzip'),
+    ];
+    const expected = [
+      { code: 'UnexpectedRedirect', requestId: 'RID-302' },
+      { code: 'ResponseTooLarge', requestId: 'RID-big' },
+      { code: 'BadContentEncoding', requestId: 'RID-gz' },
+    ];
+    for (const [index, handler] of handlers.entries()) {
+      let asked = 0;
+      const endpoint = await serve((_req, res) => {
+        asked++;
+        handler(res);
+      });
+      const error = await failure(client(endpoint, { maxResponseBytes: 1024 }).queryTask({ TaskId: TASK_ID }));
+      expect(error).toMatchObject({ kind: 'parse', retryable: false, ...expected[index] });
+      expect(asked).toBe(1);
+    }
+  });
+
+  it('a content coding the client does not know is read as it came, on both send stages (as fetch does)', async () => {
+    const endpoint = await serve((_req, res) => {
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'compress' })
+        .end(JSON.stringify({ RequestId: 'R', Success: true, Data: taskData({ Status: 'QUEUED' }) }));
+    });
+    await expect(client(endpoint).queryTask({ TaskId: TASK_ID })).resolves.toMatchObject({
+      Data: { Status: 'QUEUED' },
+    });
+  });
+
+  it("an XML answer under another root (an HTML page, an <Error> on HTTP 200) is not the action's answer", async () => {
+    for (const root of ['html', 'Error', 'QueryJobResponse']) {
+      const endpoint = await serve((_req, res) => {
+        res
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(
+            `<${root}><RequestId>R</RequestId><Success>true</Success><Data><TaskId>x</TaskId><Status>QUEUED</Status></Data></${root}>`,
+          );
+      });
+      const error = await failure(client(endpoint, { format: 'XML', retry: false }).queryTask({ TaskId: TASK_ID }));
+      expect(error).toMatchObject({ kind: 'parse' });
+      expect(error.message).toContain(`the root element is <${root}>, expected <QueryTaskResponse>`);
+    }
+  });
+
+  it('an XML character reference to NUL is not well-formed', async () => {
+    const endpoint = await serve((_req, res) => {
+      res
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end('<QueryTaskResponse><RequestId>R&#0;</RequestId><Success>true</Success></QueryTaskResponse>');
+    });
+    const error = await failure(client(endpoint, { format: 'XML', retry: false }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({ kind: 'parse' });
+    expect(error.message).toContain('invalid character reference &#0;');
+  });
+
+  it('a __proto__ key, in JSON or in XML, never becomes a prototype of what the caller gets', async () => {
+    const data = JSON.stringify(taskData()).replace(/}$/, ',"__proto__":{"isAdmin":true}}');
+    const jsonEndpoint = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"RequestId":"R","Success":true,"Data":${data}}`);
+    });
+    const fromJson = await client(jsonEndpoint).queryTask({ TaskId: TASK_ID });
+    expect(Object.hasOwn(fromJson.Data, '__proto__')).toBe(false);
+    expect((Object.assign({}, fromJson.Data) as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    const xmlEndpoint = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(
+        `<QueryTaskResponse><RequestId>R</RequestId><Success>true</Success><Data>${Object.entries(taskData())
+          .map(([name, value]) => `<${name}>${value}</${name}>`)
+          .join(
+            '',
+          )}<Extra><__proto__><isAdmin>true</isAdmin></__proto__><toString>x</toString></Extra></Data></QueryTaskResponse>`,
+      );
+    });
+    const fromXml = await client(xmlEndpoint, { format: 'XML' }).queryTask({ TaskId: TASK_ID });
+    const extra = (fromXml.Data as unknown as { Extra: Record<string, unknown> }).Extra;
+    expect(Object.getPrototypeOf(extra)).toBe(Object.prototype);
+    expect(extra).toEqual({ toString: 'x' });
   });
 });

@@ -13,6 +13,86 @@ afterAll(() => server.close());
 
 const client = createIotTaskClient({ region: 'cn-shanghai', credentials: ACCESS_KEY, quota: false });
 
+describe('careless options: a ValidationError naming the option, before anything is sent', () => {
+  const base = { region: 'cn-shanghai', credentials: ACCESS_KEY } as const;
+  const cases: [string, Record<string, unknown>, string][] = [
+    [
+      'a timeout a timer cannot wait',
+      { timeoutMs: 2 ** 31 },
+      'timeoutMs: expected a number of milliseconds, more than 0 and at most 2147483647, received 2147483648',
+    ],
+    [
+      'an attempt timeout of a month',
+      { attemptTimeoutMs: 3e9 },
+      'attemptTimeoutMs: expected a number of milliseconds, more than 0 and at most 2147483647, received 3000000000',
+    ],
+    [
+      'a timeout given as a string',
+      { timeoutMs: '5' },
+      'timeoutMs: expected a number of milliseconds, more than 0 and at most 2147483647, received "5"',
+    ],
+    [
+      'no attempts at all',
+      { retry: { maxAttempts: 0 } },
+      'retry.maxAttempts: expected an integer from 1 to 100, received 0',
+    ],
+    [
+      'a negative backoff',
+      { retry: { baseDelayMs: -1 } },
+      'retry.baseDelayMs: expected a number of milliseconds, at least 0 and at most 2147483647, received -1',
+    ],
+    ['retry: null', { retry: null }, 'retry: expected an object of options (or nothing), received null'],
+    ["retry: 'no'", { retry: 'no' }, 'retry: expected an object of options (or nothing), received "no"'],
+    ["quota: 'x'", { quota: 'x' }, 'quota: expected an object of options (or nothing), received "x"'],
+    ['a quota key that is not a string', { quota: { key: 7 } }, 'quota.key: expected a non-empty string, received 7'],
+    ["hooks: 'x'", { hooks: 'x' }, 'hooks: expected an object of options (or nothing), received "x"'],
+    [
+      'a hook that is not a function',
+      { hooks: { onRequest: true } },
+      'hooks.onRequest: expected a function (or nothing), received true',
+    ],
+    [
+      'a fetch that is not a function',
+      { fetch: 'notafunction' },
+      'fetch: expected a function (or nothing), received "notafunction"',
+    ],
+    [
+      'a body cap that is not a whole number',
+      { maxResponseBytes: 1.5 },
+      'maxResponseBytes: expected an integer from 1 to 1073741824, received 1.5',
+    ],
+  ];
+  it.each(cases)('%s', (_name, options, message) => {
+    const error = (() => {
+      try {
+        createIotTaskClient({ ...base, ...options } as never);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it('call options: null, a signal that is not one, a timeout past what a timer takes', async () => {
+    const c = createIotTaskClient({ ...base, quota: false });
+    await expect(c.queryTask({ TaskId: TASK_ID }, null as never)).rejects.toThrow(
+      'options: expected an object of options (or nothing), received null',
+    );
+    await expect(c.queryTask({ TaskId: TASK_ID }, { signal: 'x' as never })).rejects.toThrow(
+      'options.signal: expected an AbortSignal (or nothing), received "x"',
+    );
+    await expect(c.queryTask({ TaskId: TASK_ID }, { timeoutMs: 1e10 })).rejects.toThrow(
+      'options.timeoutMs: expected a number of milliseconds, more than 0 and at most 2147483647, received 10000000000',
+    );
+    await expect(c.waitForTask(TASK_ID, { timeoutMs: 30 * 86_400_000 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(c.waitForTask(TASK_ID, { onProgress: 'x' as never })).rejects.toThrow(
+      'onProgress: expected a function (or nothing), received "x"',
+    );
+    expect(gateway.seen).toHaveLength(0);
+  });
+});
+
 describe('input validation, before any network call', () => {
   const cases: [string, unknown, string, string][] = [
     ['missing TaskId', {}, 'TaskId', 'a value (required)'],

@@ -31,7 +31,11 @@ export function withTransport<T extends { endpoint: EndpointChoice }>(
 export function transportOf(client: OperationClient): CallTransport {
   const transport = (client as Partial<OperationClient> | null | undefined)?.[TRANSPORT];
   if (typeof transport !== 'function') {
-    throw new ValidationError('client', 'a client made by createIotTaskCore or createIotTaskClient', describeValue(client));
+    throw new ValidationError(
+      'client',
+      'a client made by createIotTaskCore or createIotTaskClient',
+      describeValue(client),
+    );
   }
   return transport;
 }

@@ -166,7 +166,8 @@ const shared0 = {
 const shared3 = {
   "RequestId": {
     "type": "string",
-    "minLength": 1
+    "minLength": 1,
+    "pattern": "^[!-~]+$"
   },
   "HostId": {
     "type": "string"
@@ -270,7 +271,8 @@ export const QueryTask = {
             "properties": {
               "RequestId": {
                 "type": "string",
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[!-~]+$"
               },
               "Success": {
                 "type": "boolean",
@@ -372,7 +374,8 @@ export const QueryTask = {
             "properties": {
               "RequestId": {
                 "type": "string",
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[!-~]+$"
               },
               "Success": {
                 "type": "boolean",

@@ -1,6 +1,6 @@
 import type { CompactSchema } from '@iot-task/spec';
 import { parseXml, type XmlElement, XmlSyntaxError } from './parseXml.ts';
-import { toNumber, typesOf } from './schemaTypes.ts';
+import { numberFromText, toNumber, typesOf } from './schemaTypes.ts';
 import { validateValue } from './validateValue.ts';
 
 /**
@@ -13,11 +13,11 @@ function isObjectSchema(schema: CompactSchema): boolean {
 }
 
 function decodeScalar(schema: CompactSchema, text: string): unknown {
-  if (schema['x-iot-task-decode'] === 'number') return toNumber(text);
+  if (schema['x-iot-task-decode'] === 'number') return toNumber(text, schema);
   const types = typesOf(schema);
   if (types.includes('boolean') && (text === 'true' || text === 'false')) return text === 'true';
   if (types.includes('integer') || types.includes('number')) {
-    const number = toNumber(text);
+    const number = numberFromText(text, !types.includes('number'));
     if (typeof number === 'number') return number;
   }
   if (schema.const !== undefined && typeof schema.const !== 'string') {

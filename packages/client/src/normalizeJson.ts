@@ -14,7 +14,7 @@ function typeMatches(schema: CompactSchema, value: unknown): boolean {
  */
 export function normalizeJson(schema: CompactSchema | undefined, value: unknown): unknown {
   if (!schema || value === null || value === undefined) return value;
-  if (schema['x-iot-task-decode'] === 'number') return toNumber(value);
+  if (schema['x-iot-task-decode'] === 'number') return toNumber(value, schema);
   const branches = schema.oneOf ?? schema.anyOf;
   if (branches) {
     const branch = branchByDiscriminator(branches, value) ?? branches.find((b) => typeMatches(b, value));

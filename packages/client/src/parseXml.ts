@@ -1,6 +1,8 @@
 /** An XML element reduced to what the API's bodies use: a name, child elements and text. */
 export interface XmlElement {
   readonly name: string;
+  /** Names of its attributes (`xmlns` included): the API's bodies have none, so readers skip them. */
+  readonly attributes: readonly string[];
   readonly children: readonly XmlElement[];
   /** Concatenated character data (entities decoded, CDATA included), untrimmed. */
   readonly text: string;
@@ -85,12 +87,13 @@ export function parseXml(source: string): XmlElement {
     if (source[pos] !== '<') fail('expected "<"');
     pos++;
     const name = readName();
-    // Skip attributes: name="value" or name='value'.
+    // Attributes (name="value" or name='value'): their names are kept, their values skipped.
+    const attributes: string[] = [];
     for (;;) {
       while (pos < source.length && /\s/.test(source[pos] as string)) pos++;
       const c = source[pos];
       if (c === '/' || c === '>' || c === undefined) break;
-      readName();
+      attributes.push(readName());
       while (/\s/.test(source[pos] ?? '')) pos++;
       if (source[pos] !== '=') fail('expected "=" in attribute');
       pos++;
@@ -103,7 +106,7 @@ export function parseXml(source: string): XmlElement {
     }
     if (source.startsWith('/>', pos)) {
       pos += 2;
-      return { name, children: [], text: '' };
+      return { name, attributes, children: [], text: '' };
     }
     if (source[pos] !== '>') fail(`unterminated start tag <${name}>`);
     pos++;
@@ -118,7 +121,7 @@ export function parseXml(source: string): XmlElement {
         while (/\s/.test(source[pos] ?? '')) pos++;
         if (source[pos] !== '>') fail('expected ">"');
         pos++;
-        return { name, children, text };
+        return { name, attributes, children, text };
       }
       if (source.startsWith('<![CDATA[', pos)) {
         const end = source.indexOf(']]>', pos + 9);

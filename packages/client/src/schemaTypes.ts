@@ -32,15 +32,25 @@ export function branchByDiscriminator(branches: readonly CompactSchema[], value:
 /** Plain decimal notation only: `0x14`, `1e1`, ` 20 ` and `+5` are not numbers on this wire. */
 const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
+/** Whole numbers in plain decimal notation: what an `integer` field's text must be. */
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+
 /**
- * A value marked `x-iot-task-decode: number` as a number, when it is a decimal numeral; anything
- * else is returned as it came, so the check against the spec reports it instead of it passing as
- * a number it never was.
+ * A value marked `x-iot-task-decode: number` as a number, when its text is what the spec allows
+ * on the wire — a decimal numeral, and one that matches the pattern of the schema's string
+ * branch when it has one (`80`, not `80.0` or `080`); anything else is returned as it came, so
+ * the check against the spec reports it instead of it passing as a number it never was.
  */
-export function toNumber(value: unknown): unknown {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
-  return value;
+export function toNumber(value: unknown, schema?: CompactSchema): unknown {
+  if (typeof value !== 'string' || !DECIMAL.test(value)) return value;
+  const asText = (schema?.oneOf ?? schema?.anyOf)?.find((branch) => typesOf(branch).includes('string'));
+  if (asText?.pattern !== undefined && !compiledPattern(asText.pattern).test(value)) return value;
+  return Number(value);
+}
+
+/** The text of an `integer` (or `number`) field as a number, when it is written as one; else as it came. */
+export function numberFromText(text: string, integer: boolean): unknown {
+  return (integer ? INTEGER : DECIMAL).test(text) ? Number(text) : text;
 }
 
 /** The success branch of a response schema (`Success: true`), or the schema itself. */

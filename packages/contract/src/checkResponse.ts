@@ -1,6 +1,4 @@
-import { decodeXmlBody } from '@iot-task/client/xml';
-import { type ActionDescriptor, actions } from '@iot-task/spec';
-import type { RawResponse } from './expectations.ts';
+import { parseAnswer, type RawResponse } from './expectations.ts';
 import { documentedStatuses, responseSchemaPointer, schemaProblems } from './specSchemas.ts';
 
 /**
@@ -27,24 +25,9 @@ export function checkResponse(
   const mediaType = format === 'JSON' ? 'application/json' : 'text/xml';
   const pointer = responseSchemaPointer(action, method, status, mediaType);
   if (!pointer) return [...problems, `status ${status}: no ${mediaType} schema documented`];
-  let body: unknown;
-  if (format === 'JSON') {
-    try {
-      body = JSON.parse(response.body);
-    } catch (error) {
-      return [...problems, `body: not JSON (${(error as Error).message})`];
-    }
-  } else {
-    const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
-    const compact = descriptor?.responses[status]?.schema ?? undefined;
-    const root = /<([A-Za-z_][\w.-]*)[\s>]/.exec(response.body.replace(/^<\?xml[^>]*\?>\s*/, ''))?.[1];
-    const expectedRoot = response.status >= 400 ? 'Error' : descriptor?.xmlRoot;
-    if (expectedRoot && root !== expectedRoot) problems.push(`XML root <${root}>: expected <${expectedRoot}>`);
-    try {
-      body = decodeXmlBody(compact, response.body);
-    } catch (error) {
-      return [...problems, `body: not XML the API would send (${(error as Error).message})`];
-    }
-  }
+  const parsed = parseAnswer(action, response, format);
+  if ('unreadable' in parsed) return [...problems, ...parsed.unreadable];
+  problems.push(...parsed.problems);
+  const { body } = parsed;
   return [...problems, ...schemaProblems(action, pointer, body).map((p) => `body ${p}`)];
 }

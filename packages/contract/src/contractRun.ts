@@ -52,6 +52,50 @@ export function noAnswerReason(error: unknown): string {
   return cause?.message ? `${base} (${cause.message})` : base;
 }
 
+/** Statuses whose answers have no body (the Response constructor refuses one for them). */
+const BODYLESS = new Set([101, 204, 205, 304]);
+
+/**
+ * The response with its body read under the same bound as its headers: headers that came while
+ * the body never completes (or breaks off) is no answer either — the case fails with a NoAnswerError
+ * saying so, and it counts towards the target having stopped answering. A complete body resets that count.
+ */
+function withBodyBounded(
+  response: Response,
+  noAnswer: (reason: string) => NoAnswerError,
+  answered: () => void,
+): Response {
+  if (!response.body || BODYLESS.has(response.status)) {
+    answered();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          answered();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        controller.error(
+          noAnswer(
+            timedOut
+              ? `HTTP ${response.status} came, but its body did not complete within ${ANSWER_TIMEOUT_MS / 1000} s`
+              : `the connection broke while the body of an HTTP ${response.status} was read (${noAnswerReason(error)})`,
+          ),
+        );
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 /** The spec's quota of the target's slowest action (the run's pace), unless the target says otherwise. */
 function targetQuota(target: ContractTarget): number {
   const spec = Math.min(...(Object.values(actions) as ActionDescriptor[]).map((d) => d.quota?.requestsPerSecond ?? 5));
@@ -75,6 +119,11 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
   const requestIds = new Map<string, number>();
   let silent = 0;
   let gone: string | undefined;
+  const noAnswer = (reason: string) => {
+    silent += 1;
+    if (silent >= SILENT_LIMIT) gone = `the target stopped answering (${SILENT_LIMIT} requests in a row: ${reason})`;
+    return new NoAnswerError(reason);
+  };
   // Redirects are answers too: the API never sends one, so the kit judges it rather than following it.
   const bounded = async (request: Request): Promise<Response> => {
     if (gone) throw new NoAnswerError(gone);
@@ -82,15 +131,13 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
       const response = await target.fetch(
         new Request(request, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS), redirect: 'manual' }),
       );
-      silent = 0;
       const id = response.headers.get('x-acs-request-id');
       if (id) requestIds.set(id, (requestIds.get(id) ?? 0) + 1);
-      return response;
+      return withBodyBounded(response, noAnswer, () => {
+        silent = 0;
+      });
     } catch (error) {
-      const reason = noAnswerReason(error);
-      silent += 1;
-      if (silent >= SILENT_LIMIT) gone = `the target stopped answering (${SILENT_LIMIT} requests in a row: ${reason})`;
-      throw new NoAnswerError(reason);
+      throw noAnswer(noAnswerReason(error));
     }
   };
   let unreachable: string | undefined;

@@ -1,4 +1,4 @@
-import { decodeXmlBody } from '@iot-task/client/xml';
+import { decodeXml, parseXml, type XmlElement } from '@iot-task/client/xml';
 import {
   type ActionDescriptor,
   actions,
@@ -206,10 +206,22 @@ export function parseAnswer(
   const expectedRoot = raw.status >= 400 ? 'Error' : descriptor?.xmlRoot;
   if (root !== expectedRoot) problems.push(`XML root: expected <${expectedRoot}>, got <${root ?? ''}>`);
   try {
-    return { body: decodeXmlBody(descriptor?.responses[String(raw.status)]?.schema ?? undefined, raw.body), problems };
+    const element = parseXml(raw.body);
+    problems.push(
+      ...xmlAttributes(element).map((at) => `body ${at}: an XML attribute, which the spec does not describe`),
+    );
+    return { body: decodeXml(descriptor?.responses[String(raw.status)]?.schema ?? undefined, element), problems };
   } catch (error) {
     return { unreadable: [...problems, `body: not XML the API would send (${(error as Error).message})`] };
   }
+}
+
+/** Every attribute in an XML answer (a namespace declaration included), as `Root.Child@name`. */
+function xmlAttributes(element: XmlElement, path = element.name): string[] {
+  return [
+    ...element.attributes.map((name) => `${path}@${name}`),
+    ...element.children.flatMap((child) => xmlAttributes(child, `${path}.${child.name}`)),
+  ];
 }
 
 /** The branch of a `oneOf` on `Success` (true: the success body; false: the business error). */

@@ -376,11 +376,14 @@ export async function runReplayCase(c: ReplayCase, { run, params }: RunContext):
   return { problems: await answerProblems(run, c.action, request, REPLAY_EXPECTED, c.variant.format) };
 }
 
+/** How long after a burst the quota must be whole again. */
+const REFILL_MS = 1250;
+
 /**
  * Fires three times the quota at once, every variant mixed (after the pacer's slot): at least one
  * answer must be `Throttling.User`, every other one the success, and no more may succeed than the
- * quota allows in the time the burst took. Then the quota must refill: a request a little over a
- * second later succeeds. A server that lets one variant through unthrottled, or allows more than
+ * quota allows in the time the burst took. Then the quota must refill: a request 1.25 s after the
+ * burst ended succeeds. A server that lets one variant through unthrottled, or allows more than
  * the quota, goes red. A server so slow that even a correct quota would have let the whole burst
  * through says nothing either way: the burst is tried once more, twice as big.
  */
@@ -389,7 +392,10 @@ export async function runThrottlingCase(c: ThrottlingCase, { run, params }: RunC
   if (target.kind === 'live' && !target.includeUnsafe) {
     return { skip: `unsafe against a live account: ${c.liveUnsafe}; --include-unsafe runs it` };
   }
-  const refill = (size: number) => target.clock.sleep(Math.ceil((size / quota) * 1000) + 500);
+  // A quota of N a second is whole again a second after the burst, whatever the server's counting
+  // (a sliding window, fixed seconds, a bucket of N refilling at N a second); 250 ms of slack for
+  // the network. A server that punishes a burst with a longer lockout goes red.
+  const refill = () => target.clock.sleep(REFILL_MS);
   let problems: string[] = [];
   for (let size = 3 * quota, round = 1; round <= 2; size *= 2, round++) {
     await run.slot();
@@ -429,7 +435,7 @@ export async function runThrottlingCase(c: ThrottlingCase, { run, params }: RunC
     });
     // What a bucket of `quota` (refilling at `quota` a second) can let through while the burst lasted.
     const allowed = quota + Math.ceil((quota * took) / 1000);
-    await refill(size);
+    await refill();
     if (throttled === 0 && allowed >= size && round === 1) continue;
     if (throttled === 0) {
       problems.unshift(

@@ -152,8 +152,9 @@ export interface Observed {
 
 /**
  * The problems of one polled sequence: statuses outside the enum, progress going backwards, a
- * terminal status that changes afterwards, the time of the last change going backwards or before
- * the time queued, a time queued that changes, and (when the task is meant to end) never ending.
+ * terminal status that changes afterwards, the time of the last change going backwards, staying
+ * put across a change, or before the time queued, a time queued that changes, and (when the task
+ * is meant to end) never ending.
  */
 export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[], mustEnd: boolean): string[] {
   const problems: string[] = [];
@@ -171,6 +172,15 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
       if (modified < latest) {
         problems.push(
           `${at}: ${shape.modified} went back to ${step.modified} (it was ${new Date(latest).toISOString()})`,
+        );
+      }
+      // It is the time of the last change: a change that leaves it where it was did not record itself.
+      const before = seen[index - 1];
+      const moved =
+        before !== undefined && (before.status !== step.status || String(before.progress) !== String(step.progress));
+      if (moved && before.modified === step.modified) {
+        problems.push(
+          `${at}: ${shape.status} ${shape.progress ? `/ ${shape.progress} ` : ''}changed (${String(before.status)} ${String(before.progress)} → ${String(step.status)} ${String(step.progress)}) but ${shape.modified} stayed ${step.modified}`,
         );
       }
       latest = Math.max(latest, modified);

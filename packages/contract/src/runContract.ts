@@ -29,6 +29,7 @@ import {
 } from './lifecycle.ts';
 import { type PagingCase, pagingCases, runPagingCase } from './pagingCases.ts';
 import { type ParameterCase, parameterCases, runParameterCase } from './parameterCases.ts';
+import { type ReachabilityCase, reachabilityCase, runReachabilityCase } from './reachabilityCase.ts';
 import { type RequestIdCase, requestIdCase, runRequestIdCase } from './requestIdCase.ts';
 import { requestParams, wireParams } from './requestParams.ts';
 import { responseSchemaPointer, schemaProblems } from './specSchemas.ts';
@@ -50,7 +51,8 @@ export type KitCase =
   | RequestIdCase
   | AcceptedCase
   | LifecycleCase
-  | LifecycleCoverageCase;
+  | LifecycleCoverageCase
+  | ReachabilityCase;
 
 export interface CaseResult {
   id: string;
@@ -83,6 +85,9 @@ type Outcome = { problems: string[] } | { skip: string };
  */
 export function casesFor(run: ContractRun): KitCase[] {
   const byKind = (kind: ContractCase['kind']) => contractCases.filter((c) => c.kind === kind);
+  // A target that does not answer gets one failing case naming why, not hundreds saying the same.
+  const [firstAction = ''] = Object.keys(actions);
+  if (run.unreachable) return [...(byKind('example') as KitCase[]), reachabilityCase(firstAction)];
   const cases: KitCase[] = [
     ...(byKind('example') as KitCase[]),
     ...(byKind('exchange') as KitCase[]),
@@ -254,6 +259,9 @@ export async function runCase(run: ContractRun, c: KitCase): Promise<CaseResult>
           break;
         case 'request-ids':
           outcome = runRequestIdCase(run);
+          break;
+        case 'reachability':
+          outcome = runReachabilityCase(run);
           break;
         case 'paging':
           outcome = await runPagingCase(c, run, descriptorOf(c.action), params());

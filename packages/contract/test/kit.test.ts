@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { createMockServer } from '@iot-task/mock-server';
 import { actions } from '@iot-task/spec';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import {
   liveTarget,
   mswTarget,
   replayCases,
+  runCase,
   runContract,
   startRun,
   TRANSPORT_VARIANTS,
@@ -66,17 +68,39 @@ describe('the kit on our own mock', () => {
 
   it('live with credentials: the unsafe cases are skipped with their reason unless asked for', async () => {
     const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' };
-    const run = await startRun(liveTarget(env));
+    // The live service is out of reach here; its cases are listed as if it answered. The unsafe
+    // ones are skipped before any request, so they need no network.
+    const run = { ...(await startRun(liveTarget(env))), unreachable: undefined };
     const unsafe = casesFor(run).filter((c) => 'liveUnsafe' in c && c.liveUnsafe);
     expect(unsafe.map((c) => (c.kind === 'gateway' ? c.check : c.kind))).toEqual(
       expect.arrayContaining(['wrong-secret', 'unknown-access-key', 'throttling']),
     );
-    const report = await runContract(liveTarget(env), { filter: (c) => unsafe.includes(c) });
-    expect(
-      report.results.every(
-        (r) => r.outcome === 'skipped' && /^unsafe against a live account: /.test(r.skipReason ?? ''),
+    for (const c of unsafe) {
+      const result = await runCase(run, c);
+      expect(result.outcome).toBe('skipped');
+      expect(result.skipReason).toMatch(/^unsafe against a live account: /);
+    }
+  });
+
+  it('a target that does not answer: one failing case naming the cause and the fix, not one per case', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const report = await runContract(baseUrlTarget(`http://127.0.0.1:${port}`));
+    const failed = report.results.filter((r) => r.outcome === 'failed');
+    expect(failed).toEqual([expect.objectContaining({ id: 'target/reachable' })]);
+    expect(failed[0]?.problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^the target did not answer: .*ECONNREFUSED.*: is a server listening at http://127\\.0\\.0\\.1:${port}\\? Start one \\(npx iot-task-mock\\) or correct --base-url$`,
+        ),
       ),
-    ).toBe(true);
+    ]);
+    expect(report.results.every((r) => r.kind === 'example' || r.id === 'target/reachable')).toBe(true);
   });
 
   it('every action gets the cases its document gives, in every transport variant, the gateway cases and, for a lifecycle, the lifecycle cases', async () => {

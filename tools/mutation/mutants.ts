@@ -737,6 +737,61 @@ export const mutants: readonly Mutant[] = [
     rewrite: (answer) => (isJson(answer) ? { ...answer, text: `\uFEFF${answer.text}` } : answer),
   },
   {
+    id: 'progress-decimal-in-xml',
+    category: 'field type',
+    description: 'XML Progress written with a decimal point (80.0 for 80)',
+    rewrite: body({ xml: (text) => text.replace(/<Progress>(\d+)<\/Progress>/, '<Progress>$1.0</Progress>') }),
+  },
+  {
+    id: 'xml-namespace',
+    category: 'XML',
+    description: 'XML answers in a default namespace (xmlns on the root), which renames every element',
+    rewrite: body({
+      xml: (text) => text.replace(/<(\w+Response|Error)>/, '<$1 xmlns="http://iot.aliyuncs.com/doc/2018-01-20/">'),
+    }),
+  },
+  {
+    id: 'xml-attribute-on-field',
+    category: 'XML',
+    description: 'XML Progress carries an attribute (<Progress unit="%">)',
+    rewrite: body({ xml: (text) => text.replace('<Progress>', '<Progress unit="%">') }),
+  },
+  {
+    id: 'request-id-not-ascii',
+    category: 'headers',
+    description: "the body's RequestId holds characters no header can carry, the header another ID",
+    rewrite: body({
+      json: (b) => (typeof b.RequestId === 'string' ? { ...b, RequestId: `请求-${b.RequestId}` } : b),
+      xml: (text) => text.replace('<RequestId>', '<RequestId>请求-'),
+    }),
+  },
+  {
+    id: 'utc-modified-frozen',
+    category: 'semantics',
+    description: 'UtcModified stays at the time queued while the status and progress move',
+    rewrite: data(
+      (d) => ({ ...d, UtcModified: d.UtcQueueTime }),
+      (text) => {
+        const queued = /<UtcQueueTime>([^<]*)<\/UtcQueueTime>/.exec(text)?.[1];
+        return queued === undefined
+          ? text
+          : text.replace(/<UtcModified>[^<]*<\/UtcModified>/, `<UtcModified>${queued}</UtcModified>`);
+      },
+    ),
+  },
+  {
+    id: 'lockout-after-throttling',
+    category: 'quota',
+    description: 'after a Throttling.User, every request is refused for 3 s (the quota does not refill in time)',
+    rewrite: async (answer, context) => {
+      if (answer.text.includes('Throttling.User')) context.state.set('lockedUntil', context.now + 3000);
+      const lockedUntil = context.state.get('lockedUntil') as number | undefined;
+      return lockedUntil !== undefined && context.now < lockedUntil
+        ? refuse('Throttling.User', () => true)(answer, context)
+        : answer;
+    },
+  },
+  {
     id: 'xml-declares-utf-16',
     category: 'encoding',
     description: 'the XML declaration says UTF-16, the body is UTF-8',

@@ -17,12 +17,15 @@ process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
 
 // The reader of stdout went away (`iot-task watch … | head -1`): stop quietly, as SIGPIPE would.
+// Any other failure of stdout (a full disk, a closed descriptor): stop, and say so in one line.
 let pipeClosed = false;
+let outputFailed: string | undefined;
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
   pipeClosed = true;
-  if (!stop.signal.aborted) stop.abort('EPIPE' satisfies StopReason);
+  if (error.code !== 'EPIPE') outputFailed ??= error.code ?? error.message;
+  if (!stop.signal.aborted) stop.abort((error.code === 'EPIPE' ? 'EPIPE' : 'OUTPUT') satisfies StopReason);
 });
+process.stderr.on('error', () => undefined);
 const stdout = {
   get isTTY() {
     return process.stdout.isTTY;
@@ -40,4 +43,13 @@ const code = await main({
   stderr: process.stderr,
   signal: stop.signal,
 });
-process.exitCode = pipeClosed ? EXIT.brokenPipe : code;
+process.exitCode = code;
+// A failed write is reported after the write: settle the exit code when the process ends.
+process.on('exit', () => {
+  if (outputFailed !== undefined) {
+    process.stderr.write(`iot-task: could not write the output (${outputFailed}); it is incomplete\n`);
+    process.exitCode = EXIT.error;
+  } else if (pipeClosed && process.argv[2] !== 'mock') {
+    process.exitCode = EXIT.brokenPipe;
+  }
+});

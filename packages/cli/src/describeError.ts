@@ -1,6 +1,7 @@
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN, IotTaskError } from '@iot-task/client';
 import { EXIT } from './exitCodes.ts';
 import { UsageError } from './parseCommandLine.ts';
+import { oneLine, printable } from './terminalText.ts';
 
 const HINTS: Readonly<Record<string, string>> = {
   SignatureDoesNotMatch: `check ${ENV_ACCESS_KEY_SECRET}`,
@@ -14,6 +15,13 @@ const HINTS: Readonly<Record<string, string>> = {
   'iot.system.InstanceNotFound': 'check --instance',
   'iot.system.SystemException': 'IoT Platform had a system error; try again',
 };
+
+/** The environment variable each credential comes from. */
+const VARIABLES = {
+  accessKeyId: ENV_ACCESS_KEY_ID,
+  accessKeySecret: ENV_ACCESS_KEY_SECRET,
+  securityToken: ENV_SECURITY_TOKEN,
+} as const;
 
 const KIND_HINTS: Readonly<Record<string, string>> = {
   network: 'check --region/--endpoint and the network',
@@ -31,19 +39,31 @@ const KIND_HINTS: Readonly<Record<string, string>> = {
  */
 export function describeError(error: unknown): { line: string; exitCode: number } {
   if (error instanceof UsageError)
-    return { line: `iot-task: ${error.message}. Run iot-task --help.`, exitCode: EXIT.usage };
+    return {
+      line: `iot-task: ${oneLine(error.message).replace(/\.+$/, '')}. Run iot-task --help.`,
+      exitCode: EXIT.usage,
+    };
   if (error instanceof IotTaskError) {
     if (error.kind === 'credentials') {
+      // The variables are set but one of them cannot be used: name it and say why (never its value).
+      const invalid = /^credentials\.(accessKeyId|accessKeySecret|securityToken): (.*)$/.exec(error.message);
+      if (invalid) {
+        const variable = VARIABLES[invalid[1] as keyof typeof VARIABLES];
+        return {
+          line: `iot-task: ${error.code}: ${variable}: ${oneLine(invalid[2] as string)} — correct it, or add --mock to try the embedded mock`,
+          exitCode: EXIT.credentials,
+        };
+      }
       return {
         line: `iot-task: ${error.code}: set ${ENV_ACCESS_KEY_ID} and ${ENV_ACCESS_KEY_SECRET} (and ${ENV_SECURITY_TOKEN} for an STS token), or add --mock to try the embedded mock`,
         exitCode: EXIT.credentials,
       };
     }
-    const message = error.message.split(' server string to sign is:')[0] as string;
-    const requestId = error.requestId ? ` (RequestId ${error.requestId})` : '';
+    const message = oneLine(error.message.split(' server string to sign is:')[0] as string);
+    const requestId = error.requestId ? ` (RequestId ${printable(error.requestId)})` : '';
     const hint = HINTS[error.code] ?? KIND_HINTS[error.kind] ?? (error.retryable ? 'try again' : undefined);
     return {
-      line: `iot-task: ${error.code}: ${message}${requestId}${hint ? ` — ${hint}` : ''}`,
+      line: `iot-task: ${printable(error.code)}: ${message}${requestId}${hint ? ` — ${hint}` : ''}`,
       exitCode:
         error.kind === 'validation'
           ? EXIT.usage
@@ -55,7 +75,7 @@ export function describeError(error: unknown): { line: string; exitCode: number 
     };
   }
   return {
-    line: `iot-task: unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    line: `iot-task: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}`,
     exitCode: EXIT.error,
   };
 }

@@ -16,10 +16,11 @@ import { EXIT, exitForStatus } from './exitCodes.ts';
 import { formatTask } from './formatTask.ts';
 import { parseCommandLine, type TaskCommand } from './parseCommandLine.ts';
 import { createProgressView, type OutputStream } from './progressView.ts';
+import { printableFields, printableJson } from './terminalText.ts';
 import { USAGE } from './usage.ts';
 
-/** Why a run was stopped from outside: a signal, or the output's reader going away. */
-export type StopReason = 'SIGINT' | 'SIGTERM' | 'EPIPE';
+/** Why a run was stopped from outside: a signal, the output's reader going away, or the output failing. */
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'EPIPE' | 'OUTPUT';
 
 export interface CliEnvironment {
   argv: string[];
@@ -45,7 +46,7 @@ async function connect(
         server.mock.tasks.seed({
           TaskId: cmd.taskId,
           scenario: cmd.mock.scenario ?? 'succeeds',
-          ...(cmd.instance ? { IotInstanceId: cmd.instance } : {}),
+          ...(cmd.instance !== undefined ? { IotInstanceId: cmd.instance } : {}),
         });
       }
     } catch (error) {
@@ -67,7 +68,7 @@ async function connect(
   const client = createIotTaskClient({
     ...common,
     credentials,
-    ...(cmd.endpoint
+    ...(cmd.endpoint !== undefined
       ? { endpoint: cmd.endpoint }
       : { region: cmd.region ?? environment.env.ALIBABA_CLOUD_REGION_ID ?? 'cn-shanghai' }),
   });
@@ -75,7 +76,8 @@ async function connect(
 }
 
 async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<number> {
-  const params = cmd.instance ? { TaskId: cmd.taskId, IotInstanceId: cmd.instance } : { TaskId: cmd.taskId };
+  const params =
+    cmd.instance !== undefined ? { TaskId: cmd.taskId, IotInstanceId: cmd.instance } : { TaskId: cmd.taskId };
   // Bad input is a usage error before anything starts (no mock server, no request).
   validateActionParams('QueryTask', params);
   let connection: Awaited<ReturnType<typeof connect>>;
@@ -99,27 +101,39 @@ async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<n
         ...(cmd.timeoutMs ? { timeoutMs: cmd.timeoutMs } : {}),
         ...(signal ? { signal } : {}),
       });
-      environment.stdout.write(`${cmd.json ? JSON.stringify(task, null, 2) : formatTask(task)}\n`);
+      environment.stdout.write(`${cmd.json ? printableJson(task) : formatTask(printableFields(task))}\n`);
       return EXIT.ok;
     }
     const view = createProgressView(cmd.json ? environment.stderr : environment.stdout);
     let final: TaskResult | undefined;
     try {
       final = await client.waitForTask(cmd.taskId, {
-        ...(cmd.instance ? { IotInstanceId: cmd.instance } : {}),
+        ...(cmd.instance !== undefined ? { IotInstanceId: cmd.instance } : {}),
         intervalMs: cmd.intervalMs ?? (server ? MOCK_INTERVAL_MS : 1000),
         ...(cmd.timeoutMs ? { timeoutMs: cmd.timeoutMs } : {}),
         ...(signal ? { signal } : {}),
-        onProgress: (task) => view.update(task),
+        onProgress: (task) => view.update(printableFields(task)),
       });
     } finally {
-      view.finish(final);
+      view.finish(final && printableFields(final));
     }
-    if (cmd.json) environment.stdout.write(`${JSON.stringify(final, null, 2)}\n`);
+    if (cmd.json) environment.stdout.write(`${printableJson(final)}\n`);
     return exitForStatus(final.Status);
   } finally {
     await server?.close();
   }
+}
+
+/** A signal that follows `signal` only when it stops the run for SIGINT or SIGTERM. */
+function onSignalOnly(signal: AbortSignal | undefined): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const controller = new AbortController();
+  const follow = () => {
+    if (signal.reason === 'SIGINT' || signal.reason === 'SIGTERM') controller.abort(signal.reason);
+  };
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  return controller.signal;
 }
 
 /** `iot-task`: resolves with the exit code; writes nothing but its own lines (no stack traces). */
@@ -134,13 +148,14 @@ export async function main(environment: CliEnvironment): Promise<number> {
         environment.stdout.write(`${packageJson.version}\n`);
         return EXIT.ok;
       case 'mock':
+        // A server serves on when its log's reader goes away; only a signal stops it.
         return await runMockServerCli(
           commandLine.args,
           {
             out: (line) => environment.stdout.write(`${line}\n`),
             err: (line) => environment.stderr.write(`${line}\n`),
           },
-          environment.signal,
+          onSignalOnly(environment.signal),
           environment.env,
         );
       default:
@@ -149,6 +164,7 @@ export async function main(environment: CliEnvironment): Promise<number> {
   } catch (error) {
     const stopped = environment.signal?.aborted ? (environment.signal.reason as StopReason) : undefined;
     if (stopped === 'EPIPE') return EXIT.brokenPipe;
+    if (stopped === 'OUTPUT') return EXIT.error;
     if (stopped !== undefined && (error instanceof AbortedError || !(error instanceof Error))) {
       environment.stderr.write(`iot-task: ${stopped === 'SIGTERM' ? 'terminated' : 'interrupted'}\n`);
       return stopped === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;

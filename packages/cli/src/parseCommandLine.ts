@@ -27,12 +27,28 @@ export type CommandLine =
   | { command: 'help' }
   | { command: 'version' };
 
+/** The longest wait a timer takes (2³¹−1 ms, about 24.8 days). */
+const MAX_MS = 2 ** 31 - 1;
+
 function positiveMs(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!Number.isFinite(ms) || ms <= 0)
-    throw new UsageError(`${flag}: expected a positive number of milliseconds, received ${value}`);
+  const ms = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_MS)
+    throw new UsageError(
+      `${flag}: expected milliseconds, more than 0 and at most ${MAX_MS}, received ${JSON.stringify(value)}`,
+    );
   return ms;
+}
+
+/**
+ * A text option as given, or undefined when absent. Given empty (`--endpoint "$UNSET"`) it is a
+ * usage error: quietly falling back to the default would send a forgotten endpoint's requests —
+ * with real credentials — to the region's real one.
+ */
+function text(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '')
+    throw new UsageError(`${flag}: expected a value, received an empty one`);
+  return value;
 }
 
 function oneOf<T extends string>(
@@ -89,20 +105,25 @@ export function parseCommandLine(argv: string[]): CommandLine {
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   if (positionals.length !== 1) {
+    const scenarioHint = mock ? ` (--mock takes a scenario: ${scenarios.join(', ')})` : '';
     throw new UsageError(
       positionals.length === 0
         ? `${command}: expected a TaskId`
-        : `${command}: expected one TaskId, received ${positionals.length}`,
+        : `${command}: expected one TaskId, received ${positionals.length}: ${positionals.map((p) => JSON.stringify(p)).join(', ')}${scenarioHint}`,
     );
   }
-  if (mock && values.endpoint !== undefined) throw new UsageError('--mock and --endpoint do not go together');
+  const region = text('--region', values.region);
+  const endpoint = text('--endpoint', values.endpoint);
+  if (mock && endpoint !== undefined) throw new UsageError('--mock and --endpoint do not go together');
+  if (region !== undefined && endpoint !== undefined)
+    throw new UsageError('--region and --endpoint do not go together (the endpoint decides where requests go)');
   return {
     command,
     taskId: positionals[0] as string,
     mock,
-    region: values.region,
-    endpoint: values.endpoint,
-    instance: values.instance,
+    region,
+    endpoint,
+    instance: text('--instance', values.instance),
     format: oneOf('--format', values.format, ['JSON', 'XML'], 'JSON', (v) => v.toUpperCase()),
     signature: oneOf('--signature', values.signature, ['v3', 'v1'], 'v3', (v) => v.toLowerCase()),
     method: oneOf('--method', values.method, ['POST', 'GET'], 'POST', (v) => v.toUpperCase()),

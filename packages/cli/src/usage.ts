@@ -37,6 +37,7 @@ Exit codes:
   ${EXIT.FAILED}   FAILED     ${EXIT.REJECTED}   REJECTED     ${EXIT.TIMED_OUT}   TIMED_OUT     ${EXIT.CANCELLED}   CANCELLED
   ${EXIT.interrupted}  interrupted (SIGINT, Ctrl+C)   ${EXIT.terminated}  terminated (SIGTERM)
   ${EXIT.brokenPipe}  the output's reader went away (e.g. | head -1): stopped quietly
+  (iot-task mock exits 0 when a signal stops it, and serves on when its output's reader goes away)
 
 Examples:
   iot-task watch 'MSnT9***q010101' --mock

@@ -229,7 +229,27 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
     ],
     [
       ['watch', TASK, '--mock', '--timeout=-5'],
-      'iot-task: --timeout: expected a positive number of milliseconds, received -5. Run iot-task --help.',
+      'iot-task: --timeout: expected milliseconds, more than 0 and at most 2147483647, received "-5". Run iot-task --help.',
+    ],
+    [
+      ['watch', TASK, '--mock', '--timeout', '3000000000'],
+      'iot-task: --timeout: expected milliseconds, more than 0 and at most 2147483647, received "3000000000". Run iot-task --help.',
+    ],
+    [
+      ['query', TASK, '--endpoint', ''],
+      'iot-task: --endpoint: expected a value, received an empty one. Run iot-task --help.',
+    ],
+    [
+      ['query', TASK, '--mock', '--instance', ' '],
+      'iot-task: --instance: expected a value, received an empty one. Run iot-task --help.',
+    ],
+    [
+      ['query', TASK, '--region', 'cn-shanghai', '--endpoint', 'http://127.0.0.1:9'],
+      'iot-task: --region and --endpoint do not go together (the endpoint decides where requests go). Run iot-task --help.',
+    ],
+    [
+      ['query', TASK, '--mock', 'bogus'],
+      'iot-task: query: expected one TaskId, received 2: "MSnT9***q010101", "bogus" (--mock takes a scenario: succeeds, fails, rejected, times-out, cancelled, stuck). Run iot-task --help.',
     ],
     [['frob'], 'iot-task: unknown command "frob"; expected query, watch or mock. Run iot-task --help.'],
     [
@@ -264,6 +284,72 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
     });
   }
 
+  it('credentials that are set but unusable: the variable and why, never its value, exit 3', async () => {
+    const r = await run(['query', TASK, '--endpoint', 'http://127.0.0.1:9'], {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'k',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'trailing-newline-secret\n',
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      'iot-task: InvalidCredentials: ALIBABA_CLOUD_ACCESS_KEY_SECRET: expected a non-empty string without control characters — correct it, or add --mock to try the embedded mock\n',
+    );
+  });
+
+  it("a server's text is printed, never obeyed: escape sequences and line breaks are shown escaped", async () => {
+    const { createServer } = await import('node:http');
+    const evil = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-acs-request-id': 'R-evil' }).end(
+        JSON.stringify({
+          RequestId: 'R-evil',
+          Success: true,
+          Data: {
+            TaskId: TASK,
+            Status: 'FAILED',
+            Progress: 10,
+            JobId: 'J',
+            JobName: '\u001b]0;owned\u0007job',
+            IotId: 'i',
+            ProductKey: 'p',
+            DeviceName: 'dev\u001b[2J',
+            Message: 'bad\nFAKE LINE\u009b31m',
+            UtcModified: '2019-05-21T13:03:56.000Z',
+            UtcQueueTime: '2019-05-21T13:03:53.000Z',
+          },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(evil.address() as import('node:net').AddressInfo).port}`;
+      const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' };
+      for (const args of [
+        ['query', TASK],
+        ['watch', TASK],
+        ['query', TASK, '--json'],
+      ]) {
+        const r = await run([...args, '--endpoint', url], env);
+        expect(r.stdout + r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        expect(r.stdout).not.toMatch(/^FAKE LINE/m);
+      }
+      const table = await run(['query', TASK, '--endpoint', url], env);
+      expect(table.stdout).toContain('Message   bad\\x0aFAKE LINE\\x9b31m');
+      const json = await run(['query', TASK, '--endpoint', url, '--json'], env);
+      expect(JSON.parse(json.stdout).DeviceName).toBe('dev\u001b[2J');
+    } finally {
+      evil.closeAllConnections();
+      evil.close();
+    }
+  });
+
+  it('an output that cannot be written (a full disk): one line, exit 1', async () => {
+    const r = await runBounded('sh', ['-c', `'${process.execPath}' '${cli}' query '${TASK}' --mock > /dev/full`], {
+      env: CLEAN_ENV,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('iot-task: could not write the output (ENOSPC); it is incomplete\n');
+    noStackTrace(r);
+  });
+
   it('--help documents the commands and the exit codes; --version prints it', async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
@@ -279,5 +365,18 @@ describe('iot-task mock', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('iot-task-mock: stopped');
+  });
+
+  it('serves on when the reader of its output goes away (| grep -m1 listening)', async () => {
+    const started = spawnBounded(process.execPath, [cli, 'mock', '--port', '0'], { env: CLEAN_ENV });
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(
+      await started.printed((out) => out.includes('Press Ctrl+C')),
+    )?.[1];
+    started.child.stdout?.destroy();
+    expect((await fetch(`${url}/__mock/stats`)).status).toBe(200);
+    started.child.kill('SIGTERM');
+    const r = await started.exited;
+    expect(r.code).toBe(0);
+    noStackTrace(r);
   });
 });

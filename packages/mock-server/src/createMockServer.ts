@@ -46,7 +46,9 @@ async function toRequest(req: IncomingMessage, origin: string, limit: number): P
     chunks.push(chunk as Buffer);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && chunks.length > 0;
-  return new Request(new URL(req.url ?? '/', origin), {
+  // The path as sent, on this server's own origin: `//other.host/__mock/reset` is a path here,
+  // never a URL naming another host (which would pass the control surface's origin check).
+  return new Request(`${origin}${req.url ?? '/'}`, {
     method: req.method ?? 'GET',
     headers,
     ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
@@ -82,6 +84,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   const server: Server = createServer(async (req, res) => {
     try {
+      if (!req.url?.startsWith('/')) {
+        // An absolute-form or authority-form target (a proxy request): nothing is served that way.
+        await send(res, Response.json({ error: `expected a request path, received ${req.url}` }, { status: 400 }));
+        return;
+      }
       let request: Request;
       try {
         request = await toRequest(req, origin, maxBodyBytes);
@@ -123,11 +130,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         await send(res, response);
       }
     } catch (error) {
+      // A fault of the mock itself: answered as the gateway answers its own, never with a JS error.
       if (!res.headersSent) {
-        await send(
-          res,
-          Response.json({ error: error instanceof Error ? error.message : String(error) }, { status: 500 }),
-        );
+        const format = /[?&]Format=xml/i.test(req.url ?? '') ? 'XML' : 'JSON';
+        await send(res, gatewayError('InternalError', { format, status: 500 }));
+        process.emitWarning(`iot-task-mock: ${error instanceof Error ? error.message : String(error)}`);
       } else {
         res.destroy();
       }

@@ -66,9 +66,9 @@ export function parseMockServerArgs(
     throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
   }
   if (values.help) return { help: true, customSecret: false, warnings: [] };
-  const port = values.port === undefined ? 4010 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port: expected 0–65535, received ${values.port}`);
+  const port = values.port === undefined ? 4010 : /^\d{1,5}$/.test(values.port as string) ? Number(values.port) : -1;
+  if (port < 0 || port > 65535)
+    throw new UsageError(`--port: expected 0–65535, received ${JSON.stringify(values.port)}`);
   const id = values['access-key-id'] as string | undefined;
   const warnings: string[] = [];
   const secret = secretOf(values, id === undefined ? {} : env, warnings);
@@ -78,9 +78,11 @@ export function parseMockServerArgs(
     throw new UsageError('--access-key-id and --access-key-secret must not be empty');
   let advance: MockServerOptions['advance'];
   if (values.advance !== undefined && values.advance !== 'per-query') {
-    const everyMs = Number(values.advance);
-    if (!(everyMs > 0))
-      throw new UsageError(`--advance: expected per-query or a number of milliseconds, received ${values.advance}`);
+    const everyMs = /^\d+$/.test(values.advance as string) ? Number(values.advance) : 0;
+    if (!(everyMs >= 1 && everyMs <= 2 ** 31 - 1))
+      throw new UsageError(
+        `--advance: expected per-query or whole milliseconds from 1 to 2147483647, received ${JSON.stringify(values.advance)}`,
+      );
     advance = { everyMs };
   }
   return {

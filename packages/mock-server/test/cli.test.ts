@@ -49,11 +49,40 @@ describe('iot-task-mock (the bin)', () => {
     expect(await exit(started)).toBe(0);
   });
 
+  it('a reader that goes away (| grep -m1 listening) does not stop it: it serves on, and stops cleanly', async () => {
+    const started = start(['--port', '0']);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await started.firstLines)?.[1];
+    started.child.stdout?.destroy();
+    const answer = await fetch(`${url}/__mock/stats`);
+    expect(answer.status).toBe(200);
+    started.child.kill('SIGTERM');
+    expect(await exit(started)).toBe(0);
+    expect(started.output()).not.toMatch(/EPIPE|at .*\.js:\d+/);
+  });
+
+  it('an empty --port or an --advance a timer cannot wait: usage errors', async () => {
+    for (const [args, message] of [
+      [['--port', ''], '--port: expected 0–65535, received ""'],
+      [
+        ['--advance', '1e400'],
+        '--advance: expected per-query or whole milliseconds from 1 to 2147483647, received "1e400"',
+      ],
+      [
+        ['--advance', '3000000000'],
+        '--advance: expected per-query or whole milliseconds from 1 to 2147483647, received "3000000000"',
+      ],
+    ] as const) {
+      const bad = start([...args]);
+      expect(await exit(bad)).toBe(2);
+      expect(bad.output().trim()).toBe(`iot-task-mock: ${message}. Run iot-task-mock --help.`);
+    }
+  });
+
   it('bad arguments: one line, exit 2, no stack trace', async () => {
     const bad = start(['--port', 'many']);
     expect(await exit(bad)).toBe(2);
     expect(bad.output().trim()).toBe(
-      'iot-task-mock: --port: expected 0–65535, received many. Run iot-task-mock --help.',
+      'iot-task-mock: --port: expected 0–65535, received "many". Run iot-task-mock --help.',
     );
     const unknown = start(['--frobnicate']);
     expect(await exit(unknown)).toBe(2);

@@ -77,7 +77,10 @@ describe('over real HTTP on loopback', () => {
       body: JSON.stringify({ fault: 'gateway:Throttling.User', times: 1 }),
     });
     await expect(client().queryTask({ TaskId: EXAMPLE_TASK_ID })).rejects.toMatchObject({ code: 'Throttling.User' });
-    expect((await fetch(`${server.url}/__mock/reset`, { method: 'POST' })).status).toBe(204);
+    expect(
+      (await fetch(`${server.url}/__mock/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(204);
     const tasks = await (await fetch(`${server.url}/__mock/tasks`)).json();
     expect(tasks.map((t: { TaskId: string }) => t.TaskId)).toEqual([EXAMPLE_TASK_ID]);
     const stats = await (await fetch(`${server.url}/__mock/stats`)).json();
@@ -183,6 +186,69 @@ describe('a hostile or careless caller', () => {
       body: JSON.stringify({ fault: 'drop', times: null }),
     });
     expect(simple.status).toBe(415);
+    expect(server.mock.faults.pending).toBe(0);
+  });
+
+  it('a path that names another host (//evil.example/__mock/reset) is a path here, and a bodyless control POST must be JSON', async () => {
+    await fetch(`${server.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: 'status:503', times: 1 }),
+    });
+    expect(server.mock.faults.pending).toBe(1);
+    const { port } = new URL(server.url);
+    // What a page at evil.example sends with fetch(url, { method: 'POST', mode: 'no-cors' }).
+    const forged = await new Promise<number>((resolve, reject) => {
+      const forging = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '//evil.example/__mock/reset',
+          headers: { origin: 'http://evil.example', 'content-length': '0' },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      forging.on('error', reject);
+      forging.end();
+    });
+    expect(forged).not.toBe(204);
+    const bodyless = await fetch(`${server.url}/__mock/reset`, { method: 'POST' });
+    expect(bodyless.status).toBe(415);
+    expect(server.mock.faults.pending).toBe(1);
+    await fetch(`${server.url}/__mock/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+  });
+
+  it('a V3 SignedHeaders list with a name no header has: IncompleteSignature, never a 500', async () => {
+    for (const list of ['host;;x-acs-action', 'host;bad(name);x-acs-action', 'Host;x-acs-action']) {
+      const answer = await fetch(`${server.url}/?Format=JSON`, {
+        method: 'POST',
+        headers: {
+          authorization: `ACS3-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId},SignedHeaders=${list},Signature=abcdef`,
+          'x-acs-action': 'QueryTask',
+          'x-acs-version': '2018-01-20',
+          'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          'x-acs-signature-nonce': crypto.randomUUID(),
+          'x-acs-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        },
+      });
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toMatchObject({ Code: 'IncompleteSignature' });
+    }
+  });
+
+  it('a latency fault a timer cannot wait, or one without a number, is refused', async () => {
+    for (const fault of ['latency:2147483648', 'latency:', 'latency:1e3']) {
+      const answer = await fetch(`${server.url}/__mock/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ fault, times: 1 }),
+      });
+      expect(answer.status).toBe(400);
+    }
     expect(server.mock.faults.pending).toBe(0);
   });
 

@@ -276,8 +276,10 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
 
 /**
  * The control surface changes the mock for everyone using it, so it refuses what a web page the
- * developer happens to open could send: a request from another origin (a cross-site POST), and a
- * POST that is not JSON (a "simple" request that needs no preflight). Undefined lets the request on.
+ * developer happens to open could send: a request from another origin (a cross-site POST), and
+ * any POST — with a body or without (`/__mock/reset`) — not labelled `application/json`: a page
+ * can send such a "simple" request with no preflight, while a JSON one needs the preflight this
+ * mock never grants. Undefined lets the request on.
  */
 function refusedControlRequest(request: Request): Response | undefined {
   const origin = request.headers.get('origin');
@@ -287,11 +289,11 @@ function refusedControlRequest(request: Request): Response | undefined {
       { status: 403 },
     );
   }
-  if (request.method === 'POST' && request.headers.get('content-length') !== '0') {
+  if (request.method === 'POST') {
     const type = request.headers.get('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
       return HttpResponse.json(
-        { error: `expected a JSON body (content-type application/json), received ${type}` },
+        { error: `expected content-type application/json on a control POST, received ${type || 'none'}` },
         { status: 415 },
       );
     }

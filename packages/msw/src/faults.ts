@@ -53,9 +53,10 @@ export function parseFault(text: string): Fault {
     case 'drop':
       return { kind };
     case 'latency': {
-      const ms = Number(arg);
-      if (!Number.isFinite(ms) || ms < 0)
-        throw new FaultSyntaxError('latency: expected milliseconds, e.g. latency:800');
+      // Whole milliseconds a timer can wait (up to 2³¹−1; setTimeout fires at once past that).
+      const ms = arg !== undefined && /^\d+$/.test(arg) ? Number(arg) : Number.NaN;
+      if (!(ms <= 2 ** 31 - 1))
+        throw new FaultSyntaxError('latency: expected whole milliseconds from 0 to 2147483647, e.g. latency:800');
       return { kind: 'latency', ms };
     }
     default:

@@ -8,8 +8,13 @@ export class NonceCache {
   private readonly windowMs: number;
   private readonly maxEntries: number;
 
+  /**
+   * `windowMs` defaults to 31 minutes: a timestamp is accepted up to 15 minutes either side of
+   * now, so a nonce must be remembered for as long as a request carrying it could still be
+   * accepted — its timestamp may be 15 minutes ahead, and stays valid 15 minutes past that.
+   */
   constructor(options: { windowMs?: number; maxEntries?: number } = {}) {
-    this.windowMs = options.windowMs ?? 15 * 60_000;
+    this.windowMs = options.windowMs ?? 31 * 60_000;
     this.maxEntries = options.maxEntries ?? 100_000;
   }
 

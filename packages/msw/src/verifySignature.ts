@@ -30,6 +30,8 @@ function timePattern(name: 'Timestamp' | 'x-acs-date'): RegExp {
 }
 const TIMESTAMP = timePattern('Timestamp');
 const ACS_DATE = timePattern('x-acs-date');
+/** A header name as SignedHeaders lists it: an HTTP token, in lower case. */
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 const AUTHORIZATION = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$/;
 
 function checkTime(value: string | undefined, form: RegExp, check: SignatureCheck): SignatureFailure | undefined {
@@ -72,6 +74,15 @@ export async function verifySignature(
     const match = AUTHORIZATION.exec(request.headers.get('authorization') ?? '');
     if (!match) return { failure: { code: 'IncompleteSignature' } };
     const [, accessKeyId, signedList, signature] = match as unknown as [string, string, string, string];
+    const badName = signedList.split(';').find((name) => !HEADER_NAME.test(name));
+    if (badName !== undefined) {
+      return {
+        failure: {
+          code: 'IncompleteSignature',
+          message: `SignedHeaders lists ${JSON.stringify(badName)}, which is not a lower-case header name`,
+        },
+      };
+    }
     const key = secretOf(accessKeyId, check);
     if ('failure' in key) return key;
     const timeFailure = checkTime(request.headers.get('x-acs-date') ?? undefined, ACS_DATE, check);

@@ -248,6 +248,23 @@ describe('signature verification', () => {
     });
   });
 
+  it('a nonce is remembered as long as its request could be accepted: signed 14 min ahead, replayed 16 min later', async () => {
+    let offset = 0;
+    const clockMock = createIotMock({ quota: false, verifySignatures: true, now: () => Date.now() + offset });
+    let first: [RequestInfo | URL, RequestInit | undefined] | undefined;
+    const replay: typeof fetch = (input, init) => {
+      first ??= [input, init];
+      return clockMock.fetch(...first);
+    };
+    // The client's clock runs 14 minutes ahead of the mock's: its timestamp is 14 minutes in the future.
+    offset = -14 * 60_000;
+    const c = client({ fetch: replay, retry: false, signatureVersion: 'v1' });
+    await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }));
+    // 16 minutes on, the timestamp (now 2 minutes old) is still valid: the nonce must still be known.
+    offset = 2 * 60_000;
+    await expect(settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).rejects.toMatchObject({ code: 'SignatureNonceUsed' });
+  });
+
   it('a stale timestamp: InvalidTimeStamp.Expired; an unknown key: InvalidAccessKeyId.NotFound (404)', async () => {
     const future = createIotMock({ quota: false, verifySignatures: true, now: () => Date.now() + 20 * 60_000 });
     await expect(settle(client({ retry: false }, future).queryTask({ TaskId: EXAMPLE_TASK_ID }))).rejects.toMatchObject(

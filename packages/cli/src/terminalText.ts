@@ -4,15 +4,28 @@
  * line of the log), and bidirectional overrides reorder what is shown. Each such character is
  * written as a visible escape instead (`\x1b`, `\u202e`); everything else is left as it came.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function isUnsafe(code: number): boolean {
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
 
-function escape(char: string): string {
-  const code = char.charCodeAt(0);
+function escaped(code: number): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 export function printable(text: string): string {
-  return text.replace(UNSAFE, escape);
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    out += isUnsafe(code) ? escaped(code) : text[i];
+  }
+  return out;
 }
 
 /** One line of a message, whatever it held: line breaks become spaces, other controls escapes. */
@@ -33,8 +46,12 @@ export function printableFields<T extends object>(value: T): T {
  * become `\uXXXX` escapes, which every JSON reader reads back the same.
  */
 export function printableJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  // JSON.stringify escaped every C0 control already; what is left unsafe gets a JSON escape.
+  const json = JSON.stringify(value, null, 2);
+  let out = '';
+  for (let i = 0; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    out += isUnsafe(code) ? `\\u${code.toString(16).padStart(4, '0')}` : json[i];
+  }
+  return out;
 }

@@ -262,7 +262,9 @@ describe('signature verification', () => {
     await settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }));
     // 16 minutes on, the timestamp (now 2 minutes old) is still valid: the nonce must still be known.
     offset = 2 * 60_000;
-    await expect(settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).rejects.toMatchObject({ code: 'SignatureNonceUsed' });
+    await expect(settle(c.queryTask({ TaskId: EXAMPLE_TASK_ID }))).rejects.toMatchObject({
+      code: 'SignatureNonceUsed',
+    });
   });
 
   it('a stale timestamp: InvalidTimeStamp.Expired; an unknown key: InvalidAccessKeyId.NotFound (404)', async () => {

@@ -51,7 +51,8 @@ export function printableJson(value: unknown): string {
   let out = '';
   for (let i = 0; i < json.length; i++) {
     const code = json.charCodeAt(i);
-    out += isUnsafe(code) ? `\\u${code.toString(16).padStart(4, '0')}` : json[i];
+    // Its own layout (line breaks, indentation) is the only C0 left, and it stays.
+    out += code >= 0x7f && isUnsafe(code) ? `\\u${code.toString(16).padStart(4, '0')}` : json[i];
   }
   return out;
 }

@@ -19,10 +19,12 @@ import { addSyntheticActions } from '../scratch/syntheticActions.ts';
 /** Budgets, gzipped bytes of the initial load. Raise one only with a reason in the commit. */
 export const SIZE_BUDGETS: Readonly<Partial<Record<BundledApp, number>>> = {
   // Credentials, quota and signers load with the first signed call: 9.5 KB up front; 10.0 KB
-  // once a hung credentials provider and a network error's cause were dealt with (+0.3 KB).
-  '@iot-task/client': 10.5 * 1024,
-  // The hooks call the generated operations directly (no hey-api client): 10.6 KB.
-  '@iot-task/react (one hook, react and react-query excluded)': 11 * 1024,
+  // once a hung credentials provider and a network error's cause were dealt with (+0.3 KB);
+  // 10.6 KB with every option checked into a typed error and every server answer judged by its
+  // XML root and encoding (+0.6 KB; masking secrets loads with the signer, as it needs them).
+  '@iot-task/client': 11 * 1024,
+  // The hooks call the generated operations directly (no hey-api client): 11.2 KB.
+  '@iot-task/react (one hook, react and react-query excluded)': 11.5 * 1024,
 };
 
 /**

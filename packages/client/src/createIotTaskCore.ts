@@ -19,7 +19,6 @@ import type { ResponseValidation } from './transport/decodeAnswer.ts';
 import { fetchSend } from './transport/fetchSend.ts';
 import { nodeBuiltin } from './transport/nodeBuiltins.ts';
 import type { Send } from './transport/send.ts';
-import { sendErrors } from './transport/sendErrors.ts';
 import type { ResponseFormat, SignatureVersion } from './transport/signatureChoice.ts';
 
 export interface QuotaOptions {
@@ -94,7 +93,7 @@ function sendStage(injected: typeof fetch | undefined): Send {
   // Loaded on the first call: a browser bundle keeps it in a chunk it never fetches.
   let loaded: Promise<Send> | undefined;
   return async (request, signal) => {
-    loaded ??= import('./transport/nodeHttpSend.ts').then((module) => module.nodeHttpSend(sendErrors));
+    loaded ??= import('./transport/nodeHttpSend.ts').then((module) => module.nodeHttpSend());
     return (await loaded)(request, signal);
   };
 }

@@ -41,7 +41,7 @@ export class TokenBucket {
   private tokens: number;
   private refilledAt: number;
   /** Requests out, and those whose answer came within the last second. */
-  private starts: Start[] = [];
+  private readonly starts: Start[] = [];
   private windowLimit: number;
   private readonly waiters: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -96,7 +96,11 @@ export class TokenBucket {
   private wait(now: number): number {
     this.tokens = Math.min(this.saved, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
     this.refilledAt = now;
-    this.starts = this.starts.filter((start) => start.endedAt === undefined || start.endedAt > now - 1000);
+    // Requests whose answer came over a second ago no longer count (in place: this runs per call).
+    let kept = 0;
+    for (const start of this.starts)
+      if (start.endedAt === undefined || start.endedAt > now - 1000) this.starts[kept++] = start;
+    this.starts.length = kept;
     const forToken = this.tokens >= 1 - EPSILON ? 0 : ((1 - this.tokens) / this.rate) * 1000;
     if (this.starts.length < this.windowLimit) return forToken;
     // The window frees when enough ended requests age out; requests still out never do.

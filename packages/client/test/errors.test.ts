@@ -132,7 +132,7 @@ describe('typed errors', () => {
     });
   });
 
-  it('a RequestId that cannot be an HTTP header (found by the contract property test) is still read', async () => {
+  it('a RequestId that no HTTP header could carry is drift: the spec says visible ASCII (it travels in x-acs-request-id too)', async () => {
     gateway.setFallback(
       raw(
         200,
@@ -140,7 +140,9 @@ describe('typed errors', () => {
         'application/json',
       ),
     );
-    expect((await settle(client().queryTask({ TaskId: TASK_ID }))).Data.Status).toBe('SENT');
+    const error = await failure(client().queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({ kind: 'drift', retryable: false });
+    expect(error.message).toContain('RequestId: expected a string matching ^[!-~]+$');
   });
 
   it('network error: NetworkError, retryable', async () => {

@@ -3,7 +3,6 @@ import { milliseconds, optionalSignal, optionsObject } from '../checkOptions.ts'
 import type { Credentials, CredentialsProvider } from '../credentials.ts';
 import { AbortedError, IotTaskError, NetworkError, ResponseParseError, TimeoutError } from '../errors.ts';
 import { type ClientHooks, runHook } from '../hooks.ts';
-import { maskKnownSecrets, redactSecrets, scrubError } from '../redactSecrets.ts';
 import { mayRetryWrite, type RetryPolicy, retryDelay, sleep } from '../retryPolicy.ts';
 import type { QuotaSettings, QuotaSlot } from '../tokenBucket.ts';
 import { validateParams } from '../validateParams.ts';
@@ -12,6 +11,9 @@ import { type DecodedAnswer, decodeAnswer, type ResponseValidation } from './dec
 import type { OutgoingRequest, Send } from './send.ts';
 import { type SigningSettings, signatureFor, unsignedRequest } from './signatureChoice.ts';
 import type { SignAttempt, SignedAttempt } from './signedAttempt.ts';
+
+/** The secret masking of redactSecrets.ts, as the signing module brings it. */
+type Redaction = Pick<typeof import('./signedAttempt.ts'), 'maskKnownSecrets' | 'redactSecrets' | 'scrubError'>;
 
 /** Everything a call needs, resolved once when the client is created. */
 export interface TransportConfig extends SigningSettings {
@@ -51,8 +53,11 @@ export function createTransport(config: TransportConfig): CallTransport {
   // Credentials, quota and signing load with the first signed call (signedAttempt.ts).
   let signer: Promise<SignAttempt> | undefined;
   let loaded: SignAttempt | undefined;
+  // Masking secrets loads with the signer: a call without credentials has none to mask.
+  let redaction: Redaction | undefined;
   const sign = () => {
     signer ??= import('./signedAttempt.ts').then((module) => {
+      redaction = module;
       loaded = module.createSigner(config);
       return loaded;
     });
@@ -85,6 +90,7 @@ export function createTransport(config: TransportConfig): CallTransport {
       return undefined;
     };
     let used: Credentials | undefined;
+    const clean = (text: string) => (used && redaction ? redaction.redactSecrets(text, used) : text);
 
     async function attempt(number: number): Promise<DecodedAnswer> {
       // Unsigned requests go to an endpoint that signs (and keeps the quota) on the server.
@@ -114,7 +120,7 @@ export function createTransport(config: TransportConfig): CallTransport {
           action,
           attempt: number,
           method: request.method,
-          url: redactSecrets(request.url, used),
+          url: clean(request.url),
           signatureVersion: signature,
         });
       }
@@ -129,7 +135,8 @@ export function createTransport(config: TransportConfig): CallTransport {
         status = response.status;
         header = (name) => response.header(name);
         // Nothing a server sends back reaches a caller with the credentials' secrets in it.
-        text = maskKnownSecrets(await response.text(config.maxResponseBytes), used);
+        text = await response.text(config.maxResponseBytes);
+        if (used && redaction) text = redaction.maskKnownSecrets(text, used);
       } catch (caught) {
         const stop = stopped();
         if (stop) throw stop;
@@ -143,9 +150,9 @@ export function createTransport(config: TransportConfig): CallTransport {
         }
         throw new NetworkError({
           code: 'NetworkError',
-          message: `${action} failed before an answer: ${redactSecrets(caught instanceof Error ? caught.message : String(caught), used)}`,
+          message: `${action} failed before an answer: ${clean(caught instanceof Error ? caught.message : String(caught))}`,
           retryable: true,
-          cause: networkCause(caught, used),
+          cause: networkCause(caught, clean),
         });
       } finally {
         signals.endAttempt();
@@ -164,7 +171,7 @@ export function createTransport(config: TransportConfig): CallTransport {
           action,
           attempt: number,
           httpStatus: status,
-          requestId: requestId === undefined ? undefined : redactSecrets(requestId, used),
+          requestId: requestId === undefined ? undefined : clean(requestId),
           durationMs: Date.now() - started,
         });
       }
@@ -179,7 +186,8 @@ export function createTransport(config: TransportConfig): CallTransport {
           return await attempt(number);
         } catch (caught) {
           // Every error leaves cleared of secrets: whatever of the server's it quotes, wherever.
-          error = scrubError(stopped() ?? (caught instanceof IotTaskError ? caught : unexpected(action, caught)), used);
+          error = stopped() ?? (caught instanceof IotTaskError ? caught : unexpected(action, caught));
+          if (used && redaction) error = redaction.scrubError(error, used);
         }
         if (!error.retryable || number >= config.retry.maxAttempts) throw error;
         if (descriptor.operationType === 'write' && !mayRetryWrite(error)) throw error;
@@ -203,9 +211,9 @@ export function createTransport(config: TransportConfig): CallTransport {
  * What the network layer threw, reduced to its name, code and masked message: its own fields
  * (a parser's raw packet, say) may quote the request, and with it an STS token.
  */
-function networkCause(caught: unknown, used: Credentials | undefined): Error {
-  if (!(caught instanceof Error)) return new Error(redactSecrets(String(caught), used));
-  const reduced = new Error(redactSecrets(caught.message, used));
+function networkCause(caught: unknown, clean: (text: string) => string): Error {
+  if (!(caught instanceof Error)) return new Error(clean(String(caught)));
+  const reduced = new Error(clean(caught.message));
   reduced.name = caught.name;
   const code = (caught as { code?: unknown }).code ?? (caught.cause as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string') Object.assign(reduced, { code });

@@ -1,5 +1,7 @@
 import type { IncomingResponse, Send } from './send.ts';
-import { badEncodingError, redirectError, tooLargeError } from './sendErrors.ts';
+
+/** The refusals' errors, loaded when one is needed: a call that goes right never needs them. */
+const refusals = () => import('./sendErrors.ts');
 
 /** Whether a body read failed because its content coding could not be undone (zlib's or brotli's codes). */
 function isDecodingFailure(error: unknown): boolean {
@@ -28,7 +30,8 @@ async function readCapped(
     try {
       chunk = await reader.read();
     } catch (error) {
-      if (isDecodingFailure(error)) throw badEncodingError(status, (error as Error).message, requestId);
+      if (isDecodingFailure(error))
+        throw (await refusals()).badEncodingError(status, (error as Error).message, requestId);
       throw error;
     }
     const { done, value } = chunk;
@@ -36,7 +39,7 @@ async function readCapped(
     bytes += value.byteLength;
     if (bytes > limit) {
       await reader.cancel().catch(() => undefined);
-      throw tooLargeError(status, limit, text.slice(0, 1000), requestId);
+      throw (await refusals()).tooLargeError(status, limit, text.slice(0, 1000), requestId);
     }
     text += decoder.decode(value, { stream: true });
   }
@@ -57,7 +60,7 @@ export function fetchSend(fetchImpl: typeof fetch): Send {
     const requestId = response.headers.get('x-acs-request-id') ?? undefined;
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       await response.body?.cancel().catch(() => undefined);
-      throw redirectError(response.status, response.headers.get('location'), request.url, requestId);
+      throw (await refusals()).redirectError(response.status, response.headers.get('location'), request.url, requestId);
     }
     const answer: IncomingResponse = {
       status: response.status,

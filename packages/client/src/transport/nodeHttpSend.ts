@@ -9,7 +9,7 @@ import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type * as Zlib from 'node:zlib';
 import type { IncomingResponse, OutgoingRequest, Send } from './send.ts';
-import type { SendErrors } from './sendErrors.ts';
+import { type SendErrors, sendErrors } from './sendErrors.ts';
 
 interface NodeModules {
   http: typeof Http;
@@ -230,7 +230,7 @@ let sharedAgents: { http: Http.Agent; https: Https.Agent } | undefined;
  * A send stage over node:http(s). One keep-alive agent per protocol, shared by every client of
  * the process (as fetch shares its dispatcher); idle sockets do not keep the process alive.
  */
-export function nodeHttpSend(errors: SendErrors): Send {
+export function nodeHttpSend(errors: SendErrors = sendErrors): Send {
   // Imports nothing of the runtime (errors come in), so a bundle splits it off whole.
   const { getBuiltinModule } = (globalThis as unknown as { process: { getBuiltinModule(id: string): unknown } })
     .process;

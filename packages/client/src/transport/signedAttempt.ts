@@ -6,6 +6,10 @@
 import type { ActionDescriptor } from '@iot-task/spec';
 import { type Credentials, type CredentialsProvider, fromEnv } from '../credentials.ts';
 import { resolveCredentials } from '../resolveCredentials.ts';
+
+// Loaded with the signer: only a call with credentials has secrets to mask (callAction.ts).
+export { maskKnownSecrets, redactSecrets, scrubError } from '../redactSecrets.ts';
+
 import { type QuotaSettings, type QuotaSlot, quotaBucket } from '../tokenBucket.ts';
 import { untilAborted } from './callSignals.ts';
 import type { OutgoingRequest } from './send.ts';

@@ -12,6 +12,7 @@ import type { Credentials, CredentialsProvider } from './credentials.ts';
 import { chooseEndpoint } from './endpoints.ts';
 import { ValidationError } from './errors.ts';
 import type { ClientHooks } from './hooks.ts';
+import { declareQuota } from './quotaDeclarations.ts';
 import { type RetryOptions, retryPolicy } from './retryPolicy.ts';
 import type { QuotaSettings } from './tokenBucket.ts';
 import { createTransport } from './transport/callAction.ts';
@@ -127,6 +128,15 @@ function quotaSettings(given: QuotaOptions | undefined): QuotaSettings {
   return { requestsPerSecond: rate, burst: quota?.burst, key: quota?.key };
 }
 
+/** A value read from the caller's objects, or undefined if reading it throws (the call names that later). */
+function readSafely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Hooks checked now: an object whose every hook is a function. */
 function checkedHooks(given: ClientHooks | undefined): ClientHooks {
   const hooks = optionsObject('hooks', given) ?? {};
@@ -150,6 +160,14 @@ function checkedHooks(given: ClientHooks | undefined): ClientHooks {
 export function createIotTaskCore(given: IotTaskClientOptions = {}): IotTaskCore {
   const options = optionsObject('options', given) ?? {};
   const endpoint = chooseEndpoint(options);
+  const quota = options.quota === false ? undefined : quotaSettings(options.quota);
+  // Known now (a quota key, or static credentials): other clients of the key hold these settings
+  // from their first call, even if this client has not called yet.
+  const staticKey = readSafely(() =>
+    typeof options.credentials === 'object' ? options.credentials?.accessKeyId : undefined,
+  );
+  const quotaKey = quota?.key ?? (typeof staticKey === 'string' ? staticKey : undefined);
+  if (quota && quotaKey !== undefined) declareQuota(quotaKey, quota);
   const transport = createTransport({
     endpoint,
     method: oneOf('method', options.method, ['GET', 'POST'], 'POST'),
@@ -157,7 +175,7 @@ export function createIotTaskCore(given: IotTaskClientOptions = {}): IotTaskCore
     format: oneOf('format', options.format, ['JSON', 'XML'], 'JSON'),
     credentials: options.credentials,
     retry: retryPolicy(options.retry),
-    quota: options.quota === false ? undefined : quotaSettings(options.quota),
+    quota,
     timeoutMs: milliseconds('timeoutMs', options.timeoutMs, 15_000),
     attemptTimeoutMs: milliseconds('attemptTimeoutMs', options.attemptTimeoutMs, 5_000),
     maxResponseBytes: integerIn('maxResponseBytes', options.maxResponseBytes, 1_048_576, 1, 2 ** 30),

@@ -1,4 +1,5 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
+import { integerIn } from './checkOptions.ts';
 import { type ActionName, createIotTaskClient } from './createIotTaskClient.ts';
 import type { IotTaskClientOptions } from './createIotTaskCore.ts';
 import { isIotTaskError } from './errors.ts';
@@ -6,6 +7,8 @@ import { isIotTaskError } from './errors.ts';
 export interface SigningProxyOptions extends Omit<IotTaskClientOptions, 'signatureVersion' | 'format'> {
   /** The only actions forwarded; anything else is refused. @default ['QueryTask'] */
   allowedActions?: readonly ActionName[];
+  /** Largest request body read from the browser, in bytes; a larger one is refused unread. @default 65536 */
+  maxRequestBytes?: number;
   /** How requests are signed upstream. @default 'v3' */
   signatureVersion?: 'v3' | 'v1';
 }
@@ -14,6 +17,26 @@ const JSON_HEADERS = { 'content-type': 'application/json;charset=utf-8' };
 
 function gatewayBody(requestId: string | undefined, code: string, message: string): string {
   return JSON.stringify({ RequestId: requestId ?? crypto.randomUUID().toUpperCase(), Code: code, Message: message });
+}
+
+/** A request body as text, or undefined (and the rest left unread) once it passes `limit` bytes. */
+async function readCapped(request: Request, limit: number): Promise<string | undefined> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return undefined;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 /**
@@ -30,7 +53,8 @@ function gatewayBody(requestId: string | undefined, code: string, message: strin
  * export default { fetch: (request) => proxy(request) }; // an edge worker
  */
 export function createSigningProxy(options: SigningProxyOptions = {}): (request: Request) => Promise<Response> {
-  const { allowedActions = ['QueryTask'], ...clientOptions } = options;
+  const { allowedActions = ['QueryTask'], maxRequestBytes: maxBytes, ...clientOptions } = options;
+  const maxRequestBytes = integerIn('maxRequestBytes', maxBytes, 65_536, 0, 2 ** 30);
   const client = createIotTaskClient({ ...clientOptions, format: 'JSON' });
   const allowed = new Set<string>(allowedActions);
   return async (request) => {
@@ -41,10 +65,17 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
       });
     }
     const url = new URL(request.url);
-    const form =
-      request.method === 'POST' && /application\/x-www-form-urlencoded/i.test(request.headers.get('content-type') ?? '')
-        ? new URLSearchParams(await request.text())
-        : new URLSearchParams();
+    const isForm =
+      request.method === 'POST' &&
+      /application\/x-www-form-urlencoded/i.test(request.headers.get('content-type') ?? '');
+    const body = isForm ? await readCapped(request, maxRequestBytes) : '';
+    if (body === undefined) {
+      return new Response(
+        gatewayBody(undefined, 'InvalidParameter', `The request body is larger than ${maxRequestBytes} bytes.`),
+        { status: 400, headers: JSON_HEADERS },
+      );
+    }
+    const form = new URLSearchParams(body);
     const params = new Map([...form, ...url.searchParams]);
     const action = params.get('Action') ?? request.headers.get('x-acs-action') ?? '';
     if (!allowed.has(action)) {

@@ -210,6 +210,18 @@ export class PaginationError extends IotTaskError {
 }
 
 /**
+ * What was thrown, as text for a message — whatever it is: an object with no prototype, or whose
+ * `toString` itself throws, still gets a description instead of a second error.
+ */
+export function describeThrown(thrown: unknown): string {
+  try {
+    return thrown instanceof Error ? thrown.message : String(thrown);
+  } catch {
+    return 'a value that cannot be shown as text';
+  }
+}
+
+/**
  * One of the caller's own hooks (`hooks.onRequest`, `onResponse`, `onRetry`, `onDrift`) threw:
  * the call ends with this, not retried; `cause` is what the hook threw.
  */
@@ -220,7 +232,7 @@ export class HookError extends IotTaskError {
   constructor(hook: string, cause: unknown) {
     super({
       code: 'HookFailed',
-      message: `the ${hook} hook threw: ${cause instanceof Error ? cause.message : String(cause)}`,
+      message: `the ${hook} hook threw: ${describeThrown(cause)}`,
       retryable: false,
       cause,
     });

@@ -1,4 +1,4 @@
-import { type DriftIssue, HookError, type IotTaskError } from './errors.ts';
+import { type DriftIssue, describeThrown, HookError, type IotTaskError } from './errors.ts';
 
 /** A request is about to be sent. `url` has `Signature` and `SecurityToken` redacted. */
 export interface RequestStartEvent {
@@ -41,13 +41,23 @@ export interface ClientHooks {
   onDrift?(event: DriftEvent): void;
 }
 
-/** Runs one of the caller's hooks; whatever it throws ends the call as a HookError. */
+/**
+ * Runs one of the caller's hooks; whatever it throws ends the call as a HookError. Hooks are
+ * synchronous; an `async` one is not waited for, and its rejection is reported on the console
+ * rather than left to end the process as an unhandled rejection.
+ */
 export function runHook<E>(hooks: ClientHooks, name: keyof ClientHooks, event: E): void {
-  const hook = hooks[name] as ((event: E) => void) | undefined;
+  const hook = hooks[name] as ((event: E) => unknown) | undefined;
   if (hook === undefined) return;
+  let returned: unknown;
   try {
-    hook.call(hooks, event);
+    returned = hook.call(hooks, event);
   } catch (error) {
     throw new HookError(name, error);
+  }
+  if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
+    (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+      console.warn(`iot-task: the ${name} hook's promise rejected (hooks are not awaited): ${describeThrown(error)}`);
+    });
   }
 }

@@ -26,16 +26,26 @@ function forms(value: string): string[] {
 }
 
 const known = new WeakMap<Credentials, RegExp | null>();
+const knownForms = new WeakMap<Credentials, string[]>();
+
+/** Every form of the credentials' secrets, longest first. */
+function secretForms(credentials: Credentials): string[] {
+  let list = knownForms.get(credentials);
+  if (list === undefined) {
+    list = [credentials.securityToken, credentials.accessKeySecret]
+      .filter((secret): secret is string => secret !== undefined && secret.length >= 4)
+      .flatMap(forms)
+      .sort((a, b) => b.length - a.length);
+    knownForms.set(credentials, list);
+  }
+  return list;
+}
 
 /** One pattern for every form of the credentials' secrets (the STS token, the AccessKey secret), built once. */
 function secretsPattern(credentials: Credentials): RegExp | null {
   let pattern = known.get(credentials);
   if (pattern === undefined) {
-    const sources = [credentials.securityToken, credentials.accessKeySecret]
-      .filter((secret): secret is string => secret !== undefined && secret.length >= 4)
-      .flatMap(forms)
-      .sort((a, b) => b.length - a.length)
-      .map(literal);
+    const sources = secretForms(credentials).map(literal);
     pattern = sources.length === 0 ? null : new RegExp([...new Set(sources)].join('|'), 'g');
     known.set(credentials, pattern);
   }
@@ -52,6 +62,67 @@ export function maskKnownSecrets(text: string, credentials: Credentials | undefi
   return pattern ? text.replace(pattern, MASK) : text;
 }
 
+/** Deeper than this, a parsed answer is not walked (the check against the spec refuses it anyway). */
+const MAX_DEPTH = 64;
+
+/**
+ * A parsed answer with the credentials' secrets masked in every string it holds — after parsing,
+ * so a secret the server wrote with escapes (`\u0043…` in JSON, `&#x43;…` or split by CDATA in
+ * XML) is caught as the plain text it decodes to. Copy-on-write: an answer without secrets comes
+ * back as the very same value.
+ */
+export function maskSecretsDeep(value: unknown, credentials: Credentials, depth = 0): unknown {
+  if (typeof value === 'string') return maskKnownSecrets(value, credentials);
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const masked = maskSecretsDeep(item, credentials, depth + 1);
+      if (masked !== item) {
+        out ??= [...value];
+        out[i] = masked;
+      }
+    });
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const masked = maskSecretsDeep(record[key], credentials, depth + 1);
+    if (masked !== record[key]) {
+      out ??= { ...record };
+      out[key] = masked;
+    }
+  }
+  return out ?? value;
+}
+
+/** Text with its escapes undone — percent (any case), XML/HTML character references, `\uXXXX` — twice over. */
+function unescaped(text: string): string {
+  let out = text;
+  for (let pass = 0; pass < 2; pass++) {
+    out = out
+      .replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+      .replace(/&#x([0-9a-f]{1,6});|&#(\d{1,7});/gi, (whole, hex?: string, dec?: string) => {
+        const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(dec);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      })
+      .replace(/\\u([0-9a-f]{4})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  }
+  return out;
+}
+
+/** Text that ends in the first part of a secret (a body cut mid-secret) loses that part too. */
+function withoutTrailingPiece(text: string, credentials: Credentials | undefined): string {
+  if (!credentials) return text;
+  for (const form of secretForms(credentials)) {
+    for (let length = Math.min(form.length - 1, text.length); length >= 4; length--) {
+      if (text.endsWith(form.slice(0, length))) return `${text.slice(0, text.length - length)}${MASK}`;
+    }
+  }
+  return text;
+}
+
 // `SecurityToken=…`, `Signature=…` in a query string or a string to sign (`%3D` … `%26`, and
 // encoded twice), and `x-acs-security-token:…` in a V3 canonical request, whatever the hex case.
 const NAMED_SECRET =
@@ -63,7 +134,15 @@ const NAMED_SECRET =
  * when the credentials that signed it are not at hand.
  */
 export function redactSecrets(text: string, credentials?: Credentials): string {
-  return maskKnownSecrets(text, credentials).replace(NAMED_SECRET, (_, name: string) => `${name}${MASK}`);
+  let out = maskKnownSecrets(text, credentials);
+  // A secret written with escapes the list of forms does not foresee (`%43AIS…`, `&#x43;…`):
+  // if undoing the escapes reveals one, the text is shown unescaped, and masked.
+  if (credentials && /[%&\\]/.test(out)) {
+    const plain = unescaped(out);
+    const masked = maskKnownSecrets(plain, credentials);
+    if (masked !== plain) out = masked;
+  }
+  return out.replace(NAMED_SECRET, (_, name: string) => `${name}${MASK}`);
 }
 
 const SNIPPET = 200;
@@ -80,7 +159,11 @@ export function scrubError<E extends Error>(error: E, credentials: Credentials |
     const value = target[key];
     if (typeof value === 'string') {
       let clean = redactSecrets(value, credentials);
-      if (key === 'bodySnippet' && clean.length > SNIPPET) clean = `${clean.slice(0, SNIPPET)}…`;
+      if (key === 'bodySnippet') {
+        // A snippet is a body cut short: it may end inside a secret.
+        clean = withoutTrailingPiece(clean, credentials);
+        if (clean.length > SNIPPET) clean = withoutTrailingPiece(`${clean.slice(0, SNIPPET)}`, credentials) + '…';
+      }
       if (clean !== value) Object.defineProperty(error, key, { value: clean, writable: true, configurable: true });
     } else if (key === 'issues' && Array.isArray(value)) {
       target[key] = value.map((issue: Record<string, unknown>) => ({

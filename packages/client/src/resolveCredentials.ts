@@ -1,5 +1,5 @@
 import type { Credentials, CredentialsProvider } from './credentials.ts';
-import { CredentialsError } from './errors.ts';
+import { CredentialsError, describeThrown } from './errors.ts';
 import { hasControlCharacter } from './hasControlCharacter.ts';
 
 /** Resolves and checks credentials; the error never includes a secret. */
@@ -11,12 +11,30 @@ export async function resolveCredentials(source: Credentials | CredentialsProvid
     if (error instanceof CredentialsError) throw error;
     throw new CredentialsError({
       code: 'CredentialsProviderFailed',
-      message: `the credentials provider failed: ${error instanceof Error ? error.message : String(error)}`,
+      message: `the credentials provider failed: ${describeThrown(error)}`,
       retryable: false,
       cause: error,
     });
   }
-  const record = credentials as unknown as Record<string, unknown> | null;
+  // Read once into a plain record: a getter that throws (or answers differently each time) is
+  // the caller's mistake, named here, not a failure of the call later.
+  let record: Record<string, unknown> | null;
+  try {
+    record =
+      credentials === null || typeof credentials !== 'object'
+        ? null
+        : {
+            accessKeyId: credentials.accessKeyId,
+            accessKeySecret: credentials.accessKeySecret,
+            ...(credentials.securityToken === undefined ? {} : { securityToken: credentials.securityToken }),
+          };
+  } catch (error) {
+    throw new CredentialsError({
+      code: 'InvalidCredentials',
+      message: `credentials: reading them threw: ${describeThrown(error)}`,
+      retryable: false,
+    });
+  }
   // The ID and the token travel in headers and query strings: visible ASCII only, or the request
   // could not be sent (and a retry would fail the same way). The secret only feeds the HMAC.
   checkField(
@@ -34,7 +52,7 @@ export async function resolveCredentials(source: Credentials | CredentialsProvid
       'a non-empty string of visible ASCII characters (it travels in a header), or nothing',
     );
   }
-  return credentials;
+  return record as unknown as Credentials;
 }
 
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;

@@ -1,5 +1,6 @@
 import type { ActionDescriptor } from '@iot-task/spec';
 import { ValidationError } from './errors.ts';
+import { declaredQuota } from './quotaDeclarations.ts';
 
 /** Float slack, so a token that is due does not wait one more millisecond for rounding. */
 const EPSILON = 1e-9;
@@ -218,8 +219,13 @@ export interface QuotaSettings {
  * unless overridden, shared by every client of the same account key in the process.
  */
 export function quotaBucket(settings: QuotaSettings, accessKeyId: string, descriptor: ActionDescriptor): TokenBucket {
-  const perSecond = settings.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
-  const burst = settings.burst ?? Math.max(1, Math.ceil(perSecond) - 1);
+  const key = settings.key ?? accessKeyId;
+  // Clients of the same key made with stricter settings hold them for this one too.
+  const strictest = declaredQuota(key);
+  const own = settings.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
+  const perSecond = Math.min(own, strictest?.requestsPerSecond ?? own);
+  const ownBurst = settings.burst ?? Math.max(1, Math.ceil(perSecond) - 1);
+  const burst = Math.min(ownBurst, strictest?.burst ?? ownBurst, Math.max(1, perSecond));
   if (burst > Math.max(1, perSecond)) {
     throw new ValidationError(
       'quota.burst',
@@ -228,5 +234,5 @@ export function quotaBucket(settings: QuotaSettings, accessKeyId: string, descri
     );
   }
   const { id } = descriptor.family;
-  return sharedTokenBucket(`${settings.key ?? accessKeyId}\u0000${id}\u0000${descriptor.action}`, perSecond, burst);
+  return sharedTokenBucket(`${key}\u0000${id}\u0000${descriptor.action}`, perSecond, burst);
 }

@@ -102,7 +102,9 @@ export function validateParams(descriptor: ActionDescriptor, params: unknown): R
   }
   const query: Record<string, string> = {};
   for (const param of own) {
-    const value = record[param.name];
+    // The caller's own properties only: one inherited from a prototype (or a polluted
+    // Object.prototype) was never a parameter the caller meant to send.
+    const value = Object.hasOwn(record, param.name) ? record[param.name] : undefined;
     if (value === undefined) {
       if (param.required) throw new ValidationError(param.name, 'a value (required)', 'nothing');
       continue;

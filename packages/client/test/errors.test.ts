@@ -1,6 +1,6 @@
 import { actions } from '@iot-task/spec';
 import { fakeClockEachTest, settle } from '@iot-task/test-support/fakeTime';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { transportOf } from '../src/clientTransport.ts';
 import {
   AbortedError,
@@ -311,6 +311,89 @@ describe("the caller's own hooks", () => {
     );
     expect(retry).toMatchObject({ kind: 'hook', hook: 'onRetry' });
     expect(gateway.seen).toHaveLength(1);
+  });
+});
+
+describe('whatever the caller throws, or hands over, ends in the right typed error', () => {
+  const unprintable = [
+    Object.create(null),
+    {
+      toString: () => {
+        throw new Error('no');
+      },
+    },
+  ];
+
+  it('a hook that throws something with no text still ends in HookError', async () => {
+    for (const thrown of unprintable) {
+      for (const hook of ['onRequest', 'onResponse'] as const) {
+        const error = await failure(
+          client({
+            hooks: {
+              [hook]: () => {
+                throw thrown;
+              },
+            },
+          }).queryTask({ TaskId: TASK_ID }),
+        );
+        expect(error).toMatchObject({
+          kind: 'hook',
+          hook,
+          message: `the ${hook} hook threw: a value that cannot be shown as text`,
+        });
+      }
+    }
+  });
+
+  it('an async hook that rejects neither fails the call nor goes unhandled: it is reported', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const result = await settle(
+        client({ hooks: { onResponse: async () => Promise.reject(new Error('later')) } }).queryTask({
+          TaskId: TASK_ID,
+        }),
+      );
+      expect(result.Data.TaskId).toBe(TASK_ID);
+      await settle(Promise.resolve());
+      expect(warn).toHaveBeenCalledWith(
+        "iot-task: the onResponse hook's promise rejected (hooks are not awaited): later",
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('credentials whose getter throws: CredentialsError, nothing sent', async () => {
+    const credentials = {
+      accessKeyId: 'k',
+      get accessKeySecret(): string {
+        throw new Error('vault sealed');
+      },
+    };
+    const error = await failure(client({ credentials }).queryTask({ TaskId: TASK_ID }));
+    expect(error).toMatchObject({
+      kind: 'credentials',
+      code: 'InvalidCredentials',
+      message: 'credentials: reading them threw: vault sealed',
+    });
+    expect(gateway.seen).toHaveLength(0);
+  });
+
+  it('a fetch that rejects with something that is not an Error: NetworkError', async () => {
+    const error = await failure(
+      client({ fetch: () => Promise.reject(Object.create(null)), retry: false }).queryTask({ TaskId: TASK_ID }),
+    );
+    expect(error).toMatchObject({
+      kind: 'network',
+      message: 'QueryTask failed before an answer: a value that cannot be shown as text',
+    });
+  });
+
+  it("parameters are the caller's own properties: an inherited one (or a polluted Object.prototype) is never sent", async () => {
+    const params = Object.assign(Object.create({ IotInstanceId: 'inherited' }) as object, { TaskId: TASK_ID });
+    await settle(client().queryTask(params as { TaskId: string }));
+    expect(gateway.seen[0]?.params).not.toHaveProperty('IotInstanceId');
+    expect(gateway.seen[0]?.url.searchParams.has('IotInstanceId')).toBe(false);
   });
 });
 

@@ -282,6 +282,70 @@ describe.each(SENDS)('a server that quotes the secrets back, in any field and an
     }
   });
 
+  const escapedJson = (text: string) =>
+    [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  const hexEntities = (text: string) => [...text].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join('');
+  const leaks = (text: string) =>
+    [TOKEN, SECRET].some((secret) => text.includes(secret.slice(0, 12)) || text.includes(secret.slice(-12)));
+
+  it('a secret the server escapes (\\u in JSON, character references or CDATA in XML) is masked in the result', async () => {
+    const json = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        `{"RequestId":"R","Success":true,"Data":${JSON.stringify(taskData())
+          .replace(/"JobName":"[^"]*"/, `"JobName":"${escapedJson(TOKEN)}"`)
+          .replace(/"Message":"[^"]*"/, `"Message":"${escapedJson(SECRET)}"`)}}`,
+      );
+    });
+    const fromJson = await client(json, { credentials }).queryTask({ TaskId: TASK_ID });
+    expect(fromJson.Data.JobName).toBe('***');
+    expect(leaks(JSON.stringify(fromJson))).toBe(false);
+    const xml = await serve((_req, res) => {
+      const fields = Object.entries(taskData()).map(([name, value]) =>
+        name === 'JobName'
+          ? `<JobName>${hexEntities(TOKEN)}</JobName>`
+          : name === 'DeviceName'
+            ? `<DeviceName>${SECRET.slice(0, 9)}<![CDATA[${SECRET.slice(9)}]]></DeviceName>`
+            : `<${name}>${value}</${name}>`,
+      );
+      res
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(
+          `<QueryTaskResponse><RequestId>R</RequestId><Success>true</Success><Data>${fields.join('')}</Data></QueryTaskResponse>`,
+        );
+    });
+    const fromXml = await client(xml, { credentials, format: 'XML' }).queryTask({ TaskId: TASK_ID });
+    expect(leaks(JSON.stringify(fromXml))).toBe(false);
+  });
+
+  it('escaped secrets reach no error either: a drifted field, a redirect with %-escapes, a RequestId header, an HTML page', async () => {
+    const mixedPercent = `%${TOKEN.charCodeAt(0).toString(16).toUpperCase()}${TOKEN.slice(1)}`;
+    const handlers: ((req: IncomingMessage, res: ServerResponse) => void)[] = [
+      json(200, { RequestId: 'R', Success: true, Data: { ...task, Progress: 'x' } }),
+      (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            `{"RequestId":"R","Success":true,"Data":${JSON.stringify({ ...task, Progress: 'PLACEHOLDER' }).replace('PLACEHOLDER', escapedJson(TOKEN))}}`,
+          ),
+      (_req, res) => res.writeHead(302, { location: `/x/${mixedPercent}` }).end(),
+      (_req, res) =>
+        res
+          .writeHead(400, { 'content-type': 'application/json', 'x-acs-request-id': mixedPercent })
+          .end('{"Code":"X","Message":"m"}'),
+      (_req, res) => res.writeHead(500, { 'content-type': 'text/html' }).end(`<html>${hexEntities(SECRET)}</html>`),
+      (_req, res) =>
+        res
+          .writeHead(500, { 'content-type': 'text/html' })
+          .end(`${TOKEN.repeat(16)}${'x'.repeat(1000 - 16 * TOKEN.length - 10)}${TOKEN}${'y'.repeat(2 << 20)}`),
+    ];
+    for (const handler of handlers) {
+      const endpoint = await serve(handler);
+      const error = await failure(client(endpoint, { credentials, retry: false }).queryTask({ TaskId: TASK_ID }));
+      for (const form of [error.message, JSON.stringify(error), inspect(error, { depth: 6 })])
+        expect(leaks(form)).toBe(false);
+    }
+  });
+
   it('a status that is a secret: waitForTask stops with UnknownStatusError, the status masked, the RequestId kept', async () => {
     const endpoint = await serve(json(200, { RequestId: 'R-status', Success: true, Data: { ...task, Status: TOKEN } }));
     const error = await failure(client(endpoint, { credentials }).waitForTask(TASK_ID, { intervalMs: 1 }));

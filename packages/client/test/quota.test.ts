@@ -228,3 +228,14 @@ describe('TokenBucket', () => {
     expect(order).toEqual([1, 2, 3]);
   });
 });
+
+describe('the strictest setting of a key holds from the start', () => {
+  it('a client made with a stricter quota slows the others of its key before it has sent anything', async () => {
+    const options = { region: 'cn-shanghai', fetch: gateway.fetch, credentials: ACCESS_KEY } as const;
+    const loose = createIotTaskClient({ ...options, quota: { key: 'declared-first' } });
+    createIotTaskClient({ ...options, quota: { requestsPerSecond: 2, burst: 1, key: 'declared-first' } });
+    const started = performance.now();
+    await settle(Promise.all(Array.from({ length: 4 }, () => loose.queryTask({ TaskId: TASK_ID }))));
+    expect(gateway.seen.map((s) => s.at - started)).toEqual([0, 500, 1000, 1500]);
+  });
+});

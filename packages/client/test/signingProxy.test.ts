@@ -111,3 +111,30 @@ describe('the proxy never forwards a secret', () => {
     expect(body).toContain('SecurityToken%3D***');
   });
 });
+
+describe('the proxy faces the internet', () => {
+  it('a request body over maxRequestBytes is refused unread (InvalidParameter, HTTP 400), nothing goes upstream', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new TextEncoder().encode(`TaskId=${TASK_ID}&pad=${'x'.repeat(16_384)}`));
+      },
+    });
+    const answer = await proxy(
+      new Request('https://app.example/api/iot/?Action=QueryTask', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: endless,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      Code: 'InvalidParameter',
+      Message: 'The request body is larger than 65536 bytes.',
+    });
+    expect(pulled).toBeLessThan(10);
+    expect(gateway.seen).toHaveLength(0);
+  });
+});

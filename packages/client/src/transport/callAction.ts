@@ -1,7 +1,14 @@
 import type { ActionDescriptor } from '@iot-task/spec';
 import { milliseconds, optionalSignal, optionsObject } from '../checkOptions.ts';
 import type { Credentials, CredentialsProvider } from '../credentials.ts';
-import { AbortedError, IotTaskError, NetworkError, ResponseParseError, TimeoutError } from '../errors.ts';
+import {
+  AbortedError,
+  describeThrown,
+  IotTaskError,
+  NetworkError,
+  ResponseParseError,
+  TimeoutError,
+} from '../errors.ts';
 import { type ClientHooks, runHook } from '../hooks.ts';
 import { mayRetryWrite, type RetryPolicy, retryDelay, sleep } from '../retryPolicy.ts';
 import type { QuotaSettings, QuotaSlot } from '../tokenBucket.ts';
@@ -13,7 +20,10 @@ import { type SigningSettings, signatureFor, unsignedRequest } from './signature
 import type { SignAttempt, SignedAttempt } from './signedAttempt.ts';
 
 /** The secret masking of redactSecrets.ts, as the signing module brings it. */
-type Redaction = Pick<typeof import('./signedAttempt.ts'), 'maskKnownSecrets' | 'redactSecrets' | 'scrubError'>;
+type Redaction = Pick<
+  typeof import('./signedAttempt.ts'),
+  'maskKnownSecrets' | 'maskSecretsDeep' | 'redactSecrets' | 'scrubError'
+>;
 
 /** Everything a call needs, resolved once when the client is created. */
 export interface TransportConfig extends SigningSettings {
@@ -150,7 +160,7 @@ export function createTransport(config: TransportConfig): CallTransport {
         }
         throw new NetworkError({
           code: 'NetworkError',
-          message: `${action} failed before an answer: ${clean(caught instanceof Error ? caught.message : String(caught))}`,
+          message: `${action} failed before an answer: ${clean(describeThrown(caught))}`,
           retryable: true,
           cause: networkCause(caught, clean),
         });
@@ -160,7 +170,13 @@ export function createTransport(config: TransportConfig): CallTransport {
       let requestId = header('x-acs-request-id');
       let outcome: DecodedAnswer | IotTaskError;
       try {
-        outcome = await decodeAnswer(descriptor, { status, header, text }, config);
+        const secrets = used && redaction ? { mask: redaction.maskSecretsDeep, credentials: used } : undefined;
+        outcome = await decodeAnswer(
+          descriptor,
+          { status, header, text },
+          config,
+          secrets && ((value) => secrets.mask(value, secrets.credentials)),
+        );
       } catch (error) {
         if (!(error instanceof IotTaskError)) throw error;
         outcome = error;
@@ -212,7 +228,7 @@ export function createTransport(config: TransportConfig): CallTransport {
  * (a parser's raw packet, say) may quote the request, and with it an STS token.
  */
 function networkCause(caught: unknown, clean: (text: string) => string): Error {
-  if (!(caught instanceof Error)) return new Error(clean(String(caught)));
+  if (!(caught instanceof Error)) return new Error(clean(describeThrown(caught)));
   const reduced = new Error(clean(caught.message));
   reduced.name = caught.name;
   const code = (caught as { code?: unknown }).code ?? (caught.cause as { code?: unknown } | undefined)?.code;
@@ -224,7 +240,7 @@ function networkCause(caught: unknown, clean: (text: string) => string): Error {
 function unexpected(action: string, caught: unknown): IotTaskError {
   return new ResponseParseError({
     code: 'ClientFailure',
-    message: `${action}: the answer could not be handled: ${caught instanceof Error ? caught.message : String(caught)}`,
+    message: `${action}: the answer could not be handled: ${describeThrown(caught)}`,
     retryable: false,
     bodySnippet: '',
     cause: caught,

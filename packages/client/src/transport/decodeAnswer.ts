@@ -83,6 +83,8 @@ export async function decodeAnswer(
   descriptor: ActionDescriptor,
   answer: { status: number; header(name: string): string | undefined; text: string },
   settings: DecodeSettings,
+  /** Masks the credentials' secrets in the parsed answer, before anything is read from it. */
+  maskSecrets?: (value: unknown) => unknown,
 ): Promise<DecodedAnswer> {
   const { status } = answer;
   const action = descriptor.action;
@@ -93,7 +95,8 @@ export async function decodeAnswer(
   // The service's XML roots: `<Error>` for a gateway error, `<{Action}Response>` otherwise.
   const xmlRoot = isError ? 'Error' : (descriptor.xmlRoot ?? `${action}Response`);
   const pending = parseBody(answer.text, answer.header('content-type'), schema ?? undefined, xmlRoot);
-  const parsed = pending instanceof Promise ? await pending : pending;
+  let parsed = pending instanceof Promise ? await pending : pending;
+  if (parsed.ok && maskSecrets) parsed = { ...parsed, value: maskSecrets(parsed.value) };
   const body =
     parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value)
       ? (parsed.value as Record<string, unknown>)

@@ -85,7 +85,7 @@ export async function launchChromium(): Promise<Browser> {
   } catch (error) {
     const first = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new ChromiumUnavailableError(
-      `Chromium at ${executablePath} did not start (${first}): set CHROMIUM_PATH to a working Chromium`,
+      `Chromium at ${executablePath} did not start (${first}): set CHROMIUM_PATH to a working Chromium, or unset it to use the one npm ci installs`,
     );
   }
 }

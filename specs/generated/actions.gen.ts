@@ -24,12 +24,14 @@ export interface CompactSchema {
   readonly xmlName?: string;
   readonly 'x-iot-task-decode'?: 'number';
   readonly 'x-acs-terminal-values'?: readonly string[];
-  /** Which fields of an object carry a lifecycle (status, progress, time of change, time queued). */
+  /** Which fields of an object carry a lifecycle (status, progress, time of change, time queued, fixed ones). */
   readonly 'x-iot-task-lifecycle'?: {
     readonly status: string;
     readonly progress?: string;
     readonly modified?: string;
     readonly queued?: string;
+    /** Fields that never change for one thing (a task's job and device). */
+    readonly fixed?: readonly string[];
   };
 }
 
@@ -295,7 +297,13 @@ export const QueryTask = {
                   "status": "Status",
                   "progress": "Progress",
                   "modified": "UtcModified",
-                  "queued": "UtcQueueTime"
+                  "queued": "UtcQueueTime",
+                  "fixed": [
+                    "JobId",
+                    "IotId",
+                    "ProductKey",
+                    "DeviceName"
+                  ]
                 },
                 "properties": {
                   "TaskId": {
@@ -388,8 +396,7 @@ export const QueryTask = {
               "ErrorMessage": {
                 "type": "string"
               }
-            },
-            "xmlName": "Response"
+            }
           }
         ],
         "xmlName": "QueryTaskResponse"

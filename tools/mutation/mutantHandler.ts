@@ -6,6 +6,8 @@ export interface Answer {
   status: number;
   headers: Headers;
   text: string;
+  /** Sent instead of `text` when set: bytes a string cannot hold (not UTF-8, say). */
+  bytes?: Uint8Array<ArrayBuffer>;
 }
 
 export interface MutationContext {
@@ -31,7 +33,7 @@ export function mutantHandler(mock: IotMock, rewrite: Rewrite): RequestHandler {
       { status: original.status, headers: new Headers(original.headers), text: await original.text() },
       { request, state, now: mock.now() },
     );
-    return new Response(answer.text, { status: answer.status, headers: answer.headers });
+    return new Response(answer.bytes ?? answer.text, { status: answer.status, headers: answer.headers });
   });
 }
 

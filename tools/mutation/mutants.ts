@@ -792,6 +792,78 @@ export const mutants: readonly Mutant[] = [
     },
   },
   {
+    id: 'json-duplicate-status-key',
+    category: 'JSON',
+    description:
+      'JSON Data carries Status twice, the first QUEUED (JSON.parse keeps the last; other readers the first)',
+    rewrite: (answer) =>
+      isJson(answer) && answer.text.includes('"Status":')
+        ? { ...answer, text: answer.text.replace('"Status":', '"Status":"QUEUED","Status":') }
+        : answer,
+  },
+  {
+    id: 'message-not-utf8',
+    category: 'encoding',
+    description: 'Message carries GBK bytes (任务) under charset=utf-8',
+    rewrite: (answer) => {
+      const at =
+        answer.text.indexOf('"Message":"') >= 0
+          ? answer.text.indexOf('"Message":"') + 11
+          : answer.text.indexOf('<Message>') + 9;
+      if (at < 11) return answer;
+      const encoder = new TextEncoder();
+      const bytes = new Uint8Array([
+        ...encoder.encode(answer.text.slice(0, at)),
+        0xc8,
+        0xce,
+        0xce,
+        0xf1,
+        ...encoder.encode(answer.text.slice(at)),
+      ]);
+      return { ...answer, bytes };
+    },
+  },
+  {
+    id: 'job-id-changes-at-terminal',
+    category: 'semantics',
+    description: 'a task reports another JobId once it has ended',
+    rewrite: data(
+      (d) => (TaskStatusTerminalValues.includes(d.Status as never) ? { ...d, JobId: `${String(d.JobId)}-other` } : d),
+      (text) =>
+        TaskStatusTerminalValues.some((status) => text.includes(`<Status>${status}</Status>`))
+          ? text.replace(/<JobId>([^<]*)<\/JobId>/, '<JobId>$1-other</JobId>')
+          : text,
+    ),
+  },
+  {
+    id: 'iot-id-differs-in-xml',
+    category: 'semantics',
+    description: 'the XML answer names the device in lower case (IotId), the JSON one as it is',
+    rewrite: body({
+      xml: (text) => text.replace(/<IotId>([^<]*)<\/IotId>/, (_, id: string) => `<IotId>${id.toLowerCase()}x</IotId>`),
+    }),
+  },
+  {
+    id: 'conflicting-content-types',
+    category: 'content type',
+    description: 'a second Content-Type header, text/html',
+    rewrite: (answer) => {
+      const headers = new Headers(answer.headers);
+      headers.append('content-type', 'text/html');
+      return { ...answer, headers };
+    },
+  },
+  {
+    id: 'progress-absent-before-report',
+    category: 'field type',
+    description: 'Progress left out while a task is QUEUED or SENT (nothing reported yet)',
+    rewrite: data(
+      (d) => (d.Status === 'QUEUED' || d.Status === 'SENT' ? (({ Progress: _gone, ...rest }) => rest)(d) : d),
+      (text) => (/<Status>(QUEUED|SENT)<\/Status>/.test(text) ? text.replace(/<Progress>[^<]*<\/Progress>/, '') : text),
+    ),
+    equivalent: 'the spec allows Progress to be absent while nothing was reported (Task: Progress not required)',
+  },
+  {
     id: 'xml-declares-utf-16',
     category: 'encoding',
     description: 'the XML declaration says UTF-16, the body is UTF-8',

@@ -6,6 +6,7 @@ import {
   type ErrorCodeDescriptor,
   errorCodes,
 } from '@iot-task/spec';
+import { duplicateJsonKeys } from './duplicateJsonKeys.ts';
 import {
   documentedMediaTypes,
   requiredHeaders,
@@ -23,6 +24,8 @@ export interface RawResponse {
   headers?: Readonly<Record<string, string>>;
   /** Set when the body was longer than the kit reads (MAX_ANSWER_BYTES). */
   truncatedAt?: number;
+  /** Set when the body's bytes are not UTF-8 (it was read with U+FFFD in their place). */
+  notUtf8?: boolean;
 }
 
 /** What a case expects back, exactly. */
@@ -131,9 +134,13 @@ export function checkAnswer(
   if (formatOf(raw.contentType) !== format || (wanted !== undefined && mediaType !== wanted)) {
     return [`content-type: expected ${wanted ?? format}, got ${raw.contentType ?? '(none)'} (${got})`];
   }
+  if (raw.contentType?.includes(',')) {
+    return [`content-type: given more than once (${raw.contentType}); an answer has one media type`];
+  }
   if (raw.truncatedAt !== undefined) {
     return [`body: over ${raw.truncatedAt} bytes, reading stopped; no answer of this API is that large`];
   }
+  if (raw.notUtf8) return [`body: not valid UTF-8, which every answer of the API is (${got})`];
   const parsed = parseAnswer(action, raw, format);
   if ('unreadable' in parsed) return parsed.unreadable;
   const { body } = parsed;
@@ -190,11 +197,19 @@ export function parseAnswer(
     return { unreadable: [`body: starts with a byte order mark (U+FEFF), which no ${format} answer of the API has`] };
   }
   if (format === 'JSON') {
+    let body: unknown;
     try {
-      return { body: JSON.parse(raw.body), problems: [] };
+      body = JSON.parse(raw.body);
     } catch (error) {
       return { unreadable: [`body: not JSON (${(error as Error).message})`] };
     }
+    return {
+      body,
+      problems: duplicateJsonKeys(raw.body).map(
+        (key) =>
+          `body: the key ${JSON.stringify(key)} appears twice in one object (readers disagree on which one counts)`,
+      ),
+    };
   }
   const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
   const problems: string[] = [];
@@ -262,10 +277,10 @@ export async function readRaw(response: Response): Promise<RawResponse> {
   });
   let body = '';
   let truncatedAt: number | undefined;
+  let notUtf8 = false;
   if (response.body) {
     const reader = response.body.getReader();
-    // A byte order mark stays in: JSON must not start with one (RFC 8259), and the kit says so.
-    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    const chunks: Uint8Array[] = [];
     let bytes = 0;
     for (;;) {
       const { done, value } = await reader.read();
@@ -277,9 +292,16 @@ export async function readRaw(response: Response): Promise<RawResponse> {
         void reader.cancel().catch(() => undefined);
         break;
       }
-      body += decoder.decode(value, { stream: true });
+      chunks.push(value);
     }
-    body += decoder.decode();
+    const all = Buffer.concat(chunks);
+    // A byte order mark stays in: JSON must not start with one (RFC 8259), and the kit says so.
+    try {
+      body = new TextDecoder('utf-8', { ignoreBOM: true, fatal: truncatedAt === undefined }).decode(all);
+    } catch {
+      notUtf8 = true;
+      body = new TextDecoder('utf-8', { ignoreBOM: true }).decode(all);
+    }
   }
   return {
     status: response.status,
@@ -287,5 +309,6 @@ export async function readRaw(response: Response): Promise<RawResponse> {
     body,
     headers,
     ...(truncatedAt === undefined ? {} : { truncatedAt }),
+    ...(notUtf8 ? { notUtf8 } : {}),
   };
 }

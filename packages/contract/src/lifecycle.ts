@@ -18,6 +18,8 @@ export interface LifecycleShape {
   modified?: string;
   /** The time the thing was queued (never changes). */
   queued?: string;
+  /** Fields that never change for the thing (a task's job and device). */
+  fixed?: readonly string[];
 }
 
 export interface LifecycleCase {
@@ -71,6 +73,7 @@ export function lifecycleShape(action: string): LifecycleShape | undefined {
     ...(progress ? { progress } : {}),
     ...(declared?.modified ? { modified: declared.modified } : {}),
     ...(declared?.queued ? { queued: declared.queued } : {}),
+    ...(declared?.fixed ? { fixed: declared.fixed } : {}),
   };
 }
 
@@ -147,6 +150,8 @@ export interface Observed {
   progress: unknown;
   modified?: unknown;
   queued?: unknown;
+  /** The values of the shape's fixed fields. */
+  fixed?: Readonly<Record<string, unknown>>;
   variant: TransportVariant;
 }
 
@@ -167,6 +172,13 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
     if (shape.queued && first && step.queued !== first.queued) {
       problems.push(`${at}: ${shape.queued} changed from ${String(first.queued)} to ${String(step.queued)}`);
     }
+    for (const field of shape.fixed ?? []) {
+      if (first && step.fixed?.[field] !== first.fixed?.[field]) {
+        problems.push(
+          `${at}: ${field} changed from ${JSON.stringify(first.fixed?.[field])} to ${JSON.stringify(step.fixed?.[field])} (it never changes for one task)`,
+        );
+      }
+    }
     if (shape.modified && typeof step.modified === 'string') {
       const modified = Date.parse(step.modified);
       if (modified < latest) {
@@ -177,7 +189,8 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
       // It is the time of the last change: a change that leaves it where it was did not record itself.
       const before = seen[index - 1];
       const moved =
-        before !== undefined && (before.status !== step.status || String(before.progress) !== String(step.progress));
+        before !== undefined &&
+        (before.status !== step.status || String(before.progress ?? 0) !== String(step.progress ?? 0));
       if (moved && before.modified === step.modified) {
         problems.push(
           `${at}: ${shape.status} ${shape.progress ? `/ ${shape.progress} ` : ''}changed (${String(before.status)} ${String(before.progress)} → ${String(step.status)} ${String(step.progress)}) but ${shape.modified} stayed ${step.modified}`,
@@ -198,7 +211,7 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
       if (value < highest) problems.push(`${at}: ${shape.progress} went back from ${highest} to ${value}`);
       highest = Math.max(highest, value);
     }
-    if (ended && (step.status !== ended.status || String(step.progress) !== String(ended.progress))) {
+    if (ended && (step.status !== ended.status || String(step.progress ?? 0) !== String(ended.progress ?? 0))) {
       problems.push(
         `${at}: after the terminal ${shape.status} ${String(ended.status)}, got ${String(step.status)} ${shape.progress ?? ''} ${String(step.progress)}`.trimEnd(),
       );
@@ -220,7 +233,8 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
  */
 export function scenarioProblems(scenario: Scenario, shape: LifecycleShape, seen: readonly Observed[]): string[] {
   const steps = scenarioSteps[scenario].map((s) => `${s.Status}${shape.progress ? ` ${s.Progress}` : ''}`);
-  const observed = seen.map((s) => `${String(s.status)}${shape.progress ? ` ${String(s.progress)}` : ''}`);
+  // An absent progress is "nothing reported yet", which the scenario writes as 0.
+  const observed = seen.map((s) => `${String(s.status)}${shape.progress ? ` ${String(s.progress ?? 0)}` : ''}`);
   let at = 0;
   for (const [index, step] of observed.entries()) {
     if (step === steps[at]) continue;
@@ -312,6 +326,7 @@ export async function runLifecycleCase(
       progress: shape.progress ? data[shape.progress] : undefined,
       ...(shape.modified ? { modified: data[shape.modified] } : {}),
       ...(shape.queued ? { queued: data[shape.queued] } : {}),
+      ...(shape.fixed ? { fixed: Object.fromEntries(shape.fixed.map((field) => [field, data[field]])) } : {}),
       variant,
       ...(problems.length > 0 ? { problems } : {}),
     } as Observed;

@@ -3,7 +3,7 @@ import { type ActionDescriptor, actions, examples } from '@iot-task/spec';
 import { type AcceptedCase, acceptedCases, runAcceptedCase } from './acceptedCases.ts';
 import { checkRequest } from './checkRequest.ts';
 import { checkResponse } from './checkResponse.ts';
-import { type ContractRun, NoAnswerError, startRun } from './contractRun.ts';
+import { ANSWER_TIMEOUT_MS, type ContractRun, NoAnswerError, startRun } from './contractRun.ts';
 import { checkAnswer, parseAnswer, type RawResponse, readRaw } from './expectations.ts';
 import {
   type GatewayCase,
@@ -169,6 +169,9 @@ async function exchangeCase(c: Extract<ContractCase, { kind: 'exchange' }>, run:
     retry: false,
     quota: false,
     responseValidation: 'error',
+    // The run's own bound on an answer, not the client's shorter default (the run is paced anyway).
+    attemptTimeoutMs: ANSWER_TIMEOUT_MS,
+    timeoutMs: ANSWER_TIMEOUT_MS + 1000,
     fetch: recording,
   });
   const problems: string[] = [];

@@ -246,12 +246,14 @@ export interface CompactSchema {
   readonly xmlName?: string;
   readonly 'x-iot-task-decode'?: 'number';
   readonly 'x-acs-terminal-values'?: readonly string[];
-  /** Which fields of an object carry a lifecycle (status, progress, time of change, time queued). */
+  /** Which fields of an object carry a lifecycle (status, progress, time of change, time queued, fixed ones). */
   readonly 'x-iot-task-lifecycle'?: {
     readonly status: string;
     readonly progress?: string;
     readonly modified?: string;
     readonly queued?: string;
+    /** Fields that never change for one thing (a task's job and device). */
+    readonly fixed?: readonly string[];
   };
 }
 

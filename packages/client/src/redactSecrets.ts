@@ -58,8 +58,35 @@ function secretsPattern(credentials: Credentials): RegExp | null {
  * a result, an error field, a snippet — can carry them.
  */
 export function maskKnownSecrets(text: string, credentials: Credentials | undefined): string {
-  const pattern = credentials && secretsPattern(credentials);
+  if (!credentials) return text;
+  // Most strings hold no secret: a plain search for a piece every form shares rules them out
+  // before the (costlier) pattern runs.
+  const anchors = secretAnchors(credentials);
+  if (anchors !== null && !anchors.some((anchor) => text.includes(anchor))) return text;
+  const pattern = secretsPattern(credentials);
   return pattern ? text.replace(pattern, MASK) : text;
+}
+
+const knownAnchors = new WeakMap<Credentials, string[] | null>();
+
+/**
+ * For each secret, its longest run of letters and digits (at most 8): no encoding above escapes
+ * those, so every form of the secret contains it. Null when a secret has no such run of 4.
+ */
+function secretAnchors(credentials: Credentials): string[] | null {
+  let anchors = knownAnchors.get(credentials);
+  if (anchors === undefined) {
+    const secrets = [credentials.securityToken, credentials.accessKeySecret].filter(
+      (secret): secret is string => secret !== undefined && secret.length >= 4,
+    );
+    const runs = secrets.map((secret) => {
+      const longest = (secret.match(/[A-Za-z0-9]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
+      return longest.slice(0, 8);
+    });
+    anchors = runs.every((run) => run.length >= 4) ? runs : null;
+    knownAnchors.set(credentials, anchors);
+  }
+  return anchors;
 }
 
 /** Deeper than this, a parsed answer is not walked (the check against the spec refuses it anyway). */
@@ -71,30 +98,62 @@ const MAX_DEPTH = 64;
  * XML) is caught as the plain text it decodes to. Copy-on-write: an answer without secrets comes
  * back as the very same value.
  */
-export function maskSecretsDeep(value: unknown, credentials: Credentials, depth = 0): unknown {
-  if (typeof value === 'string') return maskKnownSecrets(value, credentials);
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const masked = maskSecretsDeep(item, credentials, depth + 1);
-      if (masked !== item) {
-        out ??= [...value];
-        out[i] = masked;
+export function maskSecretsDeep(value: unknown, credentials: Credentials): unknown {
+  const anchors = secretAnchors(credentials);
+  const pattern = secretsPattern(credentials);
+  if (pattern === null) return value;
+  const maskText = (text: string): string => {
+    if (anchors !== null) {
+      let found = false;
+      for (const anchor of anchors) {
+        if (text.includes(anchor)) {
+          found = true;
+          break;
+        }
       }
-    });
-    return out ?? value;
-  }
-  let out: Record<string, unknown> | undefined;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const masked = maskSecretsDeep(record[key], credentials, depth + 1);
-    if (masked !== record[key]) {
-      out ??= { ...record };
-      out[key] = masked;
+      if (!found) return text;
     }
-  }
-  return out ?? value;
+    return text.replace(pattern, MASK);
+  };
+  const walk = (item: unknown, depth: number): unknown => {
+    if (typeof item === 'string') return maskText(item);
+    if (item === null || typeof item !== 'object' || depth > MAX_DEPTH) return item;
+    if (Array.isArray(item)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < item.length; i++) {
+        const masked = walk(item[i], depth + 1);
+        if (masked !== item[i]) {
+          out ??= [...item];
+          out[i] = masked;
+        }
+      }
+      return out ?? item;
+    }
+    let out: Record<string, unknown> | undefined;
+    const record = item as Record<string, unknown>;
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      const masked = walk(record[key], depth + 1);
+      if (masked !== record[key]) {
+        out ??= { ...record };
+        out[key] = masked;
+      }
+    }
+    return out ?? item;
+  };
+  return walk(value, 0);
+}
+
+/**
+ * Whether an answer's text could carry one of the secrets once parsed: it holds a piece every
+ * form of a secret shares, or an escape that could hide one (`\\u` in JSON; a character
+ * reference, CDATA or a comment in XML). Most answers hold neither, and are not walked at all.
+ */
+export function mayCarrySecrets(text: string, credentials: Credentials): boolean {
+  const anchors = secretAnchors(credentials);
+  if (anchors === null) return true;
+  for (const anchor of anchors) if (text.includes(anchor)) return true;
+  return text.includes('\\u') || text.includes('&#') || text.includes('<![CDATA[') || text.includes('<!--');
 }
 
 /** Text with its escapes undone — percent (any case), XML/HTML character references, `\uXXXX` — twice over. */

@@ -8,7 +8,7 @@ import { type Credentials, type CredentialsProvider, fromEnv } from '../credenti
 import { resolveCredentials } from '../resolveCredentials.ts';
 
 // Loaded with the signer: only a call with credentials has secrets to mask (callAction.ts).
-export { maskKnownSecrets, maskSecretsDeep, redactSecrets, scrubError } from '../redactSecrets.ts';
+export { maskSecretsDeep, mayCarrySecrets, redactSecrets, scrubError } from '../redactSecrets.ts';
 
 import { type QuotaSettings, type QuotaSlot, quotaBucket } from '../tokenBucket.ts';
 import { untilAborted } from './callSignals.ts';

@@ -21,10 +21,13 @@ export const SIZE_BUDGETS: Readonly<Partial<Record<BundledApp, number>>> = {
   // Credentials, quota and signers load with the first signed call: 9.5 KB up front; 10.0 KB
   // once a hung credentials provider and a network error's cause were dealt with (+0.3 KB);
   // 10.6 KB with every option checked into a typed error and every server answer judged by its
-  // XML root and encoding (+0.6 KB; masking secrets loads with the signer, as it needs them).
-  '@iot-task/client': 11 * 1024,
-  // The hooks call the generated operations directly (no hey-api client): 11.2 KB.
-  '@iot-task/react (one hook, react and react-query excluded)': 11.5 * 1024,
+  // XML root and encoding (+0.6 KB; masking secrets loads with the signer, as it needs them);
+  // 11.3 KB once quota settings are declared at creation (the strictest of a key holds before its
+  // first call), anything a caller throws is described safely, and the spec's descriptors grew
+  // (RequestId pattern, a task's fixed fields).
+  '@iot-task/client': 11.5 * 1024,
+  // The hooks call the generated operations directly (no hey-api client): 11.9 KB.
+  '@iot-task/react (one hook, react and react-query excluded)': 12 * 1024,
 };
 
 /**

@@ -96,13 +96,16 @@ const terminalNotTerminal: Rewrite = (answer, { state }) => {
   return renameStatus(value, 'IN_PROGRESS')(answer, { request: new Request('http://x'), state, now: 0 });
 };
 
-const dropHeader =
-  (name: string): Rewrite =>
+/** Changes the answer's headers (a copy of them). */
+const withHeaders =
+  (change: (headers: Headers) => void): Rewrite =>
   (answer) => {
     const headers = new Headers(answer.headers);
-    headers.delete(name);
+    change(headers);
     return { ...answer, headers };
   };
+
+const dropHeader = (name: string): Rewrite => withHeaders((headers) => headers.delete(name));
 
 const htmlPage =
   (status: number): Rewrite =>
@@ -390,11 +393,7 @@ export const mutants: readonly Mutant[] = [
     id: 'request-id-header-differs',
     category: 'header',
     description: "x-acs-request-id differs from the body's RequestId",
-    rewrite: (answer) => {
-      const headers = new Headers(answer.headers);
-      headers.set('x-acs-request-id', 'F0000000-0000-4000-8000-000000000000');
-      return { ...answer, headers };
-    },
+    rewrite: withHeaders((headers) => headers.set('x-acs-request-id', 'F0000000-0000-4000-8000-000000000000')),
   },
   {
     id: 'content-type-text-plain',
@@ -847,11 +846,7 @@ export const mutants: readonly Mutant[] = [
     id: 'conflicting-content-types',
     category: 'content type',
     description: 'a second Content-Type header, text/html',
-    rewrite: (answer) => {
-      const headers = new Headers(answer.headers);
-      headers.append('content-type', 'text/html');
-      return { ...answer, headers };
-    },
+    rewrite: withHeaders((headers) => headers.append('content-type', 'text/html')),
   },
   {
     id: 'progress-absent-before-report',

@@ -114,12 +114,25 @@ export class ValidationError extends IotTaskError {
 export class ResponseParseError extends IotTaskError {
   override readonly name = 'ResponseParseError';
   readonly kind = 'parse';
-  /** The first 200 characters of the body, for diagnosis. */
+  /** The first 200 characters of the body, for diagnosis (secrets masked). */
   readonly bodySnippet: string;
   constructor(details: IotTaskErrorDetails & { bodySnippet: string }) {
     super(details);
     this.bodySnippet = details.bodySnippet;
   }
+}
+
+const SNIPPET = 200;
+
+/**
+ * A ResponseParseError's snippet cut to its first 200 characters. Send stages and the decoder
+ * keep more, so that masking secrets (scrubError) sees them whole; the call cuts last.
+ */
+export function cutSnippet<E extends IotTaskError>(error: E): E {
+  if (error instanceof ResponseParseError && error.bodySnippet.length > SNIPPET) {
+    Object.defineProperty(error, 'bodySnippet', { value: `${error.bodySnippet.slice(0, SNIPPET)}…` });
+  }
+  return error;
 }
 
 /** One way a response differs from the spec's schema. */

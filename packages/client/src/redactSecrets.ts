@@ -18,75 +18,65 @@ function literal(text: string): string {
  * gateway's string to sign encodes the query again) with upper- or lower-case hex, as
  * `encodeURIComponent` writes it, and escaped inside a JSON or XML string.
  */
-function forms(value: string): string[] {
+function formsOf(value: string): string[] {
   const once = percentEncode(value);
   const json = JSON.stringify(value).slice(1, -1);
   const xml = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   return [value, once, percentEncode(once), encodeURIComponent(value), json, json.replace(/\//g, '\\/'), xml];
 }
 
-const known = new WeakMap<Credentials, RegExp | null>();
-const knownForms = new WeakMap<Credentials, string[]>();
-
-/** Every form of the credentials' secrets, longest first. */
-function secretForms(credentials: Credentials): string[] {
-  let list = knownForms.get(credentials);
-  if (list === undefined) {
-    list = [credentials.securityToken, credentials.accessKeySecret]
-      .filter((secret): secret is string => secret !== undefined && secret.length >= 4)
-      .flatMap(forms)
-      .sort((a, b) => b.length - a.length);
-    knownForms.set(credentials, list);
-  }
-  return list;
+/** How the credentials' secrets are found in text: built once per credentials object. */
+interface SecretMatcher {
+  /** Every form of every secret, longest first. */
+  forms: string[];
+  /** One pattern for all of them; null without secrets. */
+  pattern: RegExp | null;
+  /**
+   * For each secret, its longest run of letters and digits (at most 8): no encoding above
+   * escapes those, so every form contains it. Null when a secret has no such run of 4.
+   */
+  anchors: string[] | null;
 }
 
-/** One pattern for every form of the credentials' secrets (the STS token, the AccessKey secret), built once. */
-function secretsPattern(credentials: Credentials): RegExp | null {
-  let pattern = known.get(credentials);
-  if (pattern === undefined) {
-    const sources = secretForms(credentials).map(literal);
-    pattern = sources.length === 0 ? null : new RegExp([...new Set(sources)].join('|'), 'g');
-    known.set(credentials, pattern);
+const matchers = new WeakMap<Credentials, SecretMatcher>();
+
+function matcherFor(credentials: Credentials): SecretMatcher {
+  let matcher = matchers.get(credentials);
+  if (matcher === undefined) {
+    const secrets = [credentials.securityToken, credentials.accessKeySecret].filter(
+      (secret): secret is string => secret !== undefined && secret.length >= 4,
+    );
+    const forms = secrets.flatMap(formsOf).sort((a, b) => b.length - a.length);
+    const runs = secrets.map((secret) =>
+      (secret.match(/[A-Za-z0-9]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 8),
+    );
+    matcher = {
+      forms,
+      pattern: forms.length === 0 ? null : new RegExp([...new Set(forms.map(literal))].join('|'), 'g'),
+      anchors: runs.every((run) => run.length >= 4) ? runs : null,
+    };
+    matchers.set(credentials, matcher);
   }
-  return pattern;
+  return matcher;
+}
+
+/** Whether the text may hold a secret: it holds an anchor (or the secrets have none to look for). */
+function mayHold(text: string, { anchors }: SecretMatcher): boolean {
+  if (anchors === null) return true;
+  for (const anchor of anchors) if (text.includes(anchor)) return true;
+  return false;
+}
+
+function masked(text: string, matcher: SecretMatcher): string {
+  return matcher.pattern && mayHold(text, matcher) ? text.replace(matcher.pattern, MASK) : text;
 }
 
 /**
  * Text with the credentials' own secrets masked wherever they occur, in any of their encodings.
- * The call applies it to every answer body before reading it, so no value read from a server —
- * a result, an error field, a snippet — can carry them.
+ * A plain search for a piece every form shares rules out most strings before the pattern runs.
  */
 export function maskKnownSecrets(text: string, credentials: Credentials | undefined): string {
-  if (!credentials) return text;
-  // Most strings hold no secret: a plain search for a piece every form shares rules them out
-  // before the (costlier) pattern runs.
-  const anchors = secretAnchors(credentials);
-  if (anchors !== null && !anchors.some((anchor) => text.includes(anchor))) return text;
-  const pattern = secretsPattern(credentials);
-  return pattern ? text.replace(pattern, MASK) : text;
-}
-
-const knownAnchors = new WeakMap<Credentials, string[] | null>();
-
-/**
- * For each secret, its longest run of letters and digits (at most 8): no encoding above escapes
- * those, so every form of the secret contains it. Null when a secret has no such run of 4.
- */
-function secretAnchors(credentials: Credentials): string[] | null {
-  let anchors = knownAnchors.get(credentials);
-  if (anchors === undefined) {
-    const secrets = [credentials.securityToken, credentials.accessKeySecret].filter(
-      (secret): secret is string => secret !== undefined && secret.length >= 4,
-    );
-    const runs = secrets.map((secret) => {
-      const longest = (secret.match(/[A-Za-z0-9]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
-      return longest.slice(0, 8);
-    });
-    anchors = runs.every((run) => run.length >= 4) ? runs : null;
-    knownAnchors.set(credentials, anchors);
-  }
-  return anchors;
+  return credentials ? masked(text, matcherFor(credentials)) : text;
 }
 
 /** Deeper than this, a parsed answer is not walked (the check against the spec refuses it anyway). */
@@ -99,24 +89,10 @@ const MAX_DEPTH = 64;
  * back as the very same value.
  */
 export function maskSecretsDeep(value: unknown, credentials: Credentials): unknown {
-  const anchors = secretAnchors(credentials);
-  const pattern = secretsPattern(credentials);
-  if (pattern === null) return value;
-  const maskText = (text: string): string => {
-    if (anchors !== null) {
-      let found = false;
-      for (const anchor of anchors) {
-        if (text.includes(anchor)) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) return text;
-    }
-    return text.replace(pattern, MASK);
-  };
+  const matcher = matcherFor(credentials);
+  if (matcher.pattern === null) return value;
   const walk = (item: unknown, depth: number): unknown => {
-    if (typeof item === 'string') return maskText(item);
+    if (typeof item === 'string') return masked(item, matcher);
     if (item === null || typeof item !== 'object' || depth > MAX_DEPTH) return item;
     if (Array.isArray(item)) {
       let out: unknown[] | undefined;
@@ -150,10 +126,13 @@ export function maskSecretsDeep(value: unknown, credentials: Credentials): unkno
  * reference, CDATA or a comment in XML). Most answers hold neither, and are not walked at all.
  */
 export function mayCarrySecrets(text: string, credentials: Credentials): boolean {
-  const anchors = secretAnchors(credentials);
-  if (anchors === null) return true;
-  for (const anchor of anchors) if (text.includes(anchor)) return true;
-  return text.includes('\\u') || text.includes('&#') || text.includes('<![CDATA[') || text.includes('<!--');
+  return (
+    mayHold(text, matcherFor(credentials)) ||
+    text.includes('\\u') ||
+    text.includes('&#') ||
+    text.includes('<![CDATA[') ||
+    text.includes('<!--')
+  );
 }
 
 /** Text with its escapes undone — percent (any case), XML/HTML character references, `\uXXXX` — twice over. */
@@ -174,7 +153,7 @@ function unescaped(text: string): string {
 /** Text that ends in the first part of a secret (a body cut mid-secret) loses that part too. */
 function withoutTrailingPiece(text: string, credentials: Credentials | undefined): string {
   if (!credentials) return text;
-  for (const form of secretForms(credentials)) {
+  for (const form of matcherFor(credentials).forms) {
     for (let length = Math.min(form.length - 1, text.length); length >= 4; length--) {
       if (text.endsWith(form.slice(0, length))) return `${text.slice(0, text.length - length)}${MASK}`;
     }
@@ -204,13 +183,12 @@ export function redactSecrets(text: string, credentials?: Credentials): string {
   return out.replace(NAMED_SECRET, (_, name: string) => `${name}${MASK}`);
 }
 
-const SNIPPET = 200;
-
 /**
  * The error with every string it carries — message, stack, code, request and host IDs,
- * recommendation, body snippet, drift details, the status it names — cleared of secrets, then
- * the body snippet cut to 200 characters (cut after masking, so no secret is left half-masked).
- * Every error a call throws passes through here.
+ * recommendation, body snippet, drift details, the status it names — cleared of secrets. A body
+ * snippet is still long here (the call cuts it to 200 characters afterwards, `cutSnippet`), so a
+ * secret in it is masked whole; one cut off at its end is removed. Every error a call throws with
+ * credentials at hand passes through here.
  */
 export function scrubError<E extends Error>(error: E, credentials: Credentials | undefined): E {
   const target = error as unknown as Record<string, unknown>;
@@ -218,11 +196,8 @@ export function scrubError<E extends Error>(error: E, credentials: Credentials |
     const value = target[key];
     if (typeof value === 'string') {
       let clean = redactSecrets(value, credentials);
-      if (key === 'bodySnippet') {
-        // A snippet is a body cut short: it may end inside a secret.
-        clean = withoutTrailingPiece(clean, credentials);
-        if (clean.length > SNIPPET) clean = withoutTrailingPiece(`${clean.slice(0, SNIPPET)}`, credentials) + '…';
-      }
+      // A snippet is a body cut short: it may end inside a secret.
+      if (key === 'bodySnippet') clean = withoutTrailingPiece(clean, credentials);
       if (clean !== value) Object.defineProperty(error, key, { value: clean, writable: true, configurable: true });
     } else if (key === 'issues' && Array.isArray(value)) {
       target[key] = value.map((issue: Record<string, unknown>) => ({

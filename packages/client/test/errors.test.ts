@@ -17,6 +17,7 @@ import {
 } from '../src/index.ts';
 import {
   ACCESS_KEY,
+  BASE_URL,
   businessError,
   delayed,
   fakeGateway,
@@ -122,6 +123,18 @@ describe('typed errors', () => {
       retryable: true,
       bodySnippet: expect.stringContaining('502 Bad Gateway'),
     });
+  });
+
+  it('a long page: its snippet is the first 200 characters, signed call or not', async () => {
+    const page = `<html><body>${'x'.repeat(5000)}</body></html>`;
+    const answer: typeof fetch = async () =>
+      new Response(page, { status: 502, headers: { 'content-type': 'text/html' } });
+    for (const signatureVersion of ['v3', 'none'] as const) {
+      const error = await failure(
+        client({ retry: false, signatureVersion, endpoint: BASE_URL, fetch: answer }).queryTask({ TaskId: TASK_ID }),
+      );
+      expect(error).toMatchObject({ kind: 'parse', httpStatus: 502, bodySnippet: `${page.slice(0, 200)}…` });
+    }
   });
 
   it('truncated JSON: ResponseParseError', async () => {
@@ -279,20 +292,23 @@ describe('actions that change something (x-acs-operation-type: write)', () => {
   });
 });
 
+/** A client whose one hook throws `thrown`. */
+function throwingHook(hook: 'onRequest' | 'onResponse' | 'onRetry', thrown: unknown) {
+  return client({
+    hooks: {
+      [hook]: () => {
+        throw thrown;
+      },
+    },
+  });
+}
+
 describe("the caller's own hooks", () => {
   it('a hook that throws ends the call with a HookError naming it (its error as the cause), never retried', async () => {
     const boom = new Error('boom');
     for (const hook of ['onRequest', 'onResponse'] as const) {
       gateway.seen.length = 0;
-      const error = await failure(
-        client({
-          hooks: {
-            [hook]: () => {
-              throw boom;
-            },
-          },
-        }).queryTask({ TaskId: TASK_ID }),
-      );
+      const error = await failure(throwingHook(hook, boom).queryTask({ TaskId: TASK_ID }));
       expect(error).toBeInstanceOf(HookError);
       expect(error).toMatchObject({ kind: 'hook', hook, code: 'HookFailed', retryable: false, cause: boom });
       expect(error.message).toBe(`the ${hook} hook threw: boom`);
@@ -300,15 +316,7 @@ describe("the caller's own hooks", () => {
     }
     gateway.seen.length = 0;
     gateway.reply(gatewayError(503, 'ServiceUnavailable'));
-    const retry = await failure(
-      client({
-        hooks: {
-          onRetry: () => {
-            throw boom;
-          },
-        },
-      }).queryTask({ TaskId: TASK_ID }),
-    );
+    const retry = await failure(throwingHook('onRetry', boom).queryTask({ TaskId: TASK_ID }));
     expect(retry).toMatchObject({ kind: 'hook', hook: 'onRetry' });
     expect(gateway.seen).toHaveLength(1);
   });
@@ -327,15 +335,7 @@ describe('whatever the caller throws, or hands over, ends in the right typed err
   it('a hook that throws something with no text still ends in HookError', async () => {
     for (const thrown of unprintable) {
       for (const hook of ['onRequest', 'onResponse'] as const) {
-        const error = await failure(
-          client({
-            hooks: {
-              [hook]: () => {
-                throw thrown;
-              },
-            },
-          }).queryTask({ TaskId: TASK_ID }),
-        );
+        const error = await failure(throwingHook(hook, thrown).queryTask({ TaskId: TASK_ID }));
         expect(error).toMatchObject({
           kind: 'hook',
           hook,

@@ -3,6 +3,7 @@ import { milliseconds, optionalSignal, optionsObject } from '../checkOptions.ts'
 import type { Credentials, CredentialsProvider } from '../credentials.ts';
 import {
   AbortedError,
+  cutSnippet,
   describeThrown,
   IotTaskError,
   NetworkError,
@@ -171,15 +172,13 @@ export function createTransport(config: TransportConfig): CallTransport {
       let requestId = header('x-acs-request-id');
       let outcome: DecodedAnswer | IotTaskError;
       try {
-        const secrets =
-          used && redaction?.mayCarrySecrets(text, used)
-            ? { mask: redaction.maskSecretsDeep, credentials: used }
-            : undefined;
+        const credentials = used;
+        const masking = credentials && redaction?.mayCarrySecrets(text, credentials) ? redaction : undefined;
         outcome = await decodeAnswer(
           descriptor,
           { status, header, text },
           config,
-          secrets && ((value) => secrets.mask(value, secrets.credentials)),
+          masking && credentials && ((value) => masking.maskSecretsDeep(value, credentials)),
         );
       } catch (error) {
         if (!(error instanceof IotTaskError)) throw error;
@@ -208,6 +207,7 @@ export function createTransport(config: TransportConfig): CallTransport {
           // Every error leaves cleared of secrets: whatever of the server's it quotes, wherever.
           error = stopped() ?? (caught instanceof IotTaskError ? caught : unexpected(action, caught));
           if (used && redaction) error = redaction.scrubError(error, used);
+          error = cutSnippet(error);
         }
         if (!error.retryable || number >= config.retry.maxAttempts) throw error;
         if (descriptor.operationType === 'write' && !mayRetryWrite(error)) throw error;

@@ -115,7 +115,7 @@ export async function decodeAnswer(
       httpStatus: status,
       retryable: status >= 500 || status === 429,
       retryAfterMs: retryAfter(),
-      // Masked and cut once more as the call throws it (scrubError); cut first to bound the work.
+      // The call masks secrets in it (scrubError), then cuts it to 200 characters (cutSnippet).
       bodySnippet: answer.text.slice(0, 1000),
     });
   }

@@ -2,12 +2,13 @@ import { type ActionDescriptor, actions as specActions, examples as specExamples
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { actionBehaviours } from './behaviours/index.ts';
 import { PageTokens } from './behaviours/pageTokens.ts';
+import { checkAccountsOption, checkLogLimit, checkQuotaOption } from './checkMockOptions.ts';
 import { checkCommonParams, checkWireParams } from './checkWireParams.ts';
 import { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault, renderFault } from './faults.ts';
 import { fetchFromHandlers } from './fetchFromHandlers.ts';
 import { type GatewayChecks, gatewayChecks } from './gatewayChecks.ts';
 import { NonceCache } from './nonceCache.ts';
-import { RateLimiter } from './rateLimiter.ts';
+import { type QuotaCounter, type QuotaCounting, quotaCounter } from './quotaCounter.ts';
 import { readRpcRequest } from './readRpcRequest.ts';
 import { businessError, gatewayError, newRequestId, rpcResponse } from './respond.ts';
 import { type ExamplesByAction, successExample } from './successExample.ts';
@@ -30,8 +31,23 @@ export interface IotMockOptions {
   checks?: Partial<GatewayChecks> | ((request: Request, now: number) => Partial<GatewayChecks>);
   /** AccessKey ID → secret. @default TEST_CREDENTIALS */
   credentials?: Readonly<Record<string, string>>;
-  /** Refuse requests over the rate with `Throttling.User`; `false` turns it off. @default the spec's 5 per second per AccessKey */
-  quota?: { requestsPerSecond?: number; burst?: number } | false;
+  /**
+   * Refuse requests over each API's quota with `Throttling.User`, per account (see `accounts`);
+   * `false` turns it off. `counting` `'sliding-window'` never lets more than `requestsPerSecond`
+   * arrive within any 1000 ms; `'token-bucket'` refills at `requestsPerSecond` with `burst`
+   * saved up (laxer: up to twice the rate in one sliding second). Refused requests count for
+   * nothing. @default each API's quota from the spec (5 a second), counting 'sliding-window'
+   */
+  quota?: { requestsPerSecond?: number; burst?: number; counting?: QuotaCounting } | false;
+  /**
+   * AccessKey ID → the account it belongs to: the AccessKeys of one account share its quota, as
+   * the RAM users of an Alibaba Cloud account do. An AccessKey not listed is its own account.
+   * With `verifySignatures`, every AccessKey listed must be one of `credentials`.
+   * @example { 'AK-ci': 'acme', 'AK-dev': 'acme' }
+   */
+  accounts?: Readonly<Record<string, string>>;
+  /** How many entries `log` keeps (the last ones), from 1 to 1,000,000. @default 10000 */
+  logLimit?: number;
   /** How tasks move along their scenario. @default 'per-query' */
   advance?: Advance;
   /** The clock (lifecycles over time, timestamp checks); pass a fake one for fake time. @default Date.now */
@@ -40,7 +56,7 @@ export interface IotMockOptions {
   seeds?: SeedTask[];
   /** Instance IDs that exist besides those of seeded tasks. */
   instances?: string[];
-  /** Serve the control surface under `/__mock/` (tasks, faults, reset). @default false */
+  /** Serve the control surface under `/__mock/` (tasks, faults, log, reset). @default false */
   control?: boolean;
   /**
    * The actions served and their examples. @default `@iot-task/spec`'s — another set generated
@@ -50,6 +66,11 @@ export interface IotMockOptions {
 }
 
 export interface MockLogEntry {
+  /**
+   * When the request arrived, on the mock's clock (ms): the time its quota was counted at. A
+   * `latency` fault holds a request on its way in, so its `at` is when the wait ended.
+   */
+  at: number;
   action: string | undefined;
   /** The TaskId asked about, if any. */
   taskId: string | undefined;
@@ -57,6 +78,12 @@ export interface MockLogEntry {
   httpStatus: number;
   /** The error code or fault kind answered, if any. */
   code: string | undefined;
+  /**
+   * The account whose quota the request met: counted against it, or refused by it
+   * (`code` `Throttling.User`). Undefined when it was answered before the quota (a fault, a
+   * refused signature or common parameter) or the quota was off.
+   */
+  account: string | undefined;
 }
 
 export interface IotMock {
@@ -66,8 +93,12 @@ export interface IotMock {
   readonly fetch: typeof fetch;
   readonly tasks: TaskStore;
   readonly faults: FaultQueue;
-  /** What the mock answered, oldest first (the last 1000). */
+  /** What the mock answered, oldest first (the last `logLimit`, 10,000 by default). */
   readonly log: readonly MockLogEntry[];
+  /** How many entries `log` keeps. */
+  readonly logLimit: number;
+  /** Entries dropped from the front of `log` since the last reset, to keep it at `logLimit`. */
+  readonly logDropped: number;
   /** Nonces held for replay detection (bounded: 100,000 and 15 minutes). */
   readonly nonceCount: number;
   /** The mock's clock (the `now` option): what lifecycles and timestamp checks go by. */
@@ -78,7 +109,7 @@ export interface IotMock {
   dispose(): void;
 }
 
-const LOG_LIMIT = 1000;
+const LOG_LIMIT = 10_000;
 
 /**
  * A stateful stand-in for IoT Platform's job actions: tasks that move through their lifecycle
@@ -99,6 +130,9 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   const examples = options.spec?.examples ?? (specExamples as unknown as ExamplesByAction);
   const now = options.now ?? Date.now;
   const credentials = options.credentials ?? { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.accessKeySecret };
+  const quotaOption = checkQuotaOption(options.quota);
+  const accounts = checkAccountsOption(options.accounts, credentials, options.verifySignatures ?? false);
+  const logLimit = checkLogLimit(options.logLimit, LOG_LIMIT);
   const tasks = new TaskStore({
     ...(options.advance ? { advance: options.advance } : {}),
     now,
@@ -111,36 +145,41 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   const checksFor = (request: Request): GatewayChecks =>
     gatewayChecks(
       options.verifySignatures ?? false,
-      options.quota !== false,
+      quotaOption !== false,
       typeof options.checks === 'function' ? options.checks(request, now()) : options.checks,
     );
-  // The quota is per account and API: one limiter per action, at the action's rate.
-  const quotas = new Map<string, RateLimiter>();
-  const quotaOf = (descriptor: ActionDescriptor): RateLimiter | undefined => {
-    if (options.quota === false) return undefined;
-    let limiter = quotas.get(descriptor.action);
-    if (!limiter) {
-      const rate = options.quota?.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
-      limiter = new RateLimiter(rate, options.quota?.burst ?? rate);
-      quotas.set(descriptor.action, limiter);
+  // The quota is per account and API: one counter per action, at the action's rate, keyed by account.
+  const quotas = new Map<string, QuotaCounter>();
+  const quotaOf = (descriptor: ActionDescriptor): QuotaCounter | undefined => {
+    if (quotaOption === false) return undefined;
+    let counter = quotas.get(descriptor.action);
+    if (!counter) {
+      const rate = quotaOption.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
+      counter = quotaCounter(quotaOption.counting, rate, quotaOption.burst);
+      quotas.set(descriptor.action, counter);
     }
-    return limiter;
+    return counter;
   };
+  const accountOf = (accessKeyId: string): string => accounts.get(accessKeyId) ?? accessKeyId;
   const pages = new PageTokens();
   const behaviours = actionBehaviours(pages);
   const log: MockLogEntry[] = [];
-  const record = (
-    action: string | undefined,
-    taskId: string | undefined,
-    response: Response,
-    code: string | undefined,
-  ): Response => {
-    log.push({ action, taskId, httpStatus: response.type === 'error' ? 0 : response.status, code });
-    if (log.length > LOG_LIMIT) log.shift();
+  let logDropped = 0;
+  const record = (entry: Omit<MockLogEntry, 'httpStatus'>, response: Response): Response => {
+    const { at, action, taskId, code, account } = entry;
+    log.push({ at, action, taskId, httpStatus: response.type === 'error' ? 0 : response.status, code, account });
+    if (log.length > logLimit) {
+      log.shift();
+      logDropped += 1;
+    }
     return response;
   };
 
   const service = http.all(`${baseUrl}/`, async ({ request }) => {
+    // The arrival time: what the quota counts and the log records, whatever is awaited after.
+    let at = now();
+    // The account whose quota the request met, once it has.
+    let account: string | undefined;
     const checks = checksFor(request);
     const verifying =
       checks.signature ||
@@ -155,7 +194,8 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     const format = rpc.format;
     const descriptor = action === undefined || !Object.hasOwn(actions, action) ? undefined : actions[action];
     const xmlRoot = descriptor?.xmlRoot ?? `${action}Response`;
-    const answer = (response: Response, code?: string) => record(action, rpc.params.TaskId, response, code);
+    const answer = (response: Response, code?: string) =>
+      record({ at, action, taskId: rpc.params.TaskId, code, account }, response);
     const gateway = (code: string, extra: { status?: number; message?: string } = {}) =>
       answer(gatewayError(code, { format, ...extra }), code);
 
@@ -169,6 +209,8 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     if (fault) {
       const faulted = await renderFault(fault, format, xmlRoot, disposed.signal);
       if (faulted) return answer(faulted, 'code' in fault ? fault.code : fault.kind);
+      // A latency fault held the request on its way in: it reaches the gateway's checks now.
+      at = now();
     }
 
     let accessKeyId =
@@ -199,7 +241,10 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       return gateway('InvalidApi.NotFound');
     }
     const quota = quotaOf(served);
-    if (quota && checks.quota && !quota.tryTake(accessKeyId, now())) return gateway('Throttling.User');
+    if (quota && checks.quota) {
+      account = accountOf(accessKeyId);
+      if (!quota.tryTake(account, at)) return gateway('Throttling.User');
+    }
     if (checks.parameters) {
       const invalid = checkWireParams(served, rpc.params);
       if (invalid) return gateway(invalid.code, { status: 400, message: invalid.message });
@@ -225,6 +270,20 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   const control = [
     http.all(`${baseUrl}/__mock/*`, ({ request }) => refusedControlRequest(request)),
     http.get(`${baseUrl}/__mock/tasks`, () => HttpResponse.json(tasks.steps())),
+    http.get(`${baseUrl}/__mock/log`, () =>
+      HttpResponse.json({
+        limit: logLimit,
+        dropped: logDropped,
+        entries: log.map((e) => ({
+          at: e.at,
+          account: e.account ?? null,
+          action: e.action ?? null,
+          taskId: e.taskId ?? null,
+          httpStatus: e.httpStatus,
+          code: e.code ?? null,
+        })),
+      }),
+    ),
     http.post(`${baseUrl}/__mock/tasks`, async ({ request }) => {
       try {
         tasks.seed((await request.json()) as SeedTask);
@@ -255,6 +314,10 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     tasks,
     faults,
     log,
+    logLimit,
+    get logDropped() {
+      return logDropped;
+    },
     get nonceCount() {
       return nonces.size;
     },
@@ -269,6 +332,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       quotas.clear();
       pages.clear();
       log.length = 0;
+      logDropped = 0;
     },
   };
   return mock;

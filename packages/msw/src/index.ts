@@ -10,6 +10,7 @@ export {
   type CommonQueryParameter,
 } from './actionHandler.ts';
 export type { ActionBehaviour, BehaviourAnswer, BehaviourContext } from './behaviours/actionBehaviour.ts';
+export { IotMockOptionError } from './checkMockOptions.ts';
 export {
   createIotMock,
   type IotMock,
@@ -22,6 +23,7 @@ export { fetchFromHandlers } from './fetchFromHandlers.ts';
 export { type GatewayCheck, type GatewayChecks, gatewayChecks } from './gatewayChecks.ts';
 // One `handle<Action>` factory (and its types) per action of the spec: regenerating adds them here.
 export * from './generated/handlers.gen.ts';
+export type { QuotaCounting } from './quotaCounter.ts';
 export { businessError, gatewayError, rpcResponse, type WireFormat } from './respond.ts';
 export { isScenario, type Scenario, scenarioSteps, scenarios, type TaskStatus, type TaskStep } from './scenarios.ts';
 export {

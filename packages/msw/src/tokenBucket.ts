@@ -1,8 +1,11 @@
+import type { QuotaCounter } from './quotaCounter.ts';
+
 /**
- * The gateway's flow control: a token bucket per key that refuses (rather than queues)
- * requests over `requestsPerSecond`, with `burst` saved up.
+ * A token bucket per key that refuses (rather than queues) requests over `requestsPerSecond`,
+ * with `burst` saved up. Laxer than the quota it models: a full bucket of N refilling at N a
+ * second lets up to 2N arrive within one sliding second (decisions/mock-quota-counting.md).
  */
-export class RateLimiter {
+export class TokenBucket implements QuotaCounter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   readonly requestsPerSecond: number;
   readonly burst: number;

@@ -68,7 +68,8 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 /**
  * Serves the stateful mock of `@iot-task/msw` over real HTTP on loopback, with signature
  * verification and the quota on by default and the control surface under `/__mock/`
- * (`GET|POST /__mock/tasks`, `POST /__mock/faults`, `POST /__mock/reset`, `GET /__mock/stats`).
+ * (`GET|POST /__mock/tasks`, `POST /__mock/faults`, `POST /__mock/reset`, `GET /__mock/log`,
+ * `GET /__mock/stats`).
  * A `drop` fault really destroys the connection.
  *
  * @example

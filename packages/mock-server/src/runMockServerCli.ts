@@ -1,10 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
+import { EXAMPLE_TASK_ID, IotMockOptionError, type QuotaCounting, TEST_CREDENTIALS } from '@iot-task/msw';
 import { actions } from '@iot-task/spec';
 import { createMockServer, type MockServer, type MockServerOptions } from './createMockServer.ts';
 
 const SECRET_ENV = 'IOT_TASK_MOCK_ACCESS_KEY_SECRET';
+const MAX_LOG_LIMIT = 1_000_000;
+const COUNTINGS: readonly QuotaCounting[] = ['sliding-window', 'token-bucket'];
+const ACCOUNT_SHAPE = '<name>=<AccessKeyId>[,<AccessKeyId>...]';
+
+/** What the command line says beyond the server's options: how to describe it, what to warn of. */
+interface CliExtras {
+  help?: boolean;
+  /** The credentials are the user's (not the test ones): their secrets are never shown whole. */
+  customSecret: boolean;
+  /** Where the credentials came from, when from --credentials-file. */
+  credentialsFile?: string;
+  warnings: string[];
+}
 
 export const MOCK_SERVER_USAGE = `Usage: iot-task-mock [options]
 
@@ -19,15 +32,26 @@ Options:
                               its secret, read from a file (or set ${SECRET_ENV});
                               --access-key-secret <s> works too, but every local user sees
                               it in \`ps\` (default ${TEST_CREDENTIALS.accessKeySecret})
+  --credentials-file <path>   several AccessKeys instead: a JSON file
+                              { "<AccessKeyId>": "<secret>", ... } (secrets never printed)
+  --account <name>=<AccessKeyId>[,<AccessKeyId>...]
+                              these AccessKeys are one account's (its RAM users): they share
+                              its quota; repeatable. An AccessKey not named is its own account
   --no-verify                 accept requests without checking signatures
   --no-quota                  do not enforce each API's quota (from the spec; 5 requests per
-                              second per AccessKey for QueryTask)
-  --quota <n>                 enforce n requests per second per AccessKey and API instead (a faster mock
+                              second per account for QueryTask)
+  --quota <n>                 enforce n requests per second per account and API instead (a faster mock
                               for tests; the contract kit takes the same --quota)
+  --quota-counting <sliding-window|token-bucket>
+                              sliding-window (default): never more than the quota within any
+                              1000 ms; token-bucket: the quota on average, up to twice it in
+                              one sliding second
   --advance <per-query|ms>    tasks move one step per query (default) or every <ms>
+  --log-limit <n>             answers kept in the log (GET /__mock/log), 1 to ${MAX_LOG_LIMIT} (default 10000)
   -h, --help                  show this help
 
-Control (JSON): GET|POST /__mock/tasks, POST /__mock/faults, POST /__mock/reset, GET /__mock/stats`;
+Control (JSON): GET|POST /__mock/tasks, POST /__mock/faults, POST /__mock/reset, GET /__mock/log
+(every answer: at, account, action, taskId, httpStatus, code), GET /__mock/stats`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -42,8 +66,8 @@ export class UsageError extends Error {
 export function parseMockServerArgs(
   argv: string[],
   env: Readonly<Record<string, string | undefined>> = {},
-): MockServerOptions & { help?: boolean; customSecret: boolean; warnings: string[] } {
-  let values: Record<string, string | boolean | undefined>;
+): MockServerOptions & CliExtras {
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -53,10 +77,14 @@ export function parseMockServerArgs(
         'access-key-id': { type: 'string' },
         'access-key-secret': { type: 'string' },
         'access-key-secret-file': { type: 'string' },
+        'credentials-file': { type: 'string' },
+        account: { type: 'string', multiple: true },
         'no-verify': { type: 'boolean' },
         'no-quota': { type: 'boolean' },
         quota: { type: 'string' },
+        'quota-counting': { type: 'string' },
         advance: { type: 'string' },
+        'log-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -70,12 +98,41 @@ export function parseMockServerArgs(
   if (port < 0 || port > 65535)
     throw new UsageError(`--port: expected 0–65535, received ${JSON.stringify(values.port)}`);
   const id = values['access-key-id'] as string | undefined;
+  const credentialsFile = values['credentials-file'] as string | undefined;
+  if (
+    credentialsFile !== undefined &&
+    (id !== undefined || values['access-key-secret'] !== undefined || values['access-key-secret-file'] !== undefined)
+  )
+    throw new UsageError(
+      '--credentials-file and --access-key-id (--access-key-secret, --access-key-secret-file) do not go together',
+    );
   const warnings: string[] = [];
   const secret = secretOf(values, id === undefined ? {} : env, warnings);
   if ((id === undefined) !== (secret === undefined))
     throw new UsageError(`--access-key-id and its secret (--access-key-secret-file or ${SECRET_ENV}) go together`);
   if (id !== undefined && (id.trim() === '' || (secret as string).trim() === ''))
     throw new UsageError('--access-key-id and --access-key-secret must not be empty');
+  const credentials =
+    credentialsFile !== undefined
+      ? credentialsFrom(credentialsFile)
+      : id === undefined
+        ? { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.accessKeySecret }
+        : { [id]: secret as string };
+  const verifySignatures = !values['no-verify'];
+  const accounts = accountsOf(values.account as string[] | undefined, credentials, verifySignatures);
+  const counting = values['quota-counting'] as string | undefined;
+  if (counting !== undefined && !COUNTINGS.includes(counting as QuotaCounting))
+    throw new UsageError(`--quota-counting: expected ${COUNTINGS.join(' or ')}, received ${JSON.stringify(counting)}`);
+  if (counting !== undefined && values['no-quota'])
+    throw new UsageError('--quota-counting and --no-quota do not go together');
+  const logLimit = values['log-limit'] as string | undefined;
+  if (
+    logLimit !== undefined &&
+    !(/^\d{1,7}$/.test(logLimit) && Number(logLimit) >= 1 && Number(logLimit) <= MAX_LOG_LIMIT)
+  )
+    throw new UsageError(
+      `--log-limit: expected a whole number from 1 to ${MAX_LOG_LIMIT}, received ${JSON.stringify(logLimit)}`,
+    );
   let advance: MockServerOptions['advance'];
   if (values.advance !== undefined && values.advance !== 'per-query') {
     const everyMs = /^\d+$/.test(values.advance as string) ? Number(values.advance) : 0;
@@ -88,29 +145,105 @@ export function parseMockServerArgs(
   return {
     port,
     host: (values.host as string | undefined) ?? '127.0.0.1',
-    credentials:
-      id === undefined
-        ? { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.accessKeySecret }
-        : { [id]: secret as string },
-    verifySignatures: !values['no-verify'],
-    ...(values['no-quota'] ? { quota: false as const } : quotaOf(values.quota as string | undefined)),
+    credentials,
+    ...(accounts ? { accounts } : {}),
+    verifySignatures,
+    ...(values['no-quota']
+      ? { quota: false as const }
+      : quotaOf(values.quota as string | undefined, counting as QuotaCounting | undefined)),
     ...(advance ? { advance } : {}),
-    customSecret: id !== undefined,
+    ...(logLimit === undefined ? {} : { logLimit: Number(logLimit) }),
+    customSecret: id !== undefined || credentialsFile !== undefined,
+    ...(credentialsFile === undefined ? {} : { credentialsFile }),
     warnings,
   };
 }
 
-function quotaOf(value: string | undefined): { quota?: { requestsPerSecond: number } } {
-  if (value === undefined) return {};
-  const rate = Number(value);
-  if (!Number.isInteger(rate) || rate < 1 || rate > 10_000)
-    throw new UsageError(`--quota: expected a whole number of requests per second, received ${value}`);
-  return { quota: { requestsPerSecond: rate } };
+function quotaOf(
+  value: string | undefined,
+  counting: QuotaCounting | undefined,
+): { quota?: { requestsPerSecond?: number; counting?: QuotaCounting } } {
+  const quota: { requestsPerSecond?: number; counting?: QuotaCounting } = counting ? { counting } : {};
+  if (value !== undefined) {
+    const rate = Number(value);
+    if (!Number.isInteger(rate) || rate < 1 || rate > 10_000)
+      throw new UsageError(`--quota: expected a whole number of requests per second, received ${value}`);
+    quota.requestsPerSecond = rate;
+  }
+  return Object.keys(quota).length > 0 ? { quota } : {};
+}
+
+/**
+ * Several AccessKeys from a JSON file `{ "<AccessKeyId>": "<secret>", ... }`. No message quotes
+ * the file's text: it holds secrets (a JSON syntax error's message would show some of it).
+ */
+function credentialsFrom(file: string): Record<string, string> {
+  const shape = '{ "<AccessKeyId>": "<secret>", ... }';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--credentials-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--credentials-file: expected JSON ${shape} in ${file}, which is not JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(
+      `--credentials-file: expected a JSON object ${shape} in ${file}, received ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}`,
+    );
+  const entries = Object.entries(parsed);
+  if (entries.length === 0) throw new UsageError(`--credentials-file: expected at least one AccessKey in ${file}`);
+  const credentials: Record<string, string> = {};
+  for (const [accessKeyId, secret] of entries) {
+    if (accessKeyId.trim() === '') throw new UsageError(`--credentials-file: an AccessKey ID in ${file} is empty`);
+    if (typeof secret !== 'string' || secret.trim() === '')
+      throw new UsageError(
+        `--credentials-file: expected the secret of ${JSON.stringify(accessKeyId)} in ${file} to be a non-empty string`,
+      );
+    credentials[accessKeyId] = secret;
+  }
+  return credentials;
+}
+
+/** `--account acme=AK1,AK2` (repeatable) as AccessKey ID → account; each AccessKey in one account. */
+function accountsOf(
+  given: readonly string[] | undefined,
+  credentials: Readonly<Record<string, string>>,
+  verifySignatures: boolean,
+): Record<string, string> | undefined {
+  if (!given || given.length === 0) return undefined;
+  const accounts: Record<string, string> = {};
+  for (const value of given) {
+    const match = /^([^=]*)=(.*)$/s.exec(value);
+    const name = match?.[1]?.trim() ?? '';
+    const ids = (match?.[2] ?? '').split(',').map((id) => id.trim());
+    if (name === '' || ids.some((id) => id === ''))
+      throw new UsageError(`--account: expected ${ACCOUNT_SHAPE}, received ${JSON.stringify(value)}`);
+    for (const id of ids) {
+      const before = Object.hasOwn(accounts, id) ? accounts[id] : undefined;
+      if (before !== undefined && before !== name)
+        throw new UsageError(
+          `--account: AccessKey ${JSON.stringify(id)} is given to accounts ${JSON.stringify(before)} and ${JSON.stringify(name)}; an AccessKey belongs to one account`,
+        );
+      if (verifySignatures && !Object.hasOwn(credentials, id))
+        throw new UsageError(
+          `--account: AccessKey ${JSON.stringify(id)} of account ${JSON.stringify(name)} is not one the mock accepts (--access-key-id or --credentials-file)`,
+        );
+      accounts[id] = name;
+    }
+  }
+  return accounts;
 }
 
 /** The secret from a file, the environment, or (with a warning) the command line. */
 function secretOf(
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | boolean | string[] | undefined>,
   env: Readonly<Record<string, string | undefined>>,
   warnings: string[],
 ): string | undefined {
@@ -142,6 +275,24 @@ export function describeMockServer(server: MockServer, options: ReturnType<typeo
   const shown = options.customSecret
     ? `${'*'.repeat(Math.max(0, secret.length - 4))}${secret.slice(-4)} (as given)`
     : `${secret} (test credentials, not a secret)`;
+  const keys = options.credentialsFile
+    ? [
+        `  AccessKey IDs:    ${Object.keys(options.credentials ?? {}).join(', ')}`,
+        `  Secrets:          from ${options.credentialsFile} (not shown)`,
+      ]
+    : [`  AccessKey ID:     ${id}`, `  AccessKey secret: ${shown}`];
+  const members = new Map<string, string[]>();
+  for (const [key, account] of Object.entries(options.accounts ?? {}))
+    members.set(account, [...(members.get(account) ?? []), key]);
+  const accounts =
+    members.size === 0
+      ? []
+      : [`  Accounts:         ${[...members].map(([account, ids]) => `${account} = ${ids.join(', ')}`).join('; ')}`];
+  const quota = options.quota;
+  const quotaText =
+    quota === false
+      ? 'off'
+      : `${quota?.requestsPerSecond ? `${quota.requestsPerSecond} requests/s` : "each API's"} per account and API, ${quota?.counting === 'token-bucket' ? 'token bucket' : 'sliding second'}`;
   const advance =
     options.advance && options.advance !== 'per-query'
       ? `one step every ${options.advance.everyMs} ms`
@@ -149,11 +300,11 @@ export function describeMockServer(server: MockServer, options: ReturnType<typeo
   return [
     `IoT Platform mock listening on ${server.url}`,
     `  Actions:          ${Object.keys(actions).join(', ')}`,
-    `  AccessKey ID:     ${id}`,
-    `  AccessKey secret: ${shown}`,
-    `  Signatures: ${options.verifySignatures === false ? 'not checked' : 'verified (V3 and RPC HMAC-SHA1)'}; quota: ${options.quota === false ? 'off' : options.quota?.requestsPerSecond ? `${options.quota.requestsPerSecond} requests/s per AccessKey and API` : "each API's, per AccessKey"}`,
+    ...keys,
+    ...accounts,
+    `  Signatures: ${options.verifySignatures === false ? 'not checked' : 'verified (V3 and RPC HMAC-SHA1)'}; quota: ${quotaText}`,
     `  Example task: ${EXAMPLE_TASK_ID} (scenario succeeds, ${advance})`,
-    '  Control: GET|POST /__mock/tasks  POST /__mock/faults  POST /__mock/reset  GET /__mock/stats',
+    '  Control: GET|POST /__mock/tasks  POST /__mock/faults  POST /__mock/reset  GET /__mock/log  GET /__mock/stats',
   ];
 }
 
@@ -178,7 +329,7 @@ export async function runMockServerCli(
     io.out(MOCK_SERVER_USAGE);
     return 0;
   }
-  const { customSecret: _custom, help: _help, warnings, ...serverOptions } = options;
+  const { customSecret: _custom, credentialsFile: _file, help: _help, warnings, ...serverOptions } = options;
   for (const warning of warnings) io.err(warning);
   // Listen for the signals before anything starts, so one that comes while starting (or the
   // instant the banner is out) still ends the server cleanly instead of killing it.
@@ -194,6 +345,11 @@ export async function runMockServerCli(
     try {
       server = await createMockServer(serverOptions);
     } catch (error) {
+      // Every option is checked above; should the mock still refuse one, it is a usage error too.
+      if (error instanceof IotMockOptionError) {
+        io.err(`iot-task-mock: ${error.message}. Run iot-task-mock --help.`);
+        return 2;
+      }
       const code = (error as NodeJS.ErrnoException).code;
       io.err(
         code === 'EADDRINUSE'

@@ -155,3 +155,70 @@ describe('iot-task-mock: shutdown and secrets', () => {
     }
   });
 });
+
+describe('iot-task-mock: several AccessKeys of one account, read back from another process', () => {
+  it('--credentials-file and --account: RAM users share the quota; GET /__mock/log gives every arrival time and code', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mock-accounts-'));
+    try {
+      const file = path.join(dir, 'credentials.json');
+      const credentials = { 'AK-ci': 'secret-ci-1234', 'AK-dev': 'secret-dev-5678' };
+      await writeFile(file, JSON.stringify(credentials));
+      const started = start(['--port', '0', '--credentials-file', file, '--account', 'acme=AK-ci,AK-dev']);
+      const banner = await started.firstLines;
+      expect(banner).toContain('AccessKey IDs:    AK-ci, AK-dev');
+      expect(banner).toContain('Accounts:         acme = AK-ci, AK-dev');
+      expect(banner).toContain("quota: each API's per account and API, sliding second");
+      expect(banner).not.toMatch(/secret-ci|secret-dev|1234|5678/);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1] as string;
+      const clientOf = (accessKeyId: keyof typeof credentials) =>
+        createIotTaskClient({
+          endpoint: url,
+          credentials: { accessKeyId, accessKeySecret: credentials[accessKeyId] },
+          quota: false,
+          retry: false,
+        });
+      // Twelve at once between the two AccessKeys: the account's five pass, within one second.
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          clientOf(i % 2 ? 'AK-dev' : 'AK-ci').queryTask({ TaskId: EXAMPLE_TASK_ID }),
+        ),
+      );
+      const log = (await (await fetch(`${url}/__mock/log`)).json()) as {
+        limit: number;
+        dropped: number;
+        entries: { at: number; account: string | null; code: string | null; httpStatus: number }[];
+      };
+      expect(log.limit).toBe(10_000);
+      expect(log.dropped).toBe(0);
+      expect(log.entries).toHaveLength(12);
+      expect(new Set(log.entries.map((e) => e.account))).toEqual(new Set(['acme']));
+      const accepted = log.entries.filter((e) => e.code !== 'Throttling.User');
+      const throttled = log.entries.filter((e) => e.code === 'Throttling.User');
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(accepted.length);
+      // However slowly the 12 arrived, no sliding second holds more than 5 accepted.
+      const times = accepted.map((e) => e.at).sort((a, b) => a - b);
+      for (let i = 5; i < times.length; i++)
+        expect((times[i] as number) - (times[i - 5] as number)).toBeGreaterThanOrEqual(1000);
+      expect(accepted.length).toBeGreaterThanOrEqual(5);
+      expect(throttled.length).toBe(12 - accepted.length);
+      for (const e of throttled) expect(e.httpStatus).toBe(400);
+      started.child.kill('SIGTERM');
+      expect(await exit(started)).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a bad --account or --quota-counting: one line, exit 2', async () => {
+    const bad = start(['--account', 'acme=AK-nope']);
+    expect(await exit(bad)).toBe(2);
+    expect(bad.output()).toBe(
+      'iot-task-mock: --account: AccessKey "AK-nope" of account "acme" is not one the mock accepts (--access-key-id or --credentials-file). Run iot-task-mock --help.\n',
+    );
+    const counting = start(['--quota-counting', 'leaky']);
+    expect(await exit(counting)).toBe(2);
+    expect(counting.output()).toBe(
+      'iot-task-mock: --quota-counting: expected sliding-window or token-bucket, received "leaky". Run iot-task-mock --help.\n',
+    );
+  });
+});

@@ -111,6 +111,84 @@ describe('over real HTTP on loopback', () => {
   });
 });
 
+describe('the quota per account, and the log on the control surface', () => {
+  it('accounts and quota counting pass through; GET /__mock/log answers every entry with at and account', async () => {
+    const frozenAt = Date.now();
+    const credentials = { ...TEST_CREDENTIALS, accessKeyId: 'AK-2', accessKeySecret: 'secret-2' };
+    const shared = await createMockServer({
+      now: () => frozenAt,
+      credentials: { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.accessKeySecret, 'AK-2': 'secret-2' },
+      accounts: { [TEST_CREDENTIALS.accessKeyId]: 'acme', 'AK-2': 'acme' },
+      quota: { requestsPerSecond: 2 },
+      logLimit: 50,
+    });
+    try {
+      const signed = (given: typeof TEST_CREDENTIALS | typeof credentials) =>
+        createIotTaskClient({ endpoint: shared.url, credentials: given, quota: false, retry: false })
+          .queryTask({ TaskId: EXAMPLE_TASK_ID })
+          .then(
+            () => 'ok',
+            (e: { code: string }) => e.code,
+          );
+      expect([await signed(TEST_CREDENTIALS), await signed(credentials), await signed(credentials)]).toEqual([
+        'ok',
+        'ok',
+        'Throttling.User',
+      ]);
+      const answer = await fetch(`${shared.url}/__mock/log`);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await answer.json()).toEqual({
+        limit: 50,
+        dropped: 0,
+        entries: [200, 200, 400].map((httpStatus) => ({
+          at: frozenAt,
+          account: 'acme',
+          action: 'QueryTask',
+          taskId: EXAMPLE_TASK_ID,
+          httpStatus,
+          code: httpStatus === 200 ? null : 'Throttling.User',
+        })),
+      });
+      // The control surface's rules hold for the log: no other origin reads it.
+      const crossSite = await fetch(`${shared.url}/__mock/log`, { headers: { origin: 'http://evil.example' } });
+      expect(crossSite.status).toBe(403);
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it("counting 'token-bucket' passes through, and a bad option is refused before listening", async () => {
+    await expect(createMockServer({ quota: { burst: 3 } })).rejects.toMatchObject({
+      name: 'IotMockOptionError',
+      field: 'quota.burst',
+    });
+    const frozenAt = Date.now();
+    const bucket = await createMockServer({
+      now: () => frozenAt,
+      quota: { counting: 'token-bucket', requestsPerSecond: 1, burst: 3 },
+    });
+    try {
+      const c = createIotTaskClient({
+        endpoint: bucket.url,
+        credentials: TEST_CREDENTIALS,
+        quota: false,
+        retry: false,
+      });
+      const codes = [];
+      for (let i = 0; i < 4; i++)
+        codes.push(
+          await c.queryTask({ TaskId: EXAMPLE_TASK_ID }).then(
+            () => 'ok',
+            (e: { code: string }) => e.code,
+          ),
+        );
+      expect(codes).toEqual(['ok', 'ok', 'ok', 'Throttling.User']);
+    } finally {
+      await bucket.close();
+    }
+  });
+});
+
 describe('the official SDK (@alicloud/iot20180120) against the mock', () => {
   const official = (signatureAlgorithm?: 'v2') =>
     new Iot(

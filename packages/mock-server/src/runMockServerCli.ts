@@ -199,16 +199,17 @@ function credentialsFrom(file: string): Record<string, string> {
     );
   const entries = Object.entries(parsed);
   if (entries.length === 0) throw new UsageError(`--credentials-file: expected at least one AccessKey in ${file}`);
-  const credentials: Record<string, string> = {};
+  // Built as entries, so that an AccessKey ID such as `__proto__` is a key like any other.
+  const credentials = new Map<string, string>();
   for (const [accessKeyId, secret] of entries) {
     if (accessKeyId.trim() === '') throw new UsageError(`--credentials-file: an AccessKey ID in ${file} is empty`);
     if (typeof secret !== 'string' || secret.trim() === '')
       throw new UsageError(
         `--credentials-file: expected the secret of ${JSON.stringify(accessKeyId)} in ${file} to be a non-empty string`,
       );
-    credentials[accessKeyId] = secret;
+    credentials.set(accessKeyId, secret);
   }
-  return credentials;
+  return Object.fromEntries(credentials);
 }
 
 /** `--account acme=AK1,AK2` (repeatable) as AccessKey ID → account; each AccessKey in one account. */
@@ -218,7 +219,7 @@ function accountsOf(
   verifySignatures: boolean,
 ): Record<string, string> | undefined {
   if (!given || given.length === 0) return undefined;
-  const accounts: Record<string, string> = {};
+  const accounts = new Map<string, string>();
   for (const value of given) {
     const match = /^([^=]*)=(.*)$/s.exec(value);
     const name = match?.[1]?.trim() ?? '';
@@ -226,7 +227,7 @@ function accountsOf(
     if (name === '' || ids.some((id) => id === ''))
       throw new UsageError(`--account: expected ${ACCOUNT_SHAPE}, received ${JSON.stringify(value)}`);
     for (const id of ids) {
-      const before = Object.hasOwn(accounts, id) ? accounts[id] : undefined;
+      const before = accounts.get(id);
       if (before !== undefined && before !== name)
         throw new UsageError(
           `--account: AccessKey ${JSON.stringify(id)} is given to accounts ${JSON.stringify(before)} and ${JSON.stringify(name)}; an AccessKey belongs to one account`,
@@ -235,10 +236,10 @@ function accountsOf(
         throw new UsageError(
           `--account: AccessKey ${JSON.stringify(id)} of account ${JSON.stringify(name)} is not one the mock accepts (--access-key-id or --credentials-file)`,
         );
-      accounts[id] = name;
+      accounts.set(id, name);
     }
   }
-  return accounts;
+  return Object.fromEntries(accounts);
 }
 
 /** The secret from a file, the environment, or (with a warning) the command line. */

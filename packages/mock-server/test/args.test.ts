@@ -52,6 +52,10 @@ describe('iot-task-mock flags: several AccessKeys, accounts, quota counting', ()
       z: 'b',
     });
     expect(parseMockServerArgs([]).accounts).toBeUndefined();
+    // Any AccessKey ID is a key like any other, `__proto__` too.
+    expect(Object.entries(parseMockServerArgs(['--no-verify', '--account', 'a=__proto__']).accounts ?? {})).toEqual([
+      ['__proto__', 'a'],
+    ]);
   });
 
   it('--quota-counting and --quota, alone or together; --log-limit', () => {

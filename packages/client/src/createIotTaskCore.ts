@@ -1,44 +1,17 @@
-import {
-  describeValue,
-  integerIn,
-  milliseconds,
-  oneOf,
-  optionalFunction,
-  optionsObject,
-  positiveNumber,
-} from './checkOptions.ts';
+import { integerIn, milliseconds, oneOf, optionalFunction, optionsObject } from './checkOptions.ts';
 import { type OperationClient, withTransport } from './clientTransport.ts';
 import type { Credentials, CredentialsProvider } from './credentials.ts';
 import { chooseEndpoint } from './endpoints.ts';
-import { ValidationError } from './errors.ts';
 import type { ClientHooks } from './hooks.ts';
-import { declareQuota } from './quotaDeclarations.ts';
+import { quotaPlan } from './quota/quotaPlan.ts';
+import type { QuotaOptions, QuotaStore } from './quota/quotaStore.ts';
 import { type RetryOptions, retryPolicy } from './retryPolicy.ts';
-import type { QuotaSettings } from './tokenBucket.ts';
 import { createTransport } from './transport/callAction.ts';
 import type { ResponseValidation } from './transport/decodeAnswer.ts';
 import { fetchSend } from './transport/fetchSend.ts';
 import { nodeBuiltin } from './transport/nodeBuiltins.ts';
 import type { Send } from './transport/send.ts';
 import type { ResponseFormat, SignatureVersion } from './transport/signatureChoice.ts';
-
-export interface QuotaOptions {
-  /** @default each action's `x-acs-quota` (5 a second for the IoT job actions) */
-  requestsPerSecond?: number;
-  /**
-   * Requests that may go at once after a quiet spell, at most `requestsPerSecond`. Whatever it
-   * is, no more than `requestsPerSecond` requests start in any one second. The default keeps one
-   * below the server's burst, so timing jitter between the two never draws `Throttling.User`.
-   * @default requestsPerSecond − 1 (at least 1)
-   */
-  burst?: number;
-  /**
-   * Clients with the same key share one bucket per API (product, version and action) in the
-   * process: the quota is per account and API. Give AccessKeys of one account the same key.
-   * @default the AccessKey ID
-   */
-  key?: string;
-}
 
 export interface IotTaskClientOptions {
   /** Region, e.g. `cn-shanghai`; chooses each API family's endpoint as the official SDK does. */
@@ -57,7 +30,10 @@ export interface IotTaskClientOptions {
   signatureVersion?: SignatureVersion;
   /** Wire format; results are the same typed values either way. @default 'JSON' */
   format?: ResponseFormat;
-  /** Deadline of a call, retries and quota waits included. @default 15000 */
+  /**
+   * Deadline of a call on the wire: its attempts and the waits between them (retries, a
+   * credentials provider), not its waits for a turn in the quota (`quota.maxWaitMs`). @default 15000
+   */
   timeoutMs?: number;
   /** Deadline of one attempt. @default 5000 */
   attemptTimeoutMs?: number;
@@ -68,8 +44,12 @@ export interface IotTaskClientOptions {
   maxResponseBytes?: number;
   /** `false` sends each call once. @default { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000 } */
   retry?: RetryOptions | false;
-  /** Client-side quota; `false` turns it off. @default each action's quota from the spec, per AccessKey */
-  quota?: QuotaOptions | false;
+  /**
+   * Each API's quota, kept before requests leave: options for a quota kept in this process, a
+   * store shared by processes and machines (`redisQuota(…)` from @iot-task/quota-redis), or
+   * `false` for none. @default each action's quota from the spec, in this process, per AccessKey
+   */
+  quota?: QuotaOptions | QuotaStore | false;
   /**
    * Check every success against the spec's schema before returning it. `'error'` (the default)
    * throws ResponseDriftError naming the fields, so no value contradicts its type; `'warn'` and
@@ -101,32 +81,6 @@ function sendStage(injected: typeof fetch | undefined): Send {
 
 /** A client with no action of its own: call actions through it with the generated functions. */
 export type IotTaskCore = OperationClient;
-
-/** Quota options checked now; the buckets themselves are made with the first signed call. */
-function quotaSettings(given: QuotaOptions | undefined): QuotaSettings {
-  const quota = optionsObject('quota', given);
-  const rate =
-    quota?.requestsPerSecond === undefined
-      ? undefined
-      : positiveNumber('quota.requestsPerSecond', quota.requestsPerSecond, 0);
-  if (
-    quota?.burst !== undefined &&
-    (typeof quota.burst !== 'number' ||
-      !Number.isFinite(quota.burst) ||
-      quota.burst < 1 ||
-      (rate !== undefined && quota.burst > Math.max(1, rate)))
-  ) {
-    throw new ValidationError(
-      'quota.burst',
-      `a number from 1 to requestsPerSecond${rate === undefined ? '' : ` (${rate})`}`,
-      describeValue(quota.burst),
-    );
-  }
-  if (quota?.key !== undefined && (typeof quota.key !== 'string' || quota.key === '')) {
-    throw new ValidationError('quota.key', 'a non-empty string', describeValue(quota.key));
-  }
-  return { requestsPerSecond: rate, burst: quota?.burst, key: quota?.key };
-}
 
 /** A value read from the caller's objects, or undefined if reading it throws (the call names that later). */
 function readSafely<T>(read: () => T): T | undefined {
@@ -160,14 +114,13 @@ function checkedHooks(given: ClientHooks | undefined): ClientHooks {
 export function createIotTaskCore(given: IotTaskClientOptions = {}): IotTaskCore {
   const options = optionsObject('options', given) ?? {};
   const endpoint = chooseEndpoint(options);
-  const quota = options.quota === false ? undefined : quotaSettings(options.quota);
-  // Known now (a quota key, or static credentials): other clients of the key hold these settings
-  // from their first call, even if this client has not called yet.
   const staticKey = readSafely(() =>
     typeof options.credentials === 'object' ? options.credentials?.accessKeyId : undefined,
   );
-  const quotaKey = quota?.key ?? (typeof staticKey === 'string' ? staticKey : undefined);
-  if (quota && quotaKey !== undefined) declareQuota(quotaKey, quota);
+  const quota =
+    options.quota === false
+      ? undefined
+      : quotaPlan(options.quota, typeof staticKey === 'string' ? staticKey : undefined);
   const transport = createTransport({
     endpoint,
     method: oneOf('method', options.method, ['GET', 'POST'], 'POST'),

@@ -253,6 +253,23 @@ export class HookError extends IotTaskError {
   }
 }
 
+/**
+ * The quota's shared store could not be asked (unreachable, refused, a wrong password, too
+ * slow): the request was not sent. `store` names it without its password; the message says the
+ * fix. Retryable when the store may answer again (a connection, a timeout), not for a wrong
+ * password or setting.
+ */
+export class QuotaStoreError extends IotTaskError {
+  override readonly name = 'QuotaStoreError';
+  readonly kind = 'quota-store';
+  /** The store, e.g. `redis://:***@10.0.0.5:6379/0`: never with its password. */
+  readonly store: string;
+  constructor(details: IotTaskErrorDetails & { store: string }) {
+    super(details);
+    this.store = details.store;
+  }
+}
+
 /** Every error the client throws; `switch (error.kind)` narrows it to its class. */
 export type AnyIotTaskError =
   | GatewayError
@@ -267,7 +284,8 @@ export type AnyIotTaskError =
   | WaitTimeoutError
   | UnknownStatusError
   | PaginationError
-  | HookError;
+  | HookError
+  | QuotaStoreError;
 
 export function isIotTaskError(error: unknown): error is AnyIotTaskError {
   return error instanceof IotTaskError;

@@ -11,12 +11,7 @@ export {
   type IotTaskClient,
   type TaskResult,
 } from './createIotTaskClient.ts';
-export {
-  createIotTaskCore,
-  type IotTaskClientOptions,
-  type IotTaskCore,
-  type QuotaOptions,
-} from './createIotTaskCore.ts';
+export { createIotTaskCore, type IotTaskClientOptions, type IotTaskCore } from './createIotTaskCore.ts';
 export { createSigningProxy, type SigningProxyOptions } from './createSigningProxy.ts';
 export {
   type Credentials,
@@ -41,6 +36,7 @@ export {
   isIotTaskError,
   NetworkError,
   PaginationError,
+  QuotaStoreError,
   ResponseDriftError,
   ResponseParseError,
   TimeoutError,
@@ -53,6 +49,7 @@ export * from './generated/operations.gen.ts';
 export type { ClientHooks, DriftEvent, RequestStartEvent, ResponseEvent, RetryEvent } from './hooks.ts';
 export type { CallOptions } from './invokeAction.ts';
 export type { PageOptions } from './paginate.ts';
+export type { QuotaOptions, QuotaRequest, QuotaSlot, QuotaStore } from './quota/quotaStore.ts';
 export type { RetryOptions } from './retryPolicy.ts';
 export type { ResponseValidation } from './transport/decodeAnswer.ts';
 export type { ResponseFormat, SignatureVersion } from './transport/signatureChoice.ts';

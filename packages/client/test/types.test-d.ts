@@ -54,10 +54,12 @@ describe('public types', () => {
       | 'unknown-status'
       | 'pagination'
       | 'hook'
+      | 'quota-store'
     >();
     const branch = (error: AnyIotTaskError) => {
       if (error.kind === 'gateway') expectTypeOf(error).toEqualTypeOf<GatewayError>();
       if (error.kind === 'validation') expectTypeOf(error.field).toEqualTypeOf<string>();
+      if (error.kind === 'quota-store') expectTypeOf(error.store).toEqualTypeOf<string>();
       if (error instanceof Object && error.kind === 'validation') expectTypeOf(error).toEqualTypeOf<ValidationError>();
     };
     void branch;

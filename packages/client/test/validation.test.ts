@@ -44,7 +44,16 @@ describe('careless options: a ValidationError naming the option, before anything
     ['retry: null', { retry: null }, 'retry: expected an object of options (or nothing), received null'],
     ["retry: 'no'", { retry: 'no' }, 'retry: expected an object of options (or nothing), received "no"'],
     ["quota: 'x'", { quota: 'x' }, 'quota: expected an object of options (or nothing), received "x"'],
-    ['a quota key that is not a string', { quota: { key: 7 } }, 'quota.key: expected a non-empty string, received 7'],
+    [
+      'a quota account that is not a string',
+      { quota: { account: 7 } },
+      'quota.account: expected a non-empty string, received 7',
+    ],
+    [
+      "a quota store's options that are not an object",
+      { quota: { acquire: () => undefined, options: 'x' } },
+      'quota.options: expected an object of options (or nothing), received "x"',
+    ],
     ["hooks: 'x'", { hooks: 'x' }, 'hooks: expected an object of options (or nothing), received "x"'],
     [
       'a hook that is not a function',

@@ -11,14 +11,14 @@ import {
   TimeoutError,
 } from '../errors.ts';
 import { type ClientHooks, runHook } from '../hooks.ts';
+import type { QuotaPlan } from '../quota/quotaPlan.ts';
 import { mayRetryWrite, type RetryPolicy, retryDelay, sleep } from '../retryPolicy.ts';
-import type { QuotaSettings, QuotaSlot } from '../tokenBucket.ts';
 import { validateParams } from '../validateParams.ts';
 import { CallSignals, untilAborted } from './callSignals.ts';
 import { type DecodedAnswer, decodeAnswer, type ResponseValidation } from './decodeAnswer.ts';
 import type { OutgoingRequest, Send } from './send.ts';
 import { type SigningSettings, signatureFor, unsignedRequest } from './signatureChoice.ts';
-import type { SignAttempt, SignedAttempt } from './signedAttempt.ts';
+import type { HeldPlace, SignAttempt, SignedAttempt } from './signedAttempt.ts';
 
 /** The secret masking of redactSecrets.ts, as the signing module brings it. */
 type Redaction = Pick<
@@ -32,7 +32,7 @@ export interface TransportConfig extends SigningSettings {
   credentials: Credentials | CredentialsProvider | undefined;
   retry: RetryPolicy;
   /** Each API's quota, or undefined for no client-side quota. */
-  quota: QuotaSettings | undefined;
+  quota: QuotaPlan | undefined;
   timeoutMs: number;
   attemptTimeoutMs: number;
   /** Largest body read, in bytes after decompression. */
@@ -98,6 +98,13 @@ export function createTransport(config: TransportConfig): CallTransport {
           retryable: false,
         });
       }
+      if (signals.stoppedBy === 'quota-wait') {
+        return new TimeoutError({
+          code: 'QuotaWaitTimeout',
+          message: `${action} waited ${Math.round(signals.waitedMs)} ms for its turn in the quota and was not sent (quota.maxWaitMs)`,
+          retryable: false,
+        });
+      }
       return undefined;
     };
     let used: Credentials | undefined;
@@ -112,7 +119,10 @@ export function createTransport(config: TransportConfig): CallTransport {
           : await (loaded ?? (await untilAborted(sign(), signals.call.signal)))(
               descriptor,
               query,
-              () => signals.call.signal,
+              {
+                signal: () => signals.call.signal,
+                turn: (maxWaitMs, wait) => signals.waitForTurn(maxWaitMs, wait),
+              },
               (credentials) => {
                 used = credentials;
               },
@@ -120,12 +130,12 @@ export function createTransport(config: TransportConfig): CallTransport {
       try {
         return await exchange(number, request, quotaSlot);
       } finally {
-        // The request has reached the server by now, if it ever will: its quota slot starts ageing.
-        quotaSlot?.done();
+        // The request has reached the server by now, if it ever will: its place starts ageing.
+        quotaSlot?.failed();
       }
     }
 
-    async function exchange(number: number, request: OutgoingRequest, quotaSlot: QuotaSlot | undefined) {
+    async function exchange(number: number, request: OutgoingRequest, quotaSlot: HeldPlace | undefined) {
       if (config.hooks.onRequest) {
         runHook(config.hooks, 'onRequest', {
           action,
@@ -142,7 +152,7 @@ export function createTransport(config: TransportConfig): CallTransport {
       let text: string;
       try {
         const response = await config.send(request, signal);
-        quotaSlot?.done();
+        quotaSlot?.answered();
         status = response.status;
         header = (name) => response.header(name);
         // Nothing a server sends back reaches a caller with the credentials' secrets in it.

@@ -3,11 +3,16 @@
  * a timer or weak references alive long after the call). A call that goes straight to its
  * answer costs one timer: each attempt's, set to the attempt's timeout or to what is left of the
  * call's, whichever ends first. The call's own controller and deadline timer exist only once
- * something waits outside an attempt (the quota, a retry's backoff). Every timer is cleared.
+ * something waits outside an attempt (a retry's backoff, a credentials provider). A wait for the
+ * quota stops the deadline's clock: `timeoutMs` counts the time on the wire, and the turns a call
+ * waits for are bounded by their own budget (`quota.maxWaitMs`). Every timer is cleared.
  */
 export class CallSignals {
-  stoppedBy: 'caller' | 'deadline' | undefined;
-  readonly deadlineAt: number;
+  stoppedBy: 'caller' | 'deadline' | 'quota-wait' | undefined;
+  deadlineAt: number;
+  /** Milliseconds the call has waited for its turns in the quota. */
+  waitedMs = 0;
+  private turn: AbortController | undefined;
   private controller: AbortController | undefined;
   private deadline: ReturnType<typeof setTimeout> | undefined;
   private attempt: AbortController | undefined;
@@ -45,10 +50,42 @@ export class CallSignals {
     return this.deadlineAt - Date.now();
   }
 
-  private stop(why: 'caller' | 'deadline'): void {
+  private stop(why: 'caller' | 'deadline' | 'quota-wait'): void {
     this.stoppedBy ??= why;
     this.controller?.abort();
     this.attempt?.abort();
+    this.turn?.abort();
+  }
+
+  /**
+   * Waits for a turn in the quota (`wait` gets the signal that ends it): the deadline stands
+   * still meanwhile, and the wait ends when the caller aborts or once the call has waited
+   * `maxWaitMs` in all (`stoppedBy` then says `quota-wait`).
+   */
+  async waitForTurn<T>(maxWaitMs: number, wait: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const turn = new AbortController();
+    if (this.stoppedBy) turn.abort();
+    const left = maxWaitMs - this.waitedMs;
+    if (!this.stoppedBy && left <= 0) this.stop('quota-wait');
+    if (this.stoppedBy) return Promise.reject(new Error(`the call was stopped (${this.stoppedBy})`));
+    this.turn = turn;
+    if (this.deadline !== undefined) clearTimeout(this.deadline);
+    this.deadline = undefined;
+    const since = Date.now();
+    const budget = setTimeout(() => this.stop('quota-wait'), left);
+    try {
+      return await wait(turn.signal);
+    } finally {
+      clearTimeout(budget);
+      this.turn = undefined;
+      const waited = Math.max(0, Date.now() - since);
+      this.waitedMs += waited;
+      this.deadlineAt += waited;
+      // The deadline goes on from where it stood.
+      if (this.controller && !this.stoppedBy && Number.isFinite(this.deadlineAt)) {
+        this.deadline = setTimeout(() => this.stop('deadline'), this.remaining());
+      }
+    }
   }
 
   /**

@@ -10,7 +10,8 @@ import { resolveCredentials } from '../resolveCredentials.ts';
 // Loaded with the signer: only a call with credentials has secrets to mask (callAction.ts).
 export { maskSecretsDeep, mayCarrySecrets, redactSecrets, scrubError } from '../redactSecrets.ts';
 
-import { type QuotaSettings, type QuotaSlot, quotaBucket } from '../tokenBucket.ts';
+import { type QuotaPlan, quotaRequest } from '../quota/quotaPlan.ts';
+import { RoundTrips } from '../quota/roundTrips.ts';
 import { untilAborted } from './callSignals.ts';
 import type { OutgoingRequest } from './send.ts';
 import type { SigningSettings } from './signatureChoice.ts';
@@ -19,23 +20,65 @@ import { signRequest } from './signRequest.ts';
 export interface SignerConfig extends SigningSettings {
   /** @default fromEnv() */
   credentials: Credentials | CredentialsProvider | undefined;
-  quota: QuotaSettings | undefined;
+  quota: QuotaPlan | undefined;
+  /** How long one attempt may stay out: the lease of its place in the quota. */
+  attemptTimeoutMs: number;
 }
 
-/** A signed request, and its place in the quota: `quotaSlot.done()` once its answer (or failure) is back. */
+/**
+ * A request's place in the quota, held until its answer (`answered()`, at the response's
+ * headers) or its failure (`failed()`); either is idempotent, and only the first counts.
+ */
+export interface HeldPlace {
+  answered(): void;
+  failed(): void;
+}
+
+/** A signed request, and its place in the quota. */
 export interface SignedAttempt {
   request: OutgoingRequest;
-  quotaSlot: QuotaSlot | undefined;
+  quotaSlot: HeldPlace | undefined;
 }
 
-/** Signs one attempt: `waitSignal` ends a wait for the quota (the call's abort and deadline). */
+/** How an attempt waits: for the credentials (`signal`), and for its turn in the quota. */
+export interface AttemptWaits {
+  /** Ends a wait for the credentials: the call's abort and deadline. */
+  signal(): AbortSignal;
+  /** Runs a wait for the quota: the deadline stands still; the caller's abort and `maxWaitMs` end it. */
+  turn<T>(maxWaitMs: number, wait: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+/** Signs one attempt, after its turn in the quota. */
 export type SignAttempt = (
   descriptor: ActionDescriptor,
   query: Readonly<Record<string, string>>,
-  waitSignal: () => AbortSignal,
+  waits: AttemptWaits,
   /** Called as soon as the credentials are known, so a failure after it can mask them. */
   onCredentials: (credentials: Credentials) => void,
 ) => Promise<SignedAttempt>;
+
+/**
+ * The place a store granted, given back with what the client knows of when the request reached
+ * the server: at the answer, at least one way's time ago (and never before it was granted).
+ */
+function heldPlace(slot: { done(sinceArrivalMs?: number): void }, trips: RoundTrips, strict: boolean): HeldPlace {
+  const grantedAt = performance.now();
+  let open = true;
+  return {
+    answered() {
+      if (!open) return;
+      open = false;
+      const took = performance.now() - grantedAt;
+      trips.observe(took);
+      slot.done(strict ? 0 : Math.min(took, trips.oneWayMs()));
+    },
+    failed() {
+      if (!open) return;
+      open = false;
+      slot.done(0);
+    },
+  };
+}
 
 export function createSigner(config: SignerConfig): SignAttempt {
   const source = config.credentials ?? fromEnv();
@@ -50,24 +93,36 @@ export function createSigner(config: SignerConfig): SignAttempt {
     });
     return checked;
   };
-  return async (descriptor, query, waitSignal, onCredentials) => {
+  const trips = new RoundTrips();
+  const { quota } = config;
+  return async (descriptor, query, waits, onCredentials) => {
     // Static credentials, once checked, are used as they are: no promise to wait for per call.
     // A provider (or the first check) is waited for only until the call is aborted or out of time.
     let used = known;
     if (!used) {
-      const signal = waitSignal();
+      const signal = waits.signal();
       // An aborted call asks the provider nothing.
       if (signal.aborted) throw signal.reason;
       used = await untilAborted(credentials(), signal);
     }
     onCredentials(used);
-    const quotaSlot = config.quota
-      ? await quotaBucket(config.quota, used.accessKeyId, descriptor).acquire(waitSignal())
+    const { accessKeyId } = used;
+    const quotaSlot = quota
+      ? heldPlace(
+          await waits.turn(quota.maxWaitMs, (signal) =>
+            quota.store.acquire(
+              quotaRequest(quota, accessKeyId, descriptor, config.attemptTimeoutMs, trips.oneWayMs()),
+              signal,
+            ),
+          ),
+          trips,
+          quota.strict,
+        )
       : undefined;
     try {
       return { request: await signRequest(config, descriptor, query, used), quotaSlot };
     } catch (error) {
-      quotaSlot?.done();
+      quotaSlot?.failed();
       throw error;
     }
   };

@@ -86,6 +86,8 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
  */
 export function mayRetryWrite(error: { code: string; httpStatus?: number | undefined; cause?: unknown }): boolean {
   if (error.code.startsWith('Throttling') || error.httpStatus === 429) return true;
+  // The quota's store could not be asked: the request was never signed, let alone sent.
+  if (error.code.startsWith('QuotaStore')) return true;
   const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
   return typeof causeCode === 'string' && NOT_SENT.has(causeCode);
 }

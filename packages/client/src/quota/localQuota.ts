@@ -55,7 +55,7 @@ export function localQuota(options: QuotaOptions): QuotaStore {
       } else {
         window.tighten(requestsPerSecond, burst);
       }
-      return window.acquire(signal, request.earliestArrivalMs);
+      return window.acquire(signal, () => request.earliestArrivalMs);
     },
   };
 }

@@ -79,7 +79,7 @@ export function quotaRequest(
   accessKeyId: string,
   descriptor: ActionDescriptor,
   leaseMs: number,
-  earliestArrivalMs: number,
+  earliestArrivalMs: () => number,
 ): QuotaRequest {
   const requestsPerSecond = plan.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
   const ownBurst = plan.burst ?? Math.max(1, Math.ceil(requestsPerSecond) - 1);
@@ -88,7 +88,10 @@ export function quotaRequest(
     api: `${descriptor.family.id}/${descriptor.action}`,
     requestsPerSecond,
     burst: Math.min(ownBurst, Math.max(1, requestsPerSecond)),
-    earliestArrivalMs: plan.strict ? 0 : earliestArrivalMs,
+    // Read whenever the store decides (the estimate gets better while a request waits).
+    get earliestArrivalMs() {
+      return plan.strict ? 0 : earliestArrivalMs();
+    },
     leaseMs,
   };
 }

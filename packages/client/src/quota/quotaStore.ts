@@ -45,7 +45,10 @@ export interface QuotaRequest {
   readonly api: string;
   readonly requestsPerSecond: number;
   readonly burst: number;
-  /** The request cannot reach the server sooner than this after its place is granted (0: unknown). */
+  /**
+   * The request cannot reach the server sooner than this after its place is granted (0:
+   * unknown). Read it each time the store decides: it may change while the request waits.
+   */
   readonly earliestArrivalMs: number;
   /**
    * Longest the request may stay out (the attempt's timeout): a place whose holder never gives

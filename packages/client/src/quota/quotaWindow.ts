@@ -6,7 +6,7 @@ const EPSILON = 1e-9;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Waiter {
-  earliestArrivalMs: number;
+  earliestArrivalMs: () => number;
   resolve: (slot: QuotaSlot) => void;
   reject: (reason: unknown) => void;
   signal?: AbortSignal;
@@ -130,13 +130,17 @@ export class QuotaWindow {
     };
   }
 
-  /** Resolves when the request may start; rejects with the signal's reason if it aborts first. */
-  acquire(signal?: AbortSignal, earliestArrivalMs = 0): Promise<QuotaSlot> {
+  /**
+   * Resolves when the request may start; rejects with the signal's reason if it aborts first.
+   * `earliestArrivalMs`: how long after its grant the request reaches the server at the soonest.
+   */
+  acquire(signal?: AbortSignal, earliestArrivalMs: number | (() => number) = 0): Promise<QuotaSlot> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.now();
-    if (this.waiters.length === 0 && this.wait(now, earliestArrivalMs) === 0) return Promise.resolve(this.take(now));
+    const earliest = typeof earliestArrivalMs === 'number' ? () => earliestArrivalMs : earliestArrivalMs;
+    if (this.waiters.length === 0 && this.wait(now, earliest()) === 0) return Promise.resolve(this.take(now));
     return new Promise<QuotaSlot>((resolve, reject) => {
-      const waiter: Waiter = { earliestArrivalMs, resolve, reject };
+      const waiter: Waiter = { earliestArrivalMs: earliest, resolve, reject };
       if (signal) {
         waiter.signal = signal;
         waiter.onAbort = () => {
@@ -157,7 +161,7 @@ export class QuotaWindow {
     for (;;) {
       const now = this.now();
       const waiter = this.waiters[0];
-      if (!waiter || this.wait(now, waiter.earliestArrivalMs) > 0) break;
+      if (!waiter || this.wait(now, waiter.earliestArrivalMs()) > 0) break;
       this.waiters.shift();
       if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
       waiter.resolve(this.take(now));
@@ -167,7 +171,7 @@ export class QuotaWindow {
   private schedule(): void {
     const head = this.waiters[0];
     if (this.timer !== undefined || !head) return;
-    const delay = this.wait(this.now(), head.earliestArrivalMs);
+    const delay = this.wait(this.now(), head.earliestArrivalMs());
     // Nothing to time while every place is out: the next done() reschedules.
     if (delay === Number.POSITIVE_INFINITY) return;
     this.timer = setTimeout(

@@ -111,7 +111,7 @@ export function createSigner(config: SignerConfig): SignAttempt {
       ? heldPlace(
           await waits.turn(quota.maxWaitMs, (signal) =>
             quota.store.acquire(
-              quotaRequest(quota, accessKeyId, descriptor, config.attemptTimeoutMs, trips.oneWayMs()),
+              quotaRequest(quota, accessKeyId, descriptor, config.attemptTimeoutMs, () => trips.oneWayMs()),
               signal,
             ),
           ),

@@ -164,11 +164,17 @@ export function redisQuota(given: RedisQuotaOptions): RedisQuota {
     return subscriber;
   }
 
+  /** Connects a connection that is not trying to (new, or stopped while nothing waited): a fresh start. */
+  function reconnect(connection_: Redis): void {
+    if (connection_ === redis) lastError = undefined;
+    connection_.connect().catch(() => undefined);
+  }
+
   function use(): void {
     busy += 1;
     if (busy !== 1) return;
     for (const connection of [redis, subscriber]) {
-      if (connection?.status === 'end') connection.connect().catch(() => undefined);
+      if (connection?.status === 'end') reconnect(connection);
       holdProcess(connection);
     }
   }
@@ -189,8 +195,7 @@ export function redisQuota(given: RedisQuotaOptions): RedisQuota {
     const connection_ = connection();
     if (connection_.status === 'ready') return connection_;
     if (connection_.status === 'wait' || connection_.status === 'end') {
-      lastError = undefined;
-      connection_.connect().catch(() => undefined);
+      reconnect(connection_);
     } else if (lastError) {
       // Known to be down (it failed since it was last ready, and reconnects in the background): say so now.
       throw lastError.error;

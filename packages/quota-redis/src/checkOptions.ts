@@ -6,7 +6,11 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
 export function positiveMs(field: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > LONGEST_TIMER_MS) {
-    throw new ValidationError(field, `a number of milliseconds, more than 0 and at most ${LONGEST_TIMER_MS}`, String(value));
+    throw new ValidationError(
+      field,
+      `a number of milliseconds, more than 0 and at most ${LONGEST_TIMER_MS}`,
+      String(value),
+    );
   }
   return value;
 }
@@ -23,4 +27,3 @@ export function nonEmpty(field: string, value: unknown, fallback?: string): stri
   }
   return value;
 }
-

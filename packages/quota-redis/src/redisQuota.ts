@@ -102,7 +102,14 @@ export function redisQuota(given: RedisQuotaOptions): RedisQuota {
     commandTimeoutMs: positiveMs('redisQuota.commandTimeoutMs', given.commandTimeoutMs, 1000),
   };
   const restartHoldMs = positiveMs('redisQuota.restartHoldMs', given.restartHoldMs, 6000);
-  const { url: _url, keyPrefix: _prefix, connectTimeoutMs: _c, commandTimeoutMs: _t, restartHoldMs: _h, ...quota } = given;
+  const {
+    url: _url,
+    keyPrefix: _prefix,
+    connectTimeoutMs: _c,
+    commandTimeoutMs: _t,
+    restartHoldMs: _h,
+    ...quota
+  } = given;
   const options: QuotaOptions = { ...quota, ...(account === undefined ? {} : { account }) };
 
   const instance = randomUUID();
@@ -155,7 +162,11 @@ export function redisQuota(given: RedisQuotaOptions): RedisQuota {
 
   function events(): Redis {
     if (!subscriber) {
-      const created = new Redis(address.url, { ...connectionOptions, enableOfflineQueue: true, commandTimeout: undefined });
+      const created = new Redis(address.url, {
+        ...connectionOptions,
+        enableOfflineQueue: true,
+        commandTimeout: undefined,
+      });
       created.on('error', () => undefined);
       created.on('ready', () => holdProcess(created));
       created.on('message', (channel: string) => queues.get(channel)?.wake?.());
@@ -381,14 +392,21 @@ export function redisQuota(given: RedisQuotaOptions): RedisQuota {
       if (closed) return;
       closed = true;
       for (const queue of queues.values()) {
-        for (const waiter of queue.waiters.splice(0)) settle(waiter, { error: storeError(address, 'the request', 'closed', settings) });
+        for (const waiter of queue.waiters.splice(0))
+          settle(waiter, { error: storeError(address, 'the request', 'closed', settings) });
         queue.wake?.();
       }
+      // The goodbye keeps the process alive until Redis has it (releases in flight go first).
+      busy += 1;
+      for (const connection of [redis, subscriber]) holdProcess(connection);
       await Promise.all(
         [redis, subscriber].map((connection) =>
-          connection && connection.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection?.disconnect(),
+          connection?.status === 'ready'
+            ? connection.quit().catch(() => connection.disconnect())
+            : connection?.disconnect(),
         ),
       );
+      busy -= 1;
     },
   };
 }

@@ -7,7 +7,11 @@ type Failure = 'auth' | 'unreachable' | 'timeout' | 'closed' | 'refused';
 function failureOf(message: string): Failure {
   if (/WRONGPASS|NOAUTH|NOPERM|invalid password|AUTH <password> called without/i.test(message)) return 'auth';
   if (/timed out|ETIMEDOUT/i.test(message)) return 'timeout';
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EPIPE|not writeable|Connection is closed|connect/i.test(message))
+  if (
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EPIPE|not writeable|Connection is closed|connect/i.test(
+      message,
+    )
+  )
     return 'unreachable';
   return 'refused';
 }

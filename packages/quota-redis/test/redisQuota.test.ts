@@ -3,15 +3,7 @@ import type { MockServer } from '@iot-task/mock-server';
 import { startTestRedis, type TestRedis } from '@iot-task/test-support/redisServer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisQuota, redisQuota, redisQuotaFromEnv } from '../src/index.ts';
-import {
-  ALICE,
-  BOB,
-  busiestSecond,
-  gatewayCounts,
-  realDelay,
-  strictGateway,
-  TASK_ID,
-} from './support/quotaRun.ts';
+import { ALICE, BOB, busiestSecond, gatewayCounts, realDelay, strictGateway, TASK_ID } from './support/quotaRun.ts';
 
 // Real redis-server, real HTTP, real time: what is asserted is what the gateway saw (its own
 // clock), and the order of events — never how long something took.
@@ -162,7 +154,9 @@ describe('redisQuota: careless options', () => {
   }, 20_000);
 
   it('a store whose options the client refuses is refused when the client is made', () => {
-    expect(() => client(store({ burst: 9, requestsPerSecond: 5 }))).toThrow('quota.options.burst: expected a number from 1 to requestsPerSecond (5)');
+    expect(() => client(store({ burst: 9, requestsPerSecond: 5 }))).toThrow(
+      'quota.options.burst: expected a number from 1 to requestsPerSecond (5)',
+    );
   });
 
   it('redisQuotaFromEnv: nothing without the URL; the variable named when it is wrong', async () => {

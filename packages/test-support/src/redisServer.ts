@@ -12,8 +12,7 @@ export interface TestRedis {
   start(): Promise<void>;
 }
 
-const FIX =
-  'redis-server is not installed: install it (apt-get install redis-server) or set REDIS_SERVER to its path';
+const FIX = 'redis-server is not installed: install it (apt-get install redis-server) or set REDIS_SERVER to its path';
 
 /** The redis-server binary: `$REDIS_SERVER`, or the one on PATH; one line naming the fix if there is none. */
 export function redisServerBinary(): string {

@@ -5,6 +5,7 @@ import {
   ENV_ACCESS_KEY_SECRET,
   ENV_SECURITY_TOKEN,
   type IotTaskClient,
+  type QuotaStore,
   type TaskResult,
   validateActionParams,
 } from '@iot-task/client';
@@ -34,10 +35,21 @@ export interface CliEnvironment {
 /** Polls against the embedded mock go faster: it moves one step per query anyway. */
 const MOCK_INTERVAL_MS = 250;
 
+/**
+ * The account's quota shared through Redis, when the environment names one
+ * (IOT_TASK_QUOTA_REDIS_URL, IOT_TASK_QUOTA_ACCOUNT): many CLIs and services of one account then
+ * keep one quota. Loaded only then.
+ */
+async function sharedQuota(env: CliEnvironment['env']): Promise<(QuotaStore & { close(): Promise<void> }) | undefined> {
+  if (!env.IOT_TASK_QUOTA_REDIS_URL) return undefined;
+  const { redisQuotaFromEnv } = await import('@iot-task/quota-redis');
+  return redisQuotaFromEnv(env);
+}
+
 async function connect(
   cmd: TaskCommand,
   environment: CliEnvironment,
-): Promise<{ client: IotTaskClient; server: MockServer | undefined }> {
+): Promise<{ client: IotTaskClient; server: MockServer | undefined; quota?: { close(): Promise<void> } | undefined }> {
   const common = { signatureVersion: cmd.signature, format: cmd.format, method: cmd.method } as const;
   if (cmd.mock) {
     const server = await createMockServer({ port: 0 });
@@ -65,14 +77,16 @@ async function connect(
     accessKeySecret: environment.env[ENV_ACCESS_KEY_SECRET] as string,
     ...(environment.env[ENV_SECURITY_TOKEN] ? { securityToken: environment.env[ENV_SECURITY_TOKEN] } : {}),
   };
+  const quota = await sharedQuota(environment.env);
   const client = createIotTaskClient({
     ...common,
     credentials,
+    ...(quota ? { quota } : {}),
     ...(cmd.endpoint !== undefined
       ? { endpoint: cmd.endpoint }
       : { region: cmd.region ?? environment.env.ALIBABA_CLOUD_REGION_ID ?? 'cn-shanghai' }),
   });
-  return { client, server: undefined };
+  return { client, server: undefined, quota };
 }
 
 async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<number> {
@@ -93,7 +107,7 @@ async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<n
     }
     throw error;
   }
-  const { client, server } = connection;
+  const { client, server, quota } = connection;
   const signal = environment.signal;
   try {
     if (cmd.command === 'query') {
@@ -121,6 +135,7 @@ async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<n
     return exitForStatus(final.Status);
   } finally {
     await server?.close();
+    await quota?.close();
   }
 }
 

@@ -27,6 +27,11 @@ Credentials (without --mock) come from the environment only, never from the comm
 every local user could read them in \`ps\`): ALIBABA_CLOUD_ACCESS_KEY_ID,
 ALIBABA_CLOUD_ACCESS_KEY_SECRET, and ALIBABA_CLOUD_SECURITY_TOKEN for STS tokens.
 
+The account's quota (5 requests a second per API, shared by all its RAM users) is kept in this
+process, unless IOT_TASK_QUOTA_REDIS_URL names a Redis (redis://[:password@]host:port) through
+which every process of the account shares it; IOT_TASK_QUOTA_ACCOUNT names the account (default:
+the AccessKey ID). Without --mock only.
+
 Exit codes:
   ${EXIT.ok}    query printed the task; watch saw SUCCEEDED
   ${EXIT.error}    the API answered with an error, or could not be reached

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createMockServer } from '@iot-task/mock-server';
+import { startTestRedis } from '@iot-task/test-support/redisServer';
 import { type ProcessRun, runBounded, spawnBounded } from '@iot-task/test-support/runBounded';
 import { describe, expect, it } from 'vitest';
 
@@ -160,6 +161,60 @@ describe('iot-task query', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('the shared quota (IOT_TASK_QUOTA_REDIS_URL)', () => {
+  const credentials = {
+    ALIBABA_CLOUD_ACCESS_KEY_ID: 'iot-task-test-key',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'iot-task-test-secret',
+  };
+
+  it('several CLIs of one account share it through Redis: none is throttled', async () => {
+    const redis = await startTestRedis();
+    const server = await createMockServer({ port: 0 });
+    try {
+      const env = { ...credentials, IOT_TASK_QUOTA_REDIS_URL: redis.url, IOT_TASK_QUOTA_ACCOUNT: 'acme' };
+      // Eight at once, each its own process: more than the quota allows in one second.
+      const runs = await Promise.all(
+        Array.from({ length: 8 }, () => run(['query', TASK, '--endpoint', server.url], env)),
+      );
+      expect(runs.map((r) => r.code)).toEqual(Array(8).fill(0));
+      expect(server.mock.log.filter((entry) => entry.code === 'Throttling.User')).toEqual([]);
+      expect(server.mock.log).toHaveLength(8);
+    } finally {
+      await server.close();
+      await redis.stop();
+    }
+  }, 30_000);
+
+  it('a Redis that cannot be reached: one line naming it without its password, nothing sent, exit 1', async () => {
+    const server = await createMockServer({ port: 0 });
+    try {
+      const r = await run(['query', TASK, '--endpoint', server.url], {
+        ...credentials,
+        IOT_TASK_QUOTA_REDIS_URL: 'redis://:pa55word-never-shown@127.0.0.1:9',
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^iot-task: QuotaStoreUnavailable: the quota store redis:\/\/:\*\*\*@127\.0\.0\.1:9 cannot be reached \(connect ECONNREFUSED 127\.0\.0\.1:9\): .* — try again\n$/,
+      );
+      expect(r.stdout + r.stderr).not.toContain('pa55word-never-shown');
+      noStackTrace(r);
+      expect(server.mock.log).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a malformed URL: a usage error naming the variable', async () => {
+    const r = await run(['query', TASK, '--endpoint', 'http://127.0.0.1:9'], {
+      ...credentials,
+      IOT_TASK_QUOTA_REDIS_URL: 'http://:pa55word@host',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^iot-task: ValidationError: IOT_TASK_QUOTA_REDIS_URL: expected a Redis URL/);
+    expect(r.stderr).not.toContain('pa55word');
   });
 });
 

@@ -1,3 +1,4 @@
+import type { QuotaSlot } from '@iot-task/client';
 import { type ActionDescriptor, actions } from '@iot-task/spec';
 import type { MockControl } from './mockControl.ts';
 import type { ContractTarget } from './targets.ts';
@@ -160,13 +161,40 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
       }
     }
   }
+  /** A place in the account's shared quota, when the target has one: what every client of it takes. */
+  const place = async (request: Request): Promise<QuotaSlot | undefined> => {
+    const store = target.quota;
+    const action = new URL(request.url).searchParams.get('Action') ?? request.headers.get('x-acs-action') ?? '';
+    const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
+    if (!store || !descriptor) return undefined;
+    return store.acquire(
+      {
+        account: store.options.account ?? target.credentials.accessKeyId,
+        api: `${descriptor.family.id}/${descriptor.action}`,
+        requestsPerSecond: Math.min(quota, descriptor.quota?.requestsPerSecond ?? quota),
+        burst: 1,
+        earliestArrivalMs: 0,
+        leaseMs: ANSWER_TIMEOUT_MS,
+      },
+      AbortSignal.timeout(store.options.maxWaitMs ?? 300_000),
+    );
+  };
   return {
     target,
     quota,
     async send(request) {
       if (unreachable) throw new NoAnswerError(unreachable);
       await slot();
-      return bounded(request);
+      const held = await place(request);
+      try {
+        const response = await bounded(request);
+        // Its place counts until a second after the answer: the safe reading.
+        held?.done(0);
+        return response;
+      } catch (error) {
+        held?.done(0);
+        throw error;
+      }
     },
     async sendNow(request) {
       if (unreachable) throw new NoAnswerError(unreachable);

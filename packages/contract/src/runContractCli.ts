@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { isIotTaskError } from '@iot-task/client';
 import { TEST_CREDENTIALS } from '@iot-task/msw';
+import { redisQuotaFromEnv } from '@iot-task/quota-redis';
 import { actions } from '@iot-task/spec';
 import { gatewayCases, throttlingCase } from './gatewayCases.ts';
 import { runContract } from './runContract.ts';
@@ -41,6 +43,9 @@ Options:
   --quota <n>               (--base-url) the server's quota per second, when it is not the spec's (5):
                             the run paces to 90% of it and the throttling case bursts over it
   --include-unsafe          (--live) also run the cases that are unsafe against a live account
+                            (--live takes each paced request's place in the account's quota
+                            shared through Redis when IOT_TASK_QUOTA_REDIS_URL is set, with
+                            IOT_TASK_QUOTA_ACCOUNT naming the account)
   --junit <file>            also write JUnit XML there
   -h, --help
 
@@ -176,9 +181,18 @@ function targetOf(
     });
   }
   if (kind === 'live') {
+    // Other processes of the account (services, CI jobs) share its quota through Redis: so does the run.
+    let quota: ReturnType<typeof redisQuotaFromEnv>;
+    try {
+      quota = redisQuotaFromEnv(env);
+    } catch (error) {
+      if (isIotTaskError(error)) throw new UsageError(error.message);
+      throw error;
+    }
     return liveTarget(env, {
       ...(taskIds.length > 0 ? { followTaskIds: taskIds } : {}),
       includeUnsafe: values['include-unsafe'] === true,
+      ...(quota ? { quota } : {}),
     });
   }
   return mswTarget();
@@ -216,13 +230,14 @@ export async function runContractCli(
   }
   for (const warning of warnings) io.err(warning);
   io.out(`Contract of ${Object.keys(actions).join(', ')} against ${target.name}`);
+  const shared = target.quota as { close?: () => Promise<void> } | undefined;
   const report = await runContract(target, {
     onResult: (r) => {
       const mark = r.outcome === 'passed' ? '✔' : r.outcome === 'skipped' ? '-' : '✖';
       io.out(`${mark} ${r.id}${r.outcome === 'skipped' ? ` (skipped: ${r.skipReason})` : ''}`);
       for (const problem of r.problems) io.out(`    ${problem}`);
     },
-  });
+  }).finally(() => shared?.close?.());
   io.out(
     `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)}s`,
   );

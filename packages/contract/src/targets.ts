@@ -4,6 +4,7 @@ import {
   ENV_ACCESS_KEY_SECRET,
   ENV_SECURITY_TOKEN,
   endpointForRegion,
+  type QuotaStore,
 } from '@iot-task/client';
 import {
   createIotMock,
@@ -49,6 +50,11 @@ export interface ContractTarget {
   includeUnsafe: boolean;
   /** Set when the whole target must be skipped, with the reason. */
   skipReason?: string;
+  /**
+   * A quota the run's paced requests take places in, as every other client of the account does:
+   * the account's quota shared through Redis (`redisQuota(…)`), for a live run.
+   */
+  quota?: QuotaStore;
 }
 
 export interface MswTargetOptions {
@@ -159,6 +165,8 @@ export interface LiveTargetOptions {
   followTaskIds?: readonly string[];
   /** Run the cases that forge keys or drain the account's quota. @default false */
   includeUnsafe?: boolean;
+  /** The account's shared quota, taken a place in by every paced request (see ContractTarget.quota). */
+  quota?: QuotaStore;
 }
 
 /**
@@ -191,6 +199,7 @@ export function liveTarget(
     clock: realClock,
     control: async () => undefined,
     includeUnsafe: options.includeUnsafe ?? false,
+    ...(options.quota ? { quota: options.quota } : {}),
     ...(id && secret
       ? {}
       : {

@@ -261,7 +261,7 @@ export function redisQuota(given: RedisQuotaOptions): RedisQuota {
         const since = Number.isFinite(sinceArrivalMs) && sinceArrivalMs > 0 ? sinceArrivalMs : 0;
         const connection_ = redis;
         // Not connected: the place stays until its lease ends (attemptTimeoutMs + 1 s) — never sooner.
-        if (!connection_ || connection_.status !== 'ready' || closed) return;
+        if (connection_?.status !== 'ready' || closed) return;
         use();
         connection_
           .iotQuotaRelease(...queue.keys, '', place, Math.round(since), queue.channel, KEY_TTL_MS)

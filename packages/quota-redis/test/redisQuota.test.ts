@@ -1,4 +1,4 @@
-import { createIotTaskClient, type IotTaskClient } from '@iot-task/client';
+import { type Credentials, createIotTaskClient, type IotTaskClient } from '@iot-task/client';
 import type { MockServer } from '@iot-task/mock-server';
 import { startTestRedis, type TestRedis } from '@iot-task/test-support/redisServer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,11 @@ function store(options: Partial<Parameters<typeof redisQuota>[0]> = {}, account 
   return quota;
 }
 
-function client(quota: RedisQuota, credentials = ALICE, options: Parameters<typeof createIotTaskClient>[0] = {}) {
+function client(
+  quota: RedisQuota,
+  credentials: Credentials = ALICE,
+  options: Parameters<typeof createIotTaskClient>[0] = {},
+) {
   return createIotTaskClient({ endpoint: gateway.url, credentials, quota, ...options });
 }
 

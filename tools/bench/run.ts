@@ -2,7 +2,7 @@
  * `npm run bench`: measures side by side in one run and rewrites the generated sections of
  * BENCHMARKS.md. Options: --calls N (per CPU round, default 1000), --rounds N (default 7),
  * --instruction-runs N (callgrind runs per candidate, default 2), --no-instructions (skip
- * callgrind), --only client|bundles|response-check|mock-server|generate, --no-write (print only).
+ * callgrind), --only client|bundles|response-check|mock-server|generate|quota, --no-write (print only).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { measureGenerateScale } from './generateScale.ts';
 import { type InstructionResult, measureInstructionsPerCall, valgrindAvailable } from './instructionsPerCall.ts';
 import { measureMockServerLoad } from './mockServerLoad.ts';
 import { measureResponseCheckCost } from './responseCheckCost.ts';
+import { measureSharedQuota } from './sharedQuota.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +43,7 @@ const sections: Record<string, () => Promise<string>> = {
   'response-check': responseCheckSection,
   'mock-server': mockServerSection,
   generate: generateSection,
+  quota: quotaSection,
 };
 
 async function clientSection(): Promise<string> {
@@ -128,6 +130,25 @@ async function mockServerSection(): Promise<string> {
       (s) =>
         `| ${s.atSecond.toFixed(0)} | ${s.rssMB.toFixed(1)} MB | ${s.heapUsedMB.toFixed(1)} MB | ${s.nonces.toLocaleString('en')} |`,
     ),
+  ].join('\n');
+}
+
+async function quotaSection(): Promise<string> {
+  const cells = await measureSharedQuota();
+  const label = { shared: 'shared (Redis)', local: 'per process (default)', 'local-strict': 'per process, strict' };
+  const one = (mode: string, rtt: number) =>
+    cells.find((c) => c.processes === 1 && c.mode === mode && c.roundTripMs === rtt)?.acceptedPerSecond ?? Number.NaN;
+  return [
+    `Measured ${machine()}: each cell runs its processes for 15 s, 10 calls in flight each, every default client option; the mock server counts the quota strictly (5 in any sliding second, per account and API; two RAM users of one account); a proxy delays each direction by half the round trip. Rate: accepted arrivals per second from 3 s after the first to the end, between two arrivals a multiple of 5 apart.`,
+    '',
+    '| processes | round trip | quota | accepted / s at the server | busiest second | throttled | attempts | failed calls |',
+    '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...cells.map(
+      (c) =>
+        `| ${c.processes} | ${c.roundTripMs} ms | ${label[c.mode]} | ${c.acceptedPerSecond.toFixed(2)} | ${c.busiestSecond} | ${c.throttled} | ${c.attempts} | ${c.failedCalls} |`,
+    ),
+    '',
+    `One process, sustained: ${[0, 50, 200].map((rtt) => `${rtt} ms: ${one('local', rtt).toFixed(2)}/s (strict ${one('local-strict', rtt).toFixed(2)}/s, ${ratio(one('local', rtt), one('local-strict', rtt))})`).join('; ')}. Targets: ≥ 4.75/s at 50 ms (${one('local', 50) >= 4.75 ? 'met' : 'not met'}), ≥ 4.5/s at 200 ms (${one('local', 200) >= 4.5 ? 'met' : 'not met'}).`,
   ].join('\n');
 }
 

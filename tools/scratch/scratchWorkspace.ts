@@ -34,6 +34,7 @@ export const BUILD_ORDER = [
   'packages/client',
   'packages/msw',
   'packages/mock-server',
+  'packages/quota-redis',
   'packages/contract',
   'packages/react',
   'packages/cli',

@@ -1,15 +1,15 @@
-import type { ActionDescriptor } from '@iot-task/spec';
 import { describeValue, milliseconds, optionsObject, positiveNumber } from '../checkOptions.ts';
 import { ValidationError } from '../errors.ts';
-import { declareLocalQuota, localQuota } from './localQuota.ts';
-import { isQuotaStore, type QuotaOptions, type QuotaRequest, type QuotaStore } from './quotaStore.ts';
+import { declareLocalQuota } from './declaredQuota.ts';
+import { isQuotaStore, type QuotaOptions, type QuotaStore } from './quotaStore.ts';
 
 /** How long a call may wait for its turn, in all, unless told otherwise. */
 export const DEFAULT_MAX_WAIT_MS = 300_000;
 
 /** A client's quota, checked: where it is kept and how the client uses it. */
 export interface QuotaPlan {
-  readonly store: QuotaStore;
+  /** The store given, or undefined for the quota kept in this process (loaded with the signer). */
+  readonly store: QuotaStore | undefined;
   readonly account: string | undefined;
   readonly requestsPerSecond: number | undefined;
   readonly burst: number | undefined;
@@ -70,28 +70,5 @@ export function quotaPlan(
   // settings from their first call, even if this client has not called yet.
   const account = checked.account ?? staticAccessKeyId;
   if (account !== undefined) declareLocalQuota(account, checked);
-  return { store: localQuota(given ?? {}), ...checked };
-}
-
-/** What an attempt of `descriptor` asks its quota for. */
-export function quotaRequest(
-  plan: QuotaPlan,
-  accessKeyId: string,
-  descriptor: ActionDescriptor,
-  leaseMs: number,
-  earliestArrivalMs: () => number,
-): QuotaRequest {
-  const requestsPerSecond = plan.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? 5;
-  const ownBurst = plan.burst ?? Math.max(1, Math.ceil(requestsPerSecond) - 1);
-  return {
-    account: plan.account ?? accessKeyId,
-    api: `${descriptor.family.id}/${descriptor.action}`,
-    requestsPerSecond,
-    burst: Math.min(ownBurst, Math.max(1, requestsPerSecond)),
-    // Read whenever the store decides (the estimate gets better while a request waits).
-    get earliestArrivalMs() {
-      return plan.strict ? 0 : earliestArrivalMs();
-    },
-    leaseMs,
-  };
+  return { store: undefined, ...checked };
 }

@@ -10,7 +10,9 @@ import { resolveCredentials } from '../resolveCredentials.ts';
 // Loaded with the signer: only a call with credentials has secrets to mask (callAction.ts).
 export { maskSecretsDeep, mayCarrySecrets, redactSecrets, scrubError } from '../redactSecrets.ts';
 
-import { type QuotaPlan, quotaRequest } from '../quota/quotaPlan.ts';
+import { localQuota } from '../quota/localQuota.ts';
+import type { QuotaPlan } from '../quota/quotaPlan.ts';
+import { quotaRequest } from '../quota/quotaRequest.ts';
 import { RoundTrips } from '../quota/roundTrips.ts';
 import { untilAborted } from './callSignals.ts';
 import type { OutgoingRequest } from './send.ts';
@@ -95,6 +97,8 @@ export function createSigner(config: SignerConfig): SignAttempt {
   };
   const trips = new RoundTrips();
   const { quota } = config;
+  // Plain options keep the quota in this process: its windows load here, with the signer.
+  const store = quota && (quota.store ?? localQuota());
   return async (descriptor, query, waits, onCredentials) => {
     // Static credentials, once checked, are used as they are: no promise to wait for per call.
     // A provider (or the first check) is waited for only until the call is aborted or out of time.
@@ -107,18 +111,19 @@ export function createSigner(config: SignerConfig): SignAttempt {
     }
     onCredentials(used);
     const { accessKeyId } = used;
-    const quotaSlot = quota
-      ? heldPlace(
-          await waits.turn(quota.maxWaitMs, (signal) =>
-            quota.store.acquire(
-              quotaRequest(quota, accessKeyId, descriptor, config.attemptTimeoutMs, () => trips.oneWayMs()),
-              signal,
+    const quotaSlot =
+      quota && store
+        ? heldPlace(
+            await waits.turn(quota.maxWaitMs, (signal) =>
+              store.acquire(
+                quotaRequest(quota, accessKeyId, descriptor, config.attemptTimeoutMs, () => trips.oneWayMs()),
+                signal,
+              ),
             ),
-          ),
-          trips,
-          quota.strict,
-        )
-      : undefined;
+            trips,
+            quota.strict,
+          )
+        : undefined;
     try {
       return { request: await signRequest(config, descriptor, query, used), quotaSlot };
     } catch (error) {

@@ -44,7 +44,8 @@ async function readCapped(request: Request, limit: number): Promise<string | und
  * servers via a tiny adapter, edge runtimes and service workers as is). It takes unsigned RPC
  * requests (`createIotTaskClient({ endpoint: '/api/iot', signatureVersion: 'none' })`),
  * forwards only the allowed actions with only their own parameters, signs them with the
- * server's credentials, keeps the quota (the shared token bucket), and answers in the
+ * server's credentials, keeps the account's quota (in this process, or shared with the proxy's
+ * other instances when given `quota: redisQuota(…)` from @iot-task/quota-redis), and answers in the
  * service's JSON shapes: the result, a business error (HTTP 200, `Success: false`) or a gateway
  * error with its status. Nothing it answers carries a credential.
  *

@@ -103,6 +103,40 @@ describe('the kit on our own mock', () => {
     expect(report.results.map((r) => r.id)).toEqual(['target/reachable']);
   });
 
+  it('the throttling case: red on a doubled quota, skipped as inconclusive (never green, never red) when every burst takes a second or more', async () => {
+    const throttling = async (target: ReturnType<typeof mswTarget>) => {
+      const run = await startRun(target);
+      return runCase(run, casesFor(run).find((c) => c.kind === 'throttling') as ReturnType<typeof casesFor>[number]);
+    };
+    const doubled = await throttling(mswTarget({ mock: { quota: { requestsPerSecond: 10 } }, requestsPerSecond: 5 }));
+    expect(doubled).toMatchObject({ outcome: 'failed' });
+    expect(doubled.problems[0]).toMatch(
+      /^10 of a burst of 15 succeeded within 0 ms; a quota of 5\/s lets at most 5 through/,
+    );
+    // The mock still answers at once on its own clock; the kit's clock says every burst took 1.5 s
+    // (a loaded machine): a correct quota and a doubled one would look alike, so it cannot tell.
+    const slowlySeen = (target: ReturnType<typeof mswTarget>) => {
+      let late = 0;
+      return {
+        ...target,
+        clock: {
+          now: () => {
+            late += 750;
+            return target.clock.now() + late;
+          },
+          sleep: (ms: number) => target.clock.sleep(ms),
+        },
+      };
+    };
+    for (const rate of [5, 10]) {
+      const slow = await throttling(
+        slowlySeen(mswTarget({ mock: { quota: { requestsPerSecond: rate } }, requestsPerSecond: 5 })),
+      );
+      expect(slow).toMatchObject({ outcome: 'skipped' });
+      expect(slow.skipReason).toMatch(/^inconclusive: bursts of 15 and 30 each took a second or more/);
+    }
+  });
+
   it('every action gets the cases its document gives, in every transport variant, the gateway cases and, for a lifecycle, the lifecycle cases', async () => {
     const run = await startRun(mswTarget());
     const cases = casesFor(run);

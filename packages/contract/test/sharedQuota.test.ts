@@ -37,7 +37,10 @@ describe("a run against a target with the account's shared quota", () => {
     const asked: QuotaRequest[] = [];
     const store: QuotaStore = {
       options: {},
-      acquire: async (request) => (asked.push(request), { done: () => undefined }),
+      acquire: async (request) => {
+        asked.push(request);
+        return { done: () => undefined };
+      },
     };
     const target = { ...mswTarget(), quota: store };
     const run = await startRun(target);

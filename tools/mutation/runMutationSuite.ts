@@ -23,8 +23,11 @@ interface Verdict {
 
 function verdict(report: ContractReport): Verdict {
   const failed = report.results.filter((r) => r.outcome === 'failed');
-  const inconclusive = report.results.filter((r) => r.skipReason?.startsWith('inconclusive')).length;
-  return { killed: failed.length > 0, by: failed.map((r) => `${r.id}: ${r.problems[0] ?? ''}`), inconclusive };
+  return {
+    killed: failed.length > 0,
+    by: failed.map((r) => `${r.id}: ${r.problems[0] ?? ''}`),
+    inconclusive: report.inconclusive,
+  };
 }
 
 function handlersOf(mutant: Mutant | undefined) {

@@ -1,8 +1,9 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
+import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import type { ContractRun } from './contractRun.ts';
 import { checkAnswer, readRaw } from './expectations.ts';
-import { variantRequest } from './gatewayCases.ts';
 import { type RawRequestOptions, rawRequest, utcSeconds } from './rawRequest.ts';
+import { variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
 /** Requests the spec allows that our client happens not to send: the target must accept them. */
@@ -63,17 +64,19 @@ export function acceptedCases(action: string): AcceptedCase[] {
 }
 
 /** Sends the ordinary request, changed as the check says: the answer must be the success. */
-export async function runAcceptedCase(
-  c: AcceptedCase,
-  run: ContractRun,
-  params: Record<string, string>,
-): Promise<{ problems: string[] }> {
-  const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[c.action] as ActionDescriptor;
+async function judgeAcceptedCase(c: AcceptedCase, { run, descriptor, params }: CaseContext): Promise<Outcome> {
   const { variant } = c;
   const request = await rawRequest(run.target.baseUrl, {
-    ...variantRequest(run, c.action, params, variant),
+    ...variantRequest(run, c.action, params(), variant),
     ...acceptedChecks[c.check].change(run, descriptor, variant),
   });
   const raw = await readRaw(await run.send(request));
   return { problems: checkAnswer(c.action, variant.method, raw, { outcome: 'success' }, variant.format) };
 }
+
+/** Requests the spec allows that our client does not send; the target must accept them. */
+export const acceptedKind: CaseKind<AcceptedCase> = {
+  kinds: ['accepted'],
+  cases: () => Object.keys(actions).flatMap(acceptedCases),
+  judge: judgeAcceptedCase,
+};

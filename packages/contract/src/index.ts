@@ -17,23 +17,15 @@ export {
   type RawResponse,
   readRaw,
 } from './expectations.ts';
-export {
-  type GatewayCase,
-  type GatewayCheckName,
-  gatewayCases,
-  gatewayChecks,
-  type OmissionCase,
-  omissionCases,
-  type ReplayCase,
-  replayCases,
-  type ThrottlingCase,
-  throttlingCase,
-} from './gatewayCases.ts';
+export { type GatewayCase, type GatewayCheckName, gatewayCases, gatewayChecks } from './gatewayCase.ts';
 export { type ContractCase, contractCases } from './generated/cases.gen.ts';
-export { type LifecycleCase, type LifecycleCoverageCase, lifecycleCases } from './lifecycle.ts';
+export { type LifecycleCase, lifecycleCases } from './lifecycle.ts';
+export { type LifecycleCoverageCase, lifecycleCoverageCases } from './lifecycleCoverageCase.ts';
 export { detectHttpControl, inProcessControl, type MockControl } from './mockControl.ts';
+export { type OmissionCase, omissionCases } from './omissionCase.ts';
 export { MAX_PAGES, type PagingCase, pagingCases } from './pagingCases.ts';
 export { type ParameterCase, parameterCases } from './parameterCases.ts';
+export { type ReplayCase, replayCases } from './replayCase.ts';
 export { type RequestIdCase, requestIdCase } from './requestIdCase.ts';
 export { type BuiltParams, requestParams, wireParams } from './requestParams.ts';
 export { type CaseResult, type ContractReport, casesFor, type KitCase, runCase, runContract } from './runContract.ts';
@@ -47,5 +39,6 @@ export {
   type MswTargetOptions,
   mswTarget,
 } from './targets.ts';
+export { type ThrottlingCase, throttlingCase } from './throttlingCase.ts';
 export { toJUnit } from './toJUnit.ts';
 export { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';

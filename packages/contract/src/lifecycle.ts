@@ -1,5 +1,6 @@
 import { type Scenario, scenarioSteps } from '@iot-task/msw';
 import { type ActionDescriptor, actions, type CompactSchema } from '@iot-task/spec';
+import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import type { ContractRun } from './contractRun.ts';
 import { checkAnswer, parseAnswer, readRaw } from './expectations.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
@@ -36,13 +37,6 @@ export interface LifecycleCase {
     | { scenario: Scenario; format: 'JSON' | 'XML'; offset: number; instance?: boolean }
     | { taskId: string }
     | { none: string };
-}
-
-export interface LifecycleCoverageCase {
-  id: string;
-  action: string;
-  kind: 'lifecycle-coverage';
-  title: string;
 }
 
 /**
@@ -82,17 +76,17 @@ const NO_TASK =
 
 /**
  * The lifecycle cases of an action against a target: per mock scenario, one task followed in
- * JSON and one in XML; one per task the user named; and — with scenarios — one that checks what
- * they covered together.
+ * JSON and one in XML (and one in an instance); one per task the user named; or one saying why
+ * there is none. What the scenarios covered together is lifecycleCoverageCase.ts's.
  */
 export function lifecycleCases(
   action: string,
   options: { scenarios: readonly Scenario[]; taskIds: readonly string[]; noTaskReason?: string | undefined },
-): (LifecycleCase | LifecycleCoverageCase)[] {
+): LifecycleCase[] {
   const shape = lifecycleShape(action);
   if (!shape) return [];
   const checks = `every ${shape.status} in the spec's enum, ${shape.progress ?? 'progress'} never backwards, a terminal ${shape.status} stays`;
-  const cases: (LifecycleCase | LifecycleCoverageCase)[] = [];
+  const cases: LifecycleCase[] = [];
   options.scenarios.forEach((scenario, offset) => {
     for (const format of ['JSON', 'XML'] as const) {
       cases.push({
@@ -132,14 +126,6 @@ export function lifecycleCases(
       kind: 'lifecycle',
       title: 'the lifecycle of a task',
       follow: { none: options.noTaskReason ?? NO_TASK },
-    });
-  }
-  if (options.scenarios.length > 0) {
-    cases.push({
-      id: `${action}/lifecycle/coverage`,
-      action,
-      kind: 'lifecycle-coverage',
-      title: `across the scenarios: every ${shape.status} of the spec's enum seen in every variant, and the terminal ones reached are exactly the spec's terminal set`,
     });
   }
   return cases;
@@ -274,11 +260,8 @@ function pollVariant(follow: LifecycleCase['follow'], index: number): TransportV
  * task has ended, once more in every variant (terminal must stay terminal, whichever way it is
  * asked); a named task a bounded number of times, a second apart.
  */
-export async function runLifecycleCase(
-  c: LifecycleCase,
-  run: ContractRun,
-  params: Record<string, string>,
-): Promise<{ problems: string[] } | { skip: string }> {
+async function judgeLifecycleCase(c: LifecycleCase, { run, params: wire }: CaseContext): Promise<Outcome> {
+  const params = wire();
   const { target } = run;
   const shape = lifecycleShape(c.action);
   if (!shape) return { problems: [`${c.action} has no status with terminal values`] };
@@ -375,26 +358,18 @@ export async function runLifecycleCase(
   return { problems };
 }
 
-/** What the scenarios covered together: every enum value in every variant, and exactly the terminal set. */
-export function runCoverageCase(c: LifecycleCoverageCase, run: ContractRun): { problems: string[] } | { skip: string } {
-  const shape = lifecycleShape(c.action);
-  if (!shape) return { problems: [`${c.action} has no status with terminal values`] };
-  const observed = run.observations.get(c.action);
-  if (!observed || observed.followed === 0) return { skip: 'no scenario was followed in this run' };
-  const problems: string[] = [];
-  for (const variant of TRANSPORT_VARIANTS) {
-    const label = variantLabel(variant);
-    const seen = observed.seen.get(label) ?? new Set<string>();
-    const unseen = shape.values.filter((v) => !seen.has(v));
-    if (unseen.length > 0)
-      problems.push(`${label}: never seen ${unseen.join(', ')} (every ${shape.status} of the spec's enum is expected)`);
-  }
-  const reached = [...observed.reached];
-  const missing = shape.terminal.filter((v) => !observed.reached.has(v));
-  if (missing.length > 0 || reached.some((v) => !shape.terminal.includes(v))) {
-    problems.push(
-      `terminal ${shape.status}es reached: ${reached.join(', ') || '(none)'}; expected exactly the spec's ${shape.terminal.join(', ')}`,
-    );
-  }
-  return { problems };
+/** The options a run gives the lifecycle cases: the mock's scenarios, the tasks named, why none. */
+export function lifecycleOptions(run: ContractRun) {
+  return {
+    scenarios: run.control?.scenarios ?? [],
+    taskIds: run.target.followTaskIds,
+    noTaskReason: run.unreachable ?? run.controlProblem,
+  };
 }
+
+/** Tasks followed through their lifecycles, for every action whose answer has a terminal status. */
+export const lifecycleKind: CaseKind<LifecycleCase> = {
+  kinds: ['lifecycle'],
+  cases: (run) => Object.keys(actions).flatMap((action) => lifecycleCases(action, lifecycleOptions(run))),
+  judge: judgeLifecycleCase,
+};

@@ -1,5 +1,6 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
-import { type ContractRun, noAnswerReason } from './contractRun.ts';
+import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
+import { noAnswerReason } from './contractRun.ts';
 import { checkAnswer, parseAnswer, readRaw } from './expectations.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
@@ -37,12 +38,8 @@ export function pagingCases(action: string): PagingCase[] {
  * for the next page and must not have been handed out before (following it would loop), and the
  * list must end — a page without a token — within MAX_PAGES.
  */
-export async function runPagingCase(
-  c: PagingCase,
-  run: ContractRun,
-  descriptor: ActionDescriptor,
-  params: Record<string, string>,
-): Promise<{ problems: string[] }> {
+async function judgePagingCase(c: PagingCase, { run, descriptor, params: wire }: CaseContext): Promise<Outcome> {
+  const params = wire();
   const paging = descriptor.paging;
   if (!paging) return { problems: [`${c.action} is not described as paged`] };
   const seen = new Set<string>();
@@ -84,3 +81,10 @@ export async function runPagingCase(
     problems: [`the list had not ended after ${MAX_PAGES} pages (each page carried a new ${paging.tokenField})`],
   };
 }
+
+/** A paged action's pages followed to the end. */
+export const pagingKind: CaseKind<PagingCase> = {
+  kinds: ['paging'],
+  cases: () => Object.keys(actions).flatMap(pagingCases),
+  judge: judgePagingCase,
+};

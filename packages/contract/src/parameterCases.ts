@@ -1,7 +1,7 @@
 import type { ActionDescriptor } from '@iot-task/spec';
-import type { ContractRun } from './contractRun.ts';
+import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import { businessError, checkAnswer, type Expectation, gatewayError, readRaw } from './expectations.ts';
-import type { ContractCase } from './generated/cases.gen.ts';
+import { type ContractCase, contractCases } from './generated/cases.gen.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, V1_VARIANTS, variantLabel } from './transportVariants.ts';
 
@@ -46,12 +46,8 @@ function unknownValue(descriptor: ActionDescriptor, parameter: string, runId: st
  * that lacks a required parameter, breaks a constraint, or names nothing — and checks the exact
  * answer: Missing<Name> / Invalid<Name> (HTTP 400), or the business error the spec names.
  */
-export async function runParameterCase(
-  c: ParameterCase,
-  run: ContractRun,
-  descriptor: ActionDescriptor,
-  params: Record<string, string>,
-): Promise<{ problems: string[] } | { skip: string }> {
+async function judgeParameterCase(c: ParameterCase, { run, descriptor, params: wire }: CaseContext): Promise<Outcome> {
+  const params = wire();
   // The signature's own parameters are the signature check's business.
   if (
     c.kind === 'invalid-parameter' &&
@@ -105,3 +101,10 @@ export async function runParameterCase(
   const response = await run.send(request);
   return { problems: checkAnswer(c.action, c.variant.method, await readRaw(response), expected, format) };
 }
+
+/** The spec's parameter cases (missing, invalid, naming nothing), each in every variant it travels in. */
+export const parameterKind: CaseKind<ParameterCase> = {
+  kinds: ['missing-parameter', 'invalid-parameter', 'unknown-value'],
+  cases: () => parameterCases(contractCases),
+  judge: judgeParameterCase,
+};

@@ -1,3 +1,5 @@
+import { actions } from '@iot-task/spec';
+import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import type { ContractRun } from './contractRun.ts';
 
 /**
@@ -32,6 +34,13 @@ function fixFor(run: ContractRun): string {
   }
 }
 
-export function runReachabilityCase(run: ContractRun): { problems: string[] } {
+function judgeReachabilityCase(_c: ReachabilityCase, { run }: CaseContext): Outcome {
   return { problems: run.unreachable ? [`${run.unreachable}: ${fixFor(run)}`] : [] };
 }
+
+/** The only case of a run whose target did not answer at all (and none of one that did). */
+export const reachabilityKind: CaseKind<ReachabilityCase> = {
+  kinds: ['reachability'],
+  cases: (run) => (run.unreachable ? Object.keys(actions).slice(0, 1).map(reachabilityCase) : []),
+  judge: judgeReachabilityCase,
+};

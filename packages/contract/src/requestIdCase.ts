@@ -1,4 +1,5 @@
-import type { ContractRun } from './contractRun.ts';
+import { actions } from '@iot-task/spec';
+import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 
 /** Every answer of the run carried its own RequestId (the `x-acs-request-id` header). */
 export interface RequestIdCase {
@@ -18,7 +19,7 @@ export function requestIdCase(action: string): RequestIdCase {
   };
 }
 
-export function runRequestIdCase(run: ContractRun): { problems: string[] } | { skip: string } {
+function judgeRequestIdCase(_c: RequestIdCase, { run }: CaseContext): Outcome {
   if (run.requestIds.size === 0) return { skip: 'no answer carried a RequestId' };
   const repeated = [...run.requestIds].filter(([, count]) => count > 1);
   if (repeated.length === 0) return { problems: [] };
@@ -30,3 +31,10 @@ export function runRequestIdCase(run: ContractRun): { problems: string[] } | { s
     problems: [`${repeated.length} RequestId(s) answered more than once: ${shown}${repeated.length > 3 ? ', …' : ''}`],
   };
 }
+
+/** Last in a run: it reads every answer the run had. */
+export const requestIdKind: CaseKind<RequestIdCase> = {
+  kinds: ['request-ids'],
+  cases: () => Object.keys(actions).slice(0, 1).map(requestIdCase),
+  judge: judgeRequestIdCase,
+};

@@ -1,4 +1,5 @@
 import type { ActionDescriptor, ParameterDescriptor } from '@iot-task/spec';
+import type { ContractTarget } from './targets.ts';
 
 /** Values the target knows for some parameters (its task, its instance), by name. */
 export type KnownValues = Readonly<Record<string, unknown>>;
@@ -55,4 +56,13 @@ export function wireParams(params: Readonly<Record<string, unknown>>): Record<st
       typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value),
     ]),
   );
+}
+
+/** The values the target knows for parameters: its task, the task's job, its instance. */
+export function knownValues(target: ContractTarget): KnownValues {
+  return {
+    TaskId: target.taskId,
+    JobId: target.jobId,
+    ...(target.instanceId ? { IotInstanceId: target.instanceId } : {}),
+  };
 }

@@ -5,9 +5,10 @@ import { isIotTaskError } from '@iot-task/client';
 import { TEST_CREDENTIALS } from '@iot-task/msw';
 import { redisQuotaFromEnv } from '@iot-task/quota-redis';
 import { actions } from '@iot-task/spec';
-import { gatewayCases, throttlingCase } from './gatewayCases.ts';
-import { runContract } from './runContract.ts';
+import { gatewayCases } from './gatewayCase.ts';
+import { type CaseResult, runContract } from './runContract.ts';
 import { baseUrlTarget, type ContractTarget, liveTarget, mswTarget } from './targets.ts';
+import { throttlingCase } from './throttlingCase.ts';
 import { toJUnit } from './toJUnit.ts';
 
 const SECRET_ENV = 'IOT_TASK_CONTRACT_ACCESS_KEY_SECRET';
@@ -50,7 +51,8 @@ Options:
   -h, --help
 
 Exit codes: 0 every case passed or was skipped for a reason; 1 a case failed; 2 bad command line;
-3 nothing could be checked (no credentials for --live, say).
+3 nothing could be checked (no credentials for --live, say); 4 nothing failed but a case was
+inconclusive (a verdict the machine's load spoiled, such as a throttling burst that took too long).
 
 Against --live these cases are skipped unless --include-unsafe, each with its reason:
 ${unsafeOnLive}
@@ -198,7 +200,14 @@ function targetOf(
   return mswTarget();
 }
 
-/** `iot-task-contract`: resolves with the exit code (0 all passed, 1 failures, 2 usage, 3 nothing checked). */
+const MARKS: Readonly<Record<CaseResult['outcome'], string>> = {
+  passed: '✔',
+  failed: '✖',
+  skipped: '-',
+  inconclusive: '?',
+};
+
+/** `iot-task-contract`: resolves with the exit code (0 all passed, 1 failures, 2 usage, 3 nothing checked, 4 inconclusive). */
 export async function runContractCli(
   argv: string[],
   io: Io,
@@ -233,13 +242,12 @@ export async function runContractCli(
   const shared = target.quota as { close?: () => Promise<void> } | undefined;
   const report = await runContract(target, {
     onResult: (r) => {
-      const mark = r.outcome === 'passed' ? '✔' : r.outcome === 'skipped' ? '-' : '✖';
-      io.out(`${mark} ${r.id}${r.outcome === 'skipped' ? ` (skipped: ${r.skipReason})` : ''}`);
+      io.out(`${MARKS[r.outcome]} ${r.id}${r.skipReason === undefined ? '' : ` (${r.outcome}: ${r.skipReason})`}`);
       for (const problem of r.problems) io.out(`    ${problem}`);
     },
   }).finally(() => shared?.close?.());
   io.out(
-    `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)}s`,
+    `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped${report.inconclusive > 0 ? `, ${report.inconclusive} inconclusive` : ''} in ${(report.durationMs / 1000).toFixed(1)}s`,
   );
   if (junit !== undefined) {
     await writeFile(junit, toJUnit(report));
@@ -249,6 +257,12 @@ export async function runContractCli(
   if (report.passed === 0) {
     io.err('iot-task-contract: nothing was checked: every case was skipped (see the reasons above)');
     return 3;
+  }
+  if (report.inconclusive > 0) {
+    io.err(
+      `iot-task-contract: ${report.inconclusive} case(s) inconclusive: the kit could not tell (see above); nothing failed. Run again on a less loaded machine`,
+    );
+    return 4;
   }
   return 0;
 }

@@ -10,11 +10,13 @@ export function toJUnit(report: ContractReport): string {
   const cases = report.results.map((r) => {
     const open = `    <testcase classname="iot-task.contract.${escapeXml(r.action)}" name="${escapeXml(`${r.id}: ${r.title}`)}" time="${seconds(r.durationMs)}"`;
     if (r.outcome === 'passed') return `${open}/>`;
-    if (r.outcome === 'skipped')
-      return `${open}>\n      <skipped message="${escapeXml(r.skipReason ?? '')}"/>\n    </testcase>`;
+    if (r.outcome === 'skipped' || r.outcome === 'inconclusive') {
+      const why = r.outcome === 'inconclusive' ? `inconclusive: ${r.skipReason ?? ''}` : (r.skipReason ?? '');
+      return `${open}>\n      <skipped message="${escapeXml(why)}"/>\n    </testcase>`;
+    }
     return `${open}>\n      <failure message="${escapeXml(r.problems[0] ?? 'failed')}">${escapeXml(r.problems.join('\n'))}</failure>\n    </testcase>`;
   });
-  const counts = `tests="${report.results.length}" failures="${report.failed}" skipped="${report.skipped}" time="${seconds(report.durationMs)}"`;
+  const counts = `tests="${report.results.length}" failures="${report.failed}" skipped="${report.skipped + report.inconclusive}" time="${seconds(report.durationMs)}"`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="iot-task contract" ${counts}>
   <testsuite name="${escapeXml(report.target)}" ${counts}>

@@ -153,6 +153,14 @@ const swap = (a: string, b: string): Rewrite =>
     xml: (text) => text.replaceAll(`>${a}<`, '\u0000').replaceAll(`>${b}<`, `>${a}<`).replaceAll('\u0000', `>${b}<`),
   });
 
+/** A time moved by whole hours, still labelled Z (what a server in another zone that says Z sends). */
+function plusHours(value: unknown, hours: number): unknown {
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return value;
+  return new Date(Date.parse(value) + hours * 3_600_000).toISOString();
+}
+
+const TERMINAL: readonly string[] = TaskStatusTerminalValues;
+
 export const mutants: readonly Mutant[] = [
   // --- the success body: field types and required fields ---
   {
@@ -763,6 +771,34 @@ export const mutants: readonly Mutant[] = [
       json: (b) => (typeof b.RequestId === 'string' ? { ...b, RequestId: `请求-${b.RequestId}` } : b),
       xml: (text) => text.replace('<RequestId>', '<RequestId>请求-'),
     }),
+  },
+  {
+    id: 'times-in-local-zone-labelled-z',
+    category: 'times',
+    description: "UtcModified and UtcQueueTime written in the region's local time (UTC+8) but labelled Z",
+    rewrite: data(
+      (d) => ({ ...d, UtcModified: plusHours(d.UtcModified, 8), UtcQueueTime: plusHours(d.UtcQueueTime, 8) }),
+      (text) =>
+        text.replace(
+          /<(UtcModified|UtcQueueTime)>([^<]*)<\/\1>/g,
+          (_all, field: string, time: string) => `<${field}>${plusHours(time, 8)}</${field}>`,
+        ),
+    ),
+  },
+  {
+    id: 'utc-modified-moves-after-end',
+    category: 'times',
+    description: 'UtcModified is the time of each answer once the task has ended (nothing changed)',
+    rewrite: (answer, context) => {
+      const now = new Date(context.now).toISOString();
+      return data(
+        (d) => (TERMINAL.includes(String(d.Status)) ? { ...d, UtcModified: now } : d),
+        (text) =>
+          TERMINAL.some((status) => text.includes(`<Status>${status}</Status>`))
+            ? text.replace(/<UtcModified>[^<]*<\/UtcModified>/, `<UtcModified>${now}</UtcModified>`)
+            : text,
+      )(answer, context);
+    },
   },
   {
     id: 'utc-modified-frozen',

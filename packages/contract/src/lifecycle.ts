@@ -139,15 +139,48 @@ export interface Observed {
   /** The values of the shape's fixed fields. */
   fixed?: Readonly<Record<string, unknown>>;
   variant: TransportVariant;
+  /** When the answer came, on the run's clock. */
+  answeredAt: number;
+}
+
+/**
+ * How far a time the server returns may be from the run's clock: clocks drift, but a time in
+ * another time zone labelled Z is whole hours off.
+ */
+export const CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+/** A time the server returned, held to the run's clock: never after the answer, never before the task was made. */
+function clockProblems(field: string, value: unknown, answeredAt: number, notBefore: number | undefined): string[] {
+  if (typeof value !== 'string') return [];
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) return [];
+  const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+  if (time > answeredAt + CLOCK_TOLERANCE_MS) {
+    return [
+      `${field} ${value} is ${minutes(time - answeredAt)} after the answer came (${new Date(answeredAt).toISOString()} on the run's clock; tolerance ${minutes(CLOCK_TOLERANCE_MS)}): a time in another zone labelled Z?`,
+    ];
+  }
+  if (notBefore !== undefined && time < notBefore - CLOCK_TOLERANCE_MS) {
+    return [
+      `${field} ${value} is ${minutes(notBefore - time)} before the task was made (${new Date(notBefore).toISOString()} on the run's clock; tolerance ${minutes(CLOCK_TOLERANCE_MS)}): a time in another zone labelled Z?`,
+    ];
+  }
+  return [];
 }
 
 /**
  * The problems of one polled sequence: statuses outside the enum, progress going backwards, a
  * terminal status that changes afterwards, the time of the last change going backwards, staying
- * put across a change, or before the time queued, a time queued that changes, and (when the task
- * is meant to end) never ending.
+ * put across a change, moving once the task has ended, or before the time queued, a time queued
+ * that changes, times off the run's clock (after the answer came; before the task was made, when
+ * `madeAt` says when), and (when the task is meant to end) never ending.
  */
-export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[], mustEnd: boolean): string[] {
+export function sequenceProblems(
+  shape: LifecycleShape,
+  seen: readonly Observed[],
+  mustEnd: boolean,
+  madeAt?: number,
+): string[] {
   const problems: string[] = [];
   let highest = Number.NEGATIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
@@ -164,6 +197,15 @@ export function sequenceProblems(shape: LifecycleShape, seen: readonly Observed[
           `${at}: ${field} changed from ${JSON.stringify(first.fixed?.[field])} to ${JSON.stringify(step.fixed?.[field])} (it never changes for one task)`,
         );
       }
+    }
+    if (shape.modified)
+      problems.push(...clockProblems(shape.modified, step.modified, step.answeredAt, madeAt).map((p) => `${at}: ${p}`));
+    if (shape.queued)
+      problems.push(...clockProblems(shape.queued, step.queued, step.answeredAt, madeAt).map((p) => `${at}: ${p}`));
+    if (shape.modified && ended && step.modified !== ended.modified) {
+      problems.push(
+        `${at}: ${shape.modified} moved from ${String(ended.modified)} to ${String(step.modified)} after the terminal ${shape.status} ${String(ended.status)}, though nothing can change once a task has ended`,
+      );
     }
     if (shape.modified && typeof step.modified === 'string') {
       const modified = Date.parse(step.modified);
@@ -269,11 +311,13 @@ async function judgeLifecycleCase(c: LifecycleCase, { run, params: wire }: CaseC
   let taskId: string;
   let polls: number;
   let instance: Record<string, string> = {};
+  let madeAt: number | undefined;
   if ('scenario' in c.follow) {
     if (!run.control) return { skip: NO_TASK };
     const where = c.follow.instance ? 'instance-' : '';
     taskId = `contract-${where}${c.follow.scenario}-${c.follow.format.toLowerCase()}-${run.runId}`;
     if (c.follow.instance) instance = { IotInstanceId: `contract-instance-${run.runId}` };
+    madeAt = target.clock.now();
     await run.control.seedTask(taskId, c.follow.scenario, instance);
     polls = scenarioSteps[c.follow.scenario].length + 1;
   } else {
@@ -311,6 +355,7 @@ async function judgeLifecycleCase(c: LifecycleCase, { run, params: wire }: CaseC
       ...(shape.queued ? { queued: data[shape.queued] } : {}),
       ...(shape.fixed ? { fixed: Object.fromEntries(shape.fixed.map((field) => [field, data[field]])) } : {}),
       variant,
+      answeredAt: target.clock.now(),
       ...(problems.length > 0 ? { problems } : {}),
     } as Observed;
   };
@@ -339,7 +384,7 @@ async function judgeLifecycleCase(c: LifecycleCase, { run, params: wire }: CaseC
     for (const variant of variants) record(seen.length, await query(variant));
   }
   const mustEnd = 'scenario' in c.follow && scenarioEnds(c.follow.scenario, shape);
-  problems.push(...sequenceProblems(shape, seen, mustEnd));
+  problems.push(...sequenceProblems(shape, seen, mustEnd, madeAt));
   if ('scenario' in c.follow) problems.push(...scenarioProblems(c.follow.scenario, shape, seen));
   if ('scenario' in c.follow) {
     const observed = run.observations.get(c.action) ?? { seen: new Map(), reached: new Set(), followed: 0 };

@@ -443,7 +443,8 @@ export const commonParameters = [
         "XML",
         "json",
         "xml"
-      ]
+      ],
+      "default": "XML"
     }
   },
   {

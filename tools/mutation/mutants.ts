@@ -773,6 +773,35 @@ export const mutants: readonly Mutant[] = [
     }),
   },
   {
+    id: 'longest-task-id-refused',
+    category: 'edges',
+    description: 'a TaskId of exactly the 128 characters the spec allows is refused as InvalidTaskId (off by one)',
+    rewrite: refuse(
+      'InvalidTaskId',
+      (request) => (new URL(request.url).searchParams.get('TaskId') ?? '').length === 128,
+    ),
+  },
+  {
+    id: 'format-default-json',
+    category: 'edges',
+    description: 'a request without Format is answered in JSON (the default is XML)',
+    rewrite: onlyWhen((request) => lacks(request, 'Format'), jsonForXml),
+  },
+  {
+    id: 'instance-task-found-without-instance',
+    category: 'edges',
+    description: "an instance's task asked for without its IotInstanceId is answered as if asked in its instance",
+    rewrite: async (answer, context) => {
+      if (!answer.text.includes('iot.common.InvalidTenant')) return answer;
+      const example = examples.QueryTask['200']['application/json'].Succeeded;
+      const response = rpcResponse(
+        { ...example, RequestId: crypto.randomUUID().toUpperCase() },
+        { format: variantOf(context.request).format === 'XML' ? 'XML' : 'JSON', xmlRoot },
+      );
+      return { status: response.status, headers: new Headers(response.headers), text: await response.text() };
+    },
+  },
+  {
     id: 'times-in-local-zone-labelled-z',
     category: 'times',
     description: "UtcModified and UtcQueueTime written in the region's local time (UTC+8) but labelled Z",

@@ -1,8 +1,10 @@
 import { acceptedKind } from './acceptedCases.ts';
 import type { CaseKind, CaseOf } from './caseKind.ts';
+import { edgeKind } from './edgeCases.ts';
 import { exampleKind } from './exampleCase.ts';
 import { exchangeKind } from './exchangeCase.ts';
 import { gatewayKind } from './gatewayCase.ts';
+import { instanceKind } from './instanceCases.ts';
 import { lifecycleKind } from './lifecycle.ts';
 import { lifecycleCoverageKind } from './lifecycleCoverageCase.ts';
 import { omissionKind } from './omissionCase.ts';
@@ -15,9 +17,9 @@ import { throttlingKind } from './throttlingCase.ts';
 
 /**
  * Every kind of case, in the order a run puts its target through them: the spec's examples, the
- * exchanges (whose requests are replayed later), the parameter cases, what the target must
- * accept, the gateway's checks, the lifecycles and what they covered, the replays (as late as
- * possible: a nonce must stay used), throttling (it drains the quota), and last the check that
+ * exchanges (whose requests are replayed later), the parameter cases and the valid side of
+ * their edges, what the target must accept, the gateway's checks, instance rules, the lifecycles and
+ * what they covered, the replays (as late as possible: a nonce must stay used), throttling (it drains the quota), and last the check that
  * every answer of the run had its own RequestId. A new kind is a file exporting its `CaseKind`,
  * listed here.
  */
@@ -25,10 +27,12 @@ export const caseKinds = [
   exampleKind,
   exchangeKind,
   parameterKind,
+  edgeKind,
   acceptedKind,
   gatewayKind,
   omissionKind,
   pagingKind,
+  instanceKind,
   lifecycleKind,
   lifecycleCoverageKind,
   replayKind,

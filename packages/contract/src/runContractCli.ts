@@ -6,7 +6,7 @@ import { TEST_CREDENTIALS } from '@iot-task/msw';
 import { redisQuotaFromEnv } from '@iot-task/quota-redis';
 import { actions } from '@iot-task/spec';
 import { gatewayCases } from './gatewayCase.ts';
-import { type CaseResult, runContract } from './runContract.ts';
+import { type CaseResult, type ContractReport, runContract } from './runContract.ts';
 import { baseUrlTarget, type ContractTarget, liveTarget, mswTarget } from './targets.ts';
 import { throttlingCase } from './throttlingCase.ts';
 import { toJUnit } from './toJUnit.ts';
@@ -200,6 +200,13 @@ function targetOf(
   return mswTarget();
 }
 
+/** `exchange 8, edge 36, …`: how many cases of each kind the run had, in run order. */
+function casesByKind(report: ContractReport): string {
+  const counts = new Map<string, number>();
+  for (const r of report.results) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${kind} ${n}`).join(', ');
+}
+
 const MARKS: Readonly<Record<CaseResult['outcome'], string>> = {
   passed: '✔',
   failed: '✖',
@@ -249,6 +256,7 @@ export async function runContractCli(
   io.out(
     `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped${report.inconclusive > 0 ? `, ${report.inconclusive} inconclusive` : ''} in ${(report.durationMs / 1000).toFixed(1)}s`,
   );
+  io.out(`Cases by kind: ${casesByKind(report)}`);
   if (junit !== undefined) {
     await writeFile(junit, toJUnit(report));
     io.out(`JUnit XML: ${junit}`);

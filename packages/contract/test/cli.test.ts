@@ -34,6 +34,10 @@ describe('iot-task-contract (the bin)', () => {
       expect(r.out).toMatch(/✔ QueryTask\/throttling\n/);
       const [, passed] = /(\d+) passed, 0 failed, 0 skipped in \d+\.\ds/.exec(r.out) ?? [];
       expect(Number(passed)).toBeGreaterThan(50);
+      const [, byKind = ''] = /\nCases by kind: (.*)\n/.exec(r.out) ?? [];
+      const counts = Object.fromEntries(byKind.split(', ').map((entry) => entry.split(' ')));
+      expect(counts).toMatchObject({ exchange: '8', edge: '34', instance: '3', throttling: '1', 'request-ids': '1' });
+      expect(Object.values(counts).reduce((sum, n) => sum + Number(n), 0)).toBe(Number(passed));
       expect(await readFile(junit, 'utf8')).toMatch(
         new RegExp(`<testsuites name="iot-task contract" tests="${passed}" failures="0" skipped="0"`),
       );

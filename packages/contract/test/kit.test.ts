@@ -27,7 +27,19 @@ describe('the kit on our own mock', () => {
   it('in-process MSW handlers (the default target): every case passes, lifecycle included', async () => {
     const report = await runContract(mswTarget());
     expect(failures(report)).toEqual([]);
-    expect(report.results.map((r) => r.kind)).toEqual(expect.arrayContaining(['lifecycle', 'lifecycle-coverage']));
+    expect(report.results.map((r) => r.kind)).toEqual(
+      expect.arrayContaining(['lifecycle', 'lifecycle-coverage', 'edge', 'instance']),
+    );
+    // The valid side of each stated edge: the longest and shortest TaskId and IotInstanceId, Format left out.
+    expect(report.results.map((r) => r.id)).toEqual(
+      expect.arrayContaining([
+        'QueryTask/edge/TaskId/maxLength/v3/POST/JSON',
+        'QueryTask/edge/IotInstanceId/minLength/v1/GET/XML',
+        'QueryTask/edge/Format/default/v1/GET',
+        'QueryTask/instance/without-instance/v3/POST/JSON',
+        'QueryTask/instance/with-unknown-instance/v3/POST/JSON',
+      ]),
+    );
   });
 
   it('a base URL (the mock server over real HTTP, signatures checked): every case passes, twice in a row with the same verdicts', async () => {

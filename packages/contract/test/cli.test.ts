@@ -35,9 +35,9 @@ describe('iot-task-contract (the bin)', () => {
       const [, passed] = /(\d+) passed, 0 failed, 0 skipped in \d+\.\ds/.exec(r.out) ?? [];
       expect(Number(passed)).toBeGreaterThan(50);
       const [, byKind = ''] = /\nCases by kind: (.*)\n/.exec(r.out) ?? [];
-      const counts = Object.fromEntries(byKind.split(', ').map((entry) => entry.split(' ')));
+      const counts: Record<string, string> = Object.fromEntries(byKind.split(', ').map((entry) => entry.split(' ')));
       expect(counts).toMatchObject({ exchange: '8', edge: '34', instance: '3', throttling: '1', 'request-ids': '1' });
-      expect(Object.values(counts).reduce((sum, n) => sum + Number(n), 0)).toBe(Number(passed));
+      expect(Object.values(counts).reduce((sum: number, n) => sum + Number(n), 0)).toBe(Number(passed));
       expect(await readFile(junit, 'utf8')).toMatch(
         new RegExp(`<testsuites name="iot-task contract" tests="${passed}" failures="0" skipped="0"`),
       );

@@ -124,18 +124,21 @@ const refuse =
     return { status: response.status, headers: new Headers(response.headers), text: await response.text() };
   };
 
+/** The spec's example success, in the format the request asked for. */
+async function exampleSuccess(request: Request): Promise<Answer> {
+  const example = examples.QueryTask['200']['application/json'].Succeeded;
+  const response = rpcResponse(
+    { ...example, RequestId: crypto.randomUUID().toUpperCase() },
+    { format: variantOf(request).format === 'XML' ? 'XML' : 'JSON', xmlRoot },
+  );
+  return { status: response.status, headers: new Headers(response.headers), text: await response.text() };
+}
+
 /** A refusal replaced by the spec's example success, for the requests `when` picks (a gap in a check). */
 const acceptWhen =
   (when: (request: Request) => boolean): Rewrite =>
-  async (answer, { request }) => {
-    if (answer.status < 400 || !when(request)) return answer;
-    const example = examples.QueryTask['200']['application/json'].Succeeded;
-    const response = rpcResponse(
-      { ...example, RequestId: crypto.randomUUID().toUpperCase() },
-      { format: variantOf(request).format === 'XML' ? 'XML' : 'JSON', xmlRoot },
-    );
-    return { status: response.status, headers: new Headers(response.headers), text: await response.text() };
-  };
+  (answer, { request }) =>
+    answer.status < 400 || !when(request) ? answer : exampleSuccess(request);
 
 const lacks = (request: Request, part: string) =>
   !new URL(request.url).searchParams.has(part) && !request.headers.has(part);
@@ -791,15 +794,8 @@ export const mutants: readonly Mutant[] = [
     id: 'instance-task-found-without-instance',
     category: 'edges',
     description: "an instance's task asked for without its IotInstanceId is answered as if asked in its instance",
-    rewrite: async (answer, context) => {
-      if (!answer.text.includes('iot.common.InvalidTenant')) return answer;
-      const example = examples.QueryTask['200']['application/json'].Succeeded;
-      const response = rpcResponse(
-        { ...example, RequestId: crypto.randomUUID().toUpperCase() },
-        { format: variantOf(context.request).format === 'XML' ? 'XML' : 'JSON', xmlRoot },
-      );
-      return { status: response.status, headers: new Headers(response.headers), text: await response.text() };
-    },
+    rewrite: (answer, { request }) =>
+      answer.text.includes('iot.common.InvalidTenant') ? exampleSuccess(request) : answer,
   },
   {
     id: 'times-in-local-zone-labelled-z',

@@ -1,7 +1,7 @@
 import { type ActionDescriptor, actions, commonParameters, type ParameterDescriptor } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
-import { businessError, checkAnswer, type Expectation, readRaw } from './expectations.ts';
-import { contractCases } from './generated/cases.gen.ts';
+import { checkAnswer, readRaw } from './expectations.ts';
+import { unknownValueCodes, unknownValueExpected } from './parameterCases.ts';
 import { rawRequest } from './rawRequest.ts';
 import { answerProblems, variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, V1_VARIANTS, variantLabel } from './transportVariants.ts';
@@ -22,16 +22,8 @@ export interface EdgeCase {
   variant: TransportVariant;
 }
 
-/** The business error the spec names for a value of `parameter` that names nothing, if it names one. */
-function unknownCodes(action: string, parameter: string): readonly string[] | undefined {
-  const found = contractCases.find(
-    (c) => c.kind === 'unknown-value' && c.action === action && c.parameter === parameter,
-  );
-  return found && 'codes' in found ? found.codes : undefined;
-}
-
 /** A value of exactly `length` characters the schema's pattern allows, this run's own where it fits. */
-export function valueOfLength(param: ParameterDescriptor, length: number, runId: string): string | undefined {
+function valueOfLength(param: ParameterDescriptor, length: number, runId: string): string | undefined {
   const pattern = param.schema.pattern === undefined ? undefined : new RegExp(param.schema.pattern, 'u');
   const own = `contract-edge-${runId}`;
   const candidates = [
@@ -45,7 +37,7 @@ function lengthEdges(descriptor: ActionDescriptor): EdgeCase[] {
   const cases: EdgeCase[] = [];
   for (const param of descriptor.parameters) {
     if (param.in !== 'query' || param.schema.type !== 'string') continue;
-    const codes = unknownCodes(descriptor.action, param.name);
+    const codes = unknownValueCodes(descriptor.action, param.name);
     if (!codes) continue;
     for (const bound of ['maxLength', 'minLength'] as const) {
       const length = param.schema[bound];
@@ -102,15 +94,12 @@ async function judgeEdgeCase(c: EdgeCase, { run, descriptor, params }: CaseConte
     return { problems: checkAnswer(c.action, variant.method, raw, { outcome: 'success' }, format) };
   }
   const param = descriptor.parameters.find((p) => p.name === c.parameter);
-  const codes = unknownCodes(c.action, c.parameter);
+  const codes = unknownValueCodes(c.action, c.parameter);
   const value = param && valueOfLength(param, edge.length, run.runId);
   if (!param || !codes || value === undefined) {
     return { problems: [`cannot build a ${c.parameter} of ${edge.length} characters that its schema allows`] };
   }
-  const expected: Expectation = businessError(
-    codes,
-    codes.length > 1 ? 'the error-codes document names each of them' : undefined,
-  );
+  const expected = unknownValueExpected(codes);
   const request = await rawRequest(
     run.target.baseUrl,
     variantRequest(run, c.action, { ...params(), [c.parameter]: value }, variant),

@@ -1,8 +1,8 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import { businessError, type Expectation } from './expectations.ts';
-import { contractCases } from './generated/cases.gen.ts';
 import { lifecycleShape } from './lifecycle.ts';
+import { unknownValueCodes, unknownValueExpected } from './parameterCases.ts';
 import { rawRequest } from './rawRequest.ts';
 import { answerProblems, variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
@@ -26,13 +26,6 @@ const ASKED: Readonly<Record<InstanceCase['asked'], string>> = {
   'without-instance': 'without IotInstanceId (the default instance): it names nothing there',
   'with-unknown-instance': 'with an IotInstanceId that names no instance: that instance is not found',
 };
-
-function codesOf(action: string, parameter: string): readonly string[] {
-  const found = contractCases.find(
-    (c) => c.kind === 'unknown-value' && c.action === action && c.parameter === parameter,
-  );
-  return found && 'codes' in found ? found.codes : [];
-}
 
 export function instanceCases(action: string): InstanceCase[] {
   const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
@@ -64,13 +57,13 @@ async function judgeInstanceCase(c: InstanceCase, { run, params }: CaseContext):
   if (c.asked === 'with-its-instance') asked.IotInstanceId = instance;
   if (c.asked === 'without-instance') {
     expected = businessError(
-      [...codesOf(c.action, shape.identity), 'iot.common.InvalidTenant'],
+      [...(unknownValueCodes(c.action, shape.identity) ?? []), 'iot.common.InvalidTenant'],
       'unconfirmed which one the service names (decisions/unconfirmed-wire-facts.md): not found in the default instance, or the wrong tenant',
     );
   }
   if (c.asked === 'with-unknown-instance') {
     asked.IotInstanceId = `contract-no-instance-${run.runId}`;
-    expected = businessError(codesOf(c.action, 'IotInstanceId'), 'the error-codes document names each of them');
+    expected = unknownValueExpected(unknownValueCodes(c.action, 'IotInstanceId') ?? []);
   }
   const request = await rawRequest(run.target.baseUrl, variantRequest(run, c.action, asked, c.variant));
   return { problems: await answerProblems(run, c.action, request, expected, c.variant.format) };

@@ -28,6 +28,19 @@ export function parameterCases(generated: readonly ContractCase[]): ParameterCas
   return cases;
 }
 
+/** The business error the spec names for a value of `parameter` that names nothing, if it names one. */
+export function unknownValueCodes(action: string, parameter: string): readonly string[] | undefined {
+  const found = contractCases.find(
+    (c) => c.kind === 'unknown-value' && c.action === action && c.parameter === parameter,
+  );
+  return found && 'codes' in found ? found.codes : undefined;
+}
+
+/** What a value that names nothing must draw: one of the business errors the spec names. */
+export function unknownValueExpected(codes: readonly string[]): Expectation {
+  return businessError(codes, codes.length > 1 ? 'the error-codes document names each of them' : undefined);
+}
+
 const EQUIVALENT_PARAMETER_CODES =
   'the gateway documents Missing<Name>/Invalid<Name> and also lists the generic MissingParameter/InvalidParameter';
 
@@ -84,7 +97,7 @@ async function judgeParameterCase(c: ParameterCase, { run, descriptor, params: w
       if (value === undefined)
         return { problems: [`cannot build a ${c.parameter} that its schema allows and names nothing`] };
       sent = { ...params, [c.parameter]: value };
-      expected = businessError(c.codes, c.codes.length > 1 ? 'the error-codes document names each of them' : undefined);
+      expected = unknownValueExpected(c.codes);
       break;
     }
   }

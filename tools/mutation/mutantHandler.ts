@@ -29,11 +29,16 @@ export function mutantHandler(mock: IotMock, rewrite: Rewrite): RequestHandler {
   return http.all('*', async ({ request }) => {
     const original = await getResponse(mock.handlers, request.clone());
     if (!original || original.type === 'error' || new URL(request.url).pathname !== '/') return original;
+    const declared = original.headers.get('content-length');
     const answer = await rewrite(
       { status: original.status, headers: new Headers(original.headers), text: await original.text() },
       { request, state, now: mock.now() },
     );
-    return new Response(answer.bytes ?? answer.text, { status: answer.status, headers: answer.headers });
+    const sent = answer.bytes ?? new TextEncoder().encode(answer.text);
+    // A rewritten body keeps a true Content-Length, unless lying about it is the mutant's point.
+    if (declared !== null && answer.headers.get('content-length') === declared)
+      answer.headers.set('content-length', String(sent.byteLength));
+    return new Response(sent, { status: answer.status, headers: answer.headers });
   });
 }
 

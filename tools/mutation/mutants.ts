@@ -16,6 +16,7 @@ import {
   setField,
   statusFor,
 } from './mutantHandler.ts';
+import { type WireRewrite, withHead } from './wireProxy.ts';
 
 /**
  * A deliberately broken mock: some gateway checks switched off, or its answers rewritten (or
@@ -31,6 +32,12 @@ export interface Mutant {
   /** The mock's quota times this (a gateway that lets more through than it should). */
   quotaScale?: number;
   rewrite?: Rewrite;
+  /**
+   * A lie below HTTP: the answers' bytes rewritten by a TCP proxy between the kit and the mock
+   * server. In-process there are no bytes on a wire: such a mutant is judged there by its
+   * `rewrite` (the same lie in a Response) or, without one, over HTTP only.
+   */
+  wire?: WireRewrite;
   equivalent?: string;
 }
 
@@ -98,10 +105,10 @@ const terminalNotTerminal: Rewrite = (answer, { state }) => {
 
 /** Changes the answer's headers (a copy of them). */
 const withHeaders =
-  (change: (headers: Headers) => void): Rewrite =>
+  (change: (headers: Headers, answer: Answer) => void): Rewrite =>
   (answer) => {
     const headers = new Headers(answer.headers);
-    change(headers);
+    change(headers, answer);
     return { ...answer, headers };
   };
 
@@ -929,5 +936,59 @@ export const mutants: readonly Mutant[] = [
           ? text.replace(/encoding="[^"]*"/, 'encoding="UTF-16"')
           : `<?xml version="1.0" encoding="UTF-16"?>${text}`,
     }),
+  },
+  // --- transport: what the bytes say against what the labels say ---
+  {
+    id: 'content-length-in-characters',
+    category: 'transport',
+    description: 'Content-Length counts the characters of the body, not its bytes',
+    rewrite: withHeaders((headers, answer) => headers.set('content-length', String([...answer.text].length))),
+    wire: (answer) =>
+      withHead(answer, (head) =>
+        head.replace(/content-length:\s*\d+/i, `content-length: ${[...answer.body.toString('utf8')].length}`),
+      ),
+  },
+  {
+    id: 'answer-written-twice',
+    category: 'transport',
+    description: 'every answer written a second time on the kept-alive connection',
+    wire: (answer) => {
+      const once = withHead(answer, (head) => head);
+      return Buffer.concat([once, once]);
+    },
+  },
+  {
+    id: 'chunks-miscounted',
+    category: 'transport',
+    description: 'answers sent chunked, each chunk size counting characters, not bytes',
+    wire: (answer) => {
+      const size = [...answer.body.toString('utf8')].length;
+      const head = answer.head.replace(/\r\ncontent-length:\s*\d+/i, '\r\ntransfer-encoding: chunked');
+      return Buffer.concat([
+        Buffer.from(`${head}\r\n\r\n${size.toString(16)}\r\n`, 'latin1'),
+        answer.body,
+        Buffer.from('\r\n0\r\n\r\n', 'latin1'),
+      ]);
+    },
+  },
+  {
+    id: 'gzip-label-on-plain-body',
+    category: 'transport',
+    description: 'Content-Encoding: gzip on a body that is not compressed',
+    rewrite: withHeaders((headers) => headers.set('content-encoding', 'gzip')),
+  },
+  {
+    id: 'charset-label-gbk',
+    category: 'transport',
+    description: 'Content-Type says charset=GBK; the bytes are UTF-8',
+    rewrite: withHeaders((headers) =>
+      headers.set('content-type', (headers.get('content-type') ?? '').replace(/charset=[^;]+/i, 'charset=GBK')),
+    ),
+  },
+  {
+    id: 'body-in-latin1',
+    category: 'transport',
+    description: 'non-ASCII text sent one byte a character (Latin-1), labelled UTF-8',
+    rewrite: (answer) => ({ ...answer, bytes: new Uint8Array(Buffer.from(answer.text, 'latin1')) }),
   },
 ];

@@ -12,6 +12,7 @@ import { baseUrlTarget, type ContractReport, mswTarget, runContract } from '@iot
 import { createMockServer } from '@iot-task/mock-server';
 import { mutantHandler } from './mutantHandler.ts';
 import { type Mutant, mutants } from './mutants.ts';
+import { wireProxy } from './wireProxy.ts';
 
 interface Verdict {
   killed: boolean;
@@ -19,6 +20,8 @@ interface Verdict {
   by: string[];
   /** Cases the kit could not judge in time (a burst slowed down by a loaded machine). */
   inconclusive: number;
+  /** The target cannot carry the mutant (a lie on the wire, in-process): it counts as the other target judged. */
+  na?: boolean;
 }
 
 function verdict(report: ContractReport): Verdict {
@@ -47,7 +50,9 @@ function mockOptions(mutant: Mutant | undefined, quota: number) {
   };
 }
 
+/** A lie told only on the wire has no in-process form: judged over HTTP only (`na`). */
 async function inProcess(mutant: Mutant | undefined): Promise<Verdict> {
+  if (mutant?.wire && !mutant.rewrite) return { killed: true, by: [], inconclusive: 0, na: true };
   return verdict(
     await runContract(
       mswTarget({ mock: mockOptions(mutant, SPEC_QUOTA), requestsPerSecond: SPEC_QUOTA, ...handlersOf(mutant) }),
@@ -56,10 +61,18 @@ async function inProcess(mutant: Mutant | undefined): Promise<Verdict> {
 }
 
 async function overHttp(mutant: Mutant | undefined): Promise<Verdict> {
-  const server = await createMockServer({ port: 0, ...mockOptions(mutant, HTTP_QUOTA), ...handlersOf(mutant) });
+  // A wire lie is told by a proxy between the kit and an otherwise unmutated server.
+  const lies = mutant?.wire;
+  const server = await createMockServer({
+    port: 0,
+    ...mockOptions(mutant, HTTP_QUOTA),
+    ...(lies ? {} : handlersOf(mutant)),
+  });
+  const proxy = lies ? await wireProxy(server.url, lies) : undefined;
   try {
-    return verdict(await runContract(baseUrlTarget(server.url, { requestsPerSecond: HTTP_QUOTA })));
+    return verdict(await runContract(baseUrlTarget(proxy?.url ?? server.url, { requestsPerSecond: HTTP_QUOTA })));
   } finally {
+    await proxy?.close();
     await server.close();
   }
 }
@@ -78,6 +91,15 @@ async function pool<T, R>(items: readonly T[], size: number, work: (item: T) => 
   return results;
 }
 
+// `-- --only id,id`: judge those mutants alone (while writing one); the score then gates nothing else.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? new Set((process.argv[onlyAt + 1] ?? '').split(',')) : undefined;
+const chosen = only ? mutants.filter((m) => only.has(m.id)) : mutants;
+if (only && chosen.length !== only.size) {
+  console.log(`✖ --only: no mutant ${[...only].filter((id) => !mutants.some((m) => m.id === id)).join(', ')}`);
+  process.exit(2);
+}
+
 const started = performance.now();
 const baseline = await Promise.all([inProcess(undefined), overHttp(undefined)]);
 if (baseline.some((v) => v.killed)) {
@@ -92,7 +114,7 @@ const judge = async (mutant: Mutant) => {
   const [msw, http] = await Promise.all([inProcess(mutant), overHttp(mutant)]);
   return { mutant, msw, http };
 };
-const results = await pool(mutants, 21, judge);
+const results = await pool(chosen, 21, judge);
 // A survivor whose run had a case the kit could not judge in time (the pool loads the machine) is
 // judged again on its own: the kit said "I cannot tell", not "this server is right".
 const unjudged = results.flatMap((r, i) =>
@@ -105,10 +127,10 @@ if (unjudged.length > 0)
 let killed = 0;
 let survivors = 0;
 let falseReds = 0;
-const pad = Math.max(...mutants.map((m) => m.id.length));
+const pad = Math.max(...chosen.map((m) => m.id.length));
 for (const { mutant, msw, http } of results) {
   const both = msw.killed && http.killed;
-  const mark = (v: Verdict) => (v.killed ? 'killed  ' : 'survived');
+  const mark = (v: Verdict) => (v.na ? 'n/a     ' : v.killed ? 'killed  ' : 'survived');
   if (mutant.equivalent) {
     const ok = !msw.killed && !http.killed;
     if (!ok) falseReds++;
@@ -127,10 +149,10 @@ for (const { mutant, msw, http } of results) {
   if (both && by) console.log(`      e.g. ${by}`);
 }
 
-const scored = mutants.filter((m) => !m.equivalent).length;
+const scored = chosen.filter((m) => !m.equivalent).length;
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(
   `\nMutation score: ${killed}/${scored} non-equivalent mutants killed on both targets (${((100 * killed) / scored).toFixed(1)}%); ` +
-    `${mutants.length - scored} equivalent (${falseReds} wrongly red); ${seconds}s`,
+    `${chosen.length - scored} equivalent (${falseReds} wrongly red); ${seconds}s`,
 );
 process.exitCode = survivors === 0 && falseReds === 0 ? 0 : 1;

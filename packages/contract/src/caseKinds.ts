@@ -14,10 +14,11 @@ import { reachabilityKind } from './reachabilityCase.ts';
 import { replayKind } from './replayCase.ts';
 import { requestIdKind } from './requestIdCase.ts';
 import { throttlingKind } from './throttlingCase.ts';
+import { transportKind } from './transportCase.ts';
 
 /**
  * Every kind of case, in the order a run puts its target through them: the spec's examples, the
- * exchanges (whose requests are replayed later), the parameter cases and the valid side of
+ * answers' bytes (a transport lie is named before it spoils other cases), the exchanges (whose requests are replayed later), the parameter cases and the valid side of
  * their edges, what the target must accept, the gateway's checks, instance rules, the lifecycles and
  * what they covered, the replays (as late as possible: a nonce must stay used), throttling (it drains the quota), and last the check that
  * every answer of the run had its own RequestId. A new kind is a file exporting its `CaseKind`,
@@ -25,6 +26,7 @@ import { throttlingKind } from './throttlingCase.ts';
  */
 export const caseKinds = [
   exampleKind,
+  transportKind,
   exchangeKind,
   parameterKind,
   edgeKind,

@@ -23,6 +23,11 @@ export interface ContractRun {
    * bounded (ANSWER_TIMEOUT_MS). Rejects with a NoAnswerError naming the cause.
    */
   send(request: Request): Promise<Response>;
+  /**
+   * Sends a request some other way (`go`: raw bytes on a socket, say) under the same pacing and
+   * shared quota as `send`; unreachable targets reject at once.
+   */
+  paced<T>(request: Request, go: () => Promise<T>): Promise<T>;
   /** Sends at once, without waiting for the pacer (a burst), bounded like `send`. */
   sendNow(request: Request): Promise<Response>;
   /** Waits for the pacer's next slot without sending (before a burst). */
@@ -179,23 +184,24 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
       AbortSignal.timeout(store.options.maxWaitMs ?? 300_000),
     );
   };
+  const paced = async <T>(request: Request, go: () => Promise<T>): Promise<T> => {
+    if (unreachable) throw new NoAnswerError(unreachable);
+    await slot();
+    const held = await place(request);
+    try {
+      return await go();
+    } finally {
+      // Its place counts until a second after the answer: the safe reading.
+      held?.done(0);
+    }
+  };
   return {
     target,
     quota,
     async send(request) {
-      if (unreachable) throw new NoAnswerError(unreachable);
-      await slot();
-      const held = await place(request);
-      try {
-        const response = await bounded(request);
-        // Its place counts until a second after the answer: the safe reading.
-        held?.done(0);
-        return response;
-      } catch (error) {
-        held?.done(0);
-        throw error;
-      }
+      return paced(request, () => bounded(request));
     },
+    paced,
     async sendNow(request) {
       if (unreachable) throw new NoAnswerError(unreachable);
       return bounded(request);

@@ -1,4 +1,4 @@
-import { type IotMock, type Scenario, scenarios } from '@iot-task/msw';
+import { type IotMock, type Scenario, type SeedTask, scenarios } from '@iot-task/msw';
 import { readRaw } from './expectations.ts';
 
 /**
@@ -10,9 +10,14 @@ export interface MockControl {
   readonly scenarios: readonly Scenario[];
   /**
    * Seeds a task that moves one step per query whatever the mock's own pace (`--advance`), so the
-   * kit can tell what each poll must answer; in an instance when one is named.
+   * kit can tell what each poll must answer; in an instance when one is named; with the task's
+   * own fields (`data`: JobName, DeviceName, …) when given.
    */
-  seedTask(taskId: string, scenario: Scenario, options?: { IotInstanceId?: string }): Promise<void>;
+  seedTask(
+    taskId: string,
+    scenario: Scenario,
+    options?: { IotInstanceId?: string; data?: SeedTask['data'] },
+  ): Promise<void>;
 }
 
 export function inProcessControl(mock: IotMock): MockControl {

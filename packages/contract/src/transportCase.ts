@@ -1,0 +1,151 @@
+import { actions } from '@iot-task/spec';
+import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
+import { ACCEPTED_ENCODINGS, contentProblems, declaredLengthProblems } from './contentTruth.ts';
+import { ANSWER_TIMEOUT_MS, type ContractRun } from './contractRun.ts';
+import { checkAnswer, MAX_ANSWER_BYTES, parseAnswer, type RawResponse } from './expectations.ts';
+import { lifecycleShape } from './lifecycle.ts';
+import { rawRequest } from './rawRequest.ts';
+import { variantRequest } from './signedRequests.ts';
+import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
+import { type WireAnswer, wireConnection } from './wireExchange.ts';
+
+/**
+ * The answers' bytes, judged as bytes: one connection kept alive over three requests (two
+ * formats, two signatures, compression offered and not), each answer's framing (Content-Length
+ * against the bytes, chunks, nothing after the answer), Content-Encoding against the body and the
+ * charset label against the bytes — each its own failure, before any case reads a body through a
+ * client library that would forgive or hide them. A mock's task carries non-ASCII text, so a
+ * count of characters or a wrong charset shows.
+ */
+export interface TransportCase {
+  id: string;
+  action: string;
+  kind: 'transport';
+  title: string;
+}
+
+/** The requests of the connection, in order: what each asks for. */
+const LEGS: readonly { variant: TransportVariant; acceptEncoding: boolean }[] = [
+  { variant: TRANSPORT_VARIANTS[0] as TransportVariant, acceptEncoding: true },
+  { variant: TRANSPORT_VARIANTS[1] as TransportVariant, acceptEncoding: true },
+  { variant: TRANSPORT_VARIANTS[2] as TransportVariant, acceptEncoding: false },
+];
+
+/** Text the seeded task carries: multi-byte UTF-8 (two and three bytes a character). */
+export const NON_ASCII_JOB_NAME = 'Прошивка·固件升级';
+/** How long a kept-alive connection must stay quiet after an answer. */
+const QUIET_MS = 250;
+
+export function transportCase(action: string): TransportCase {
+  return {
+    id: `${action}/transport`,
+    action,
+    kind: 'transport',
+    title: `the bytes of ${LEGS.length} answers on one kept-alive connection (${LEGS.map((l) => variantLabel(l.variant)).join(', ')}): framing, Content-Encoding and charset true to the bytes`,
+  };
+}
+
+interface Answered {
+  status: number;
+  headers: readonly (readonly [string, string])[];
+  body: Uint8Array;
+  /** Framing problems (over a socket only). */
+  problems: string[];
+}
+
+/** In-process, an answer is a Response: no framing to judge, but its labels still must be true. */
+async function inProcess(run: ContractRun, request: Request): Promise<Answered> {
+  const response = await run.send(request);
+  const headers: [string, string][] = [];
+  response.headers.forEach((value, name) => {
+    headers.push([name.toLowerCase(), value]);
+  });
+  const body = new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, headers, body, problems: declaredLengthProblems(headers, body) };
+}
+
+function toRaw(answered: Answered, body: Uint8Array): RawResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of answered.headers)
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  let text: string;
+  let notUtf8 = false;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    notUtf8 = true;
+    text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
+  }
+  return {
+    status: answered.status,
+    contentType: headers['content-type'] ?? null,
+    body: text,
+    headers,
+    ...(body.length > MAX_ANSWER_BYTES ? { truncatedAt: MAX_ANSWER_BYTES } : {}),
+    ...(notUtf8 ? { notUtf8 } : {}),
+  };
+}
+
+/** The task to ask for: one seeded with non-ASCII text on a mock, else the target's own. */
+async function askedFor(run: ContractRun, action: string, params: Record<string, string>) {
+  const shape = lifecycleShape(action);
+  const [scenario] = run.control?.scenarios ?? [];
+  if (!shape || !run.control || !scenario || !(shape.identity in params)) return { params, seeded: undefined };
+  const id = `contract-transport-${run.runId}`;
+  await run.control.seedTask(id, scenario, { data: { JobName: NON_ASCII_JOB_NAME } });
+  return { params: { ...params, [shape.identity]: id }, seeded: NON_ASCII_JOB_NAME };
+}
+
+async function judgeTransportCase(c: TransportCase, { run, params }: CaseContext): Promise<Outcome> {
+  const asked = await askedFor(run, c.action, params());
+  const overSocket = run.target.kind !== 'msw';
+  const connection = wireConnection({ timeoutMs: ANSWER_TIMEOUT_MS, quietMs: QUIET_MS });
+  const problems: string[] = [];
+  const bodies: Uint8Array[] = [];
+  try {
+    for (const [index, leg] of LEGS.entries()) {
+      const signed = await rawRequest(run.target.baseUrl, variantRequest(run, c.action, asked.params, leg.variant));
+      const headers = new Headers(signed.headers);
+      if (leg.acceptEncoding) headers.set('accept-encoding', ACCEPTED_ENCODINGS);
+      const request = new Request(signed, { headers });
+      const at = `answer ${index + 1} on one connection (${variantLabel(leg.variant)}${leg.acceptEncoding ? `, Accept-Encoding: ${ACCEPTED_ENCODINGS}` : ''})`;
+      const answered: Answered | WireAnswer = overSocket
+        ? await run.paced(request, () => connection.exchange(request))
+        : await inProcess(run, request);
+      if (answered.status === 0 || answered.problems.length > 0) {
+        problems.push(...answered.problems.map((p) => `${at}: ${p}`));
+        continue;
+      }
+      const content = contentProblems(answered.headers, answered.body);
+      problems.push(...content.problems.map((p) => `${at}: ${p}`));
+      if (!content.body || content.problems.length > 0) continue;
+      const again = bodies.findIndex((b) => Buffer.from(b).equals(Buffer.from(content.body as Uint8Array)));
+      bodies.push(content.body);
+      if (again >= 0) {
+        problems.push(`${at}: the same bytes as answer ${again + 1}: an earlier answer was left on the connection`);
+        continue;
+      }
+      const raw = toRaw(answered, content.body);
+      const answer = checkAnswer(c.action, leg.variant.method, raw, { outcome: 'success' }, leg.variant.format);
+      problems.push(...answer.map((p) => `${at}: ${p}`));
+      if (answer.length === 0 && asked.seeded !== undefined) {
+        const parsed = parseAnswer(c.action, raw, leg.variant.format);
+        const name = 'body' in parsed ? (parsed.body as { Data?: { JobName?: unknown } }).Data?.JobName : undefined;
+        if (name !== undefined && name !== asked.seeded)
+          problems.push(
+            `${at}: Data.JobName: the task's is ${JSON.stringify(asked.seeded)}, the answer read as UTF-8 says ${JSON.stringify(name)}`,
+          );
+      }
+    }
+  } finally {
+    connection.close();
+  }
+  return { problems };
+}
+
+/** First of the cases that talk to the target: a transport lie would otherwise surface as another case's failure. */
+export const transportKind: CaseKind<TransportCase> = {
+  kinds: ['transport'],
+  cases: () => Object.keys(actions).map(transportCase),
+  judge: judgeTransportCase,
+};

@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { decodeXmlBody } from '@iot-task/client/xml';
 import type { GatewayChecks } from '@iot-task/msw';
-import { businessError, gatewayError, rpcResponse } from '@iot-task/msw';
+import { businessError, gatewayError, rpcResponse, TEST_CREDENTIALS } from '@iot-task/msw';
+import { canonicalizeRpcQuery, rpcStringToSign } from '@iot-task/signing';
 import { actions, examples, TaskStatusTerminalValues } from '@iot-task/spec';
 import {
   type Answer,
@@ -38,6 +40,8 @@ export interface Mutant {
    * `rewrite` (the same lie in a Response) or, without one, over HTTP only.
    */
   wire?: WireRewrite;
+  /** Over HTTP, each source address is served by a mock of its own: a quota per address, not per account. */
+  quotaPerSourceAddress?: true;
   equivalent?: string;
 }
 
@@ -57,6 +61,22 @@ function variantOf(request: Request): { signature: 'v1' | 'v3' | 'none'; method:
 function requestTime(request: Request): number {
   const text = new URL(request.url).searchParams.get('Timestamp') ?? request.headers.get('x-acs-date') ?? '';
   return Date.parse(text);
+}
+
+/**
+ * Whether a V1 request's signature passes a lenient comparison with the right one (computed with
+ * the mock's test secret): how a mutant compares signatures carelessly.
+ */
+function v1SignaturePasses(request: Request, compare: (sent: string, right: string) => boolean): boolean {
+  const url = new URL(request.url);
+  const sent = url.searchParams.get('Signature');
+  if (sent === null) return false;
+  const params = Object.fromEntries([...url.searchParams].filter(([name]) => name !== 'Signature'));
+  const secret = TEST_CREDENTIALS.accessKeySecret;
+  const right = createHmac('sha1', `${secret}&`)
+    .update(rpcStringToSign(request.method, canonicalizeRpcQuery(params)))
+    .digest('base64');
+  return sent !== right && compare(sent, right);
 }
 
 /** Rewrites only the answers to requests that `when` picks. */
@@ -990,5 +1010,46 @@ export const mutants: readonly Mutant[] = [
     category: 'transport',
     description: 'non-ASCII text sent one byte a character (Latin-1), labelled UTF-8',
     rewrite: (answer) => ({ ...answer, bytes: new Uint8Array(Buffer.from(answer.text, 'latin1')) }),
+  },
+  // --- gateway checks at their edges ---
+  {
+    id: 'signature-case-insensitive',
+    category: 'gateway edge',
+    description: 'V1 signatures compared ignoring letter case (Base64 is case-sensitive)',
+    checks: (request) =>
+      v1SignaturePasses(request, (sent, right) => sent.toLowerCase() === right.toLowerCase())
+        ? { signature: false }
+        : {},
+  },
+  {
+    id: 'signature-prefix-compared',
+    category: 'gateway edge',
+    description: 'only the first 20 characters of a V1 signature are compared',
+    checks: (request) =>
+      v1SignaturePasses(request, (sent, right) => sent.slice(0, 20) === right.slice(0, 20)) ? { signature: false } : {},
+  },
+  {
+    id: 'timestamp-window-16-minutes',
+    category: 'gateway edge',
+    description: 'request times up to 16 minutes off are accepted (the spec says 15)',
+    checks: (request, now) => (Math.abs(now - requestTime(request)) <= 16 * 60_000 ? { timestamp: false } : {}),
+  },
+  {
+    id: 'timestamp-window-14-minutes',
+    category: 'gateway edge',
+    description: 'request times more than 14 minutes 15 s off are refused (the spec allows 15 minutes)',
+    rewrite: refuse('InvalidTimeStamp.Expired', (r, now) => Math.abs(now - requestTime(r)) > 14.25 * 60_000),
+  },
+  {
+    id: 'nonce-forgotten-for-old-times',
+    category: 'gateway edge',
+    description: 'a nonce is not remembered when its request time is over 10 minutes old (still inside the window)',
+    checks: (request, now) => (now - requestTime(request) > 10 * 60_000 ? { nonce: false } : {}),
+  },
+  {
+    id: 'quota-per-source-address',
+    category: 'gateway edge',
+    description: 'the quota is counted per source address, not per account',
+    quotaPerSourceAddress: true,
   },
 ];

@@ -52,7 +52,8 @@ function mockOptions(mutant: Mutant | undefined, quota: number) {
 
 /** A lie told only on the wire has no in-process form: judged over HTTP only (`na`). */
 async function inProcess(mutant: Mutant | undefined): Promise<Verdict> {
-  if (mutant?.wire && !mutant.rewrite) return { killed: true, by: [], inconclusive: 0, na: true };
+  if ((mutant?.wire && !mutant.rewrite) || mutant?.quotaPerSourceAddress)
+    return { killed: true, by: [], inconclusive: 0, na: true };
   return verdict(
     await runContract(
       mswTarget({ mock: mockOptions(mutant, SPEC_QUOTA), requestsPerSecond: SPEC_QUOTA, ...handlersOf(mutant) }),
@@ -61,18 +62,22 @@ async function inProcess(mutant: Mutant | undefined): Promise<Verdict> {
 }
 
 async function overHttp(mutant: Mutant | undefined): Promise<Verdict> {
-  // A wire lie is told by a proxy between the kit and an otherwise unmutated server.
+  // A wire lie is told by a proxy between the kit and an otherwise unmutated server; a quota per
+  // source address by a proxy sending each address to its own server (with its own quota).
   const lies = mutant?.wire;
-  const server = await createMockServer({
-    port: 0,
-    ...mockOptions(mutant, HTTP_QUOTA),
-    ...(lies ? {} : handlersOf(mutant)),
-  });
-  const proxy = lies ? await wireProxy(server.url, lies) : undefined;
+  const options = { port: 0, ...mockOptions(mutant, HTTP_QUOTA), ...(lies ? {} : handlersOf(mutant)) };
+  const server = await createMockServer(options);
+  const second = mutant?.quotaPerSourceAddress ? await createMockServer(options) : undefined;
+  const proxy = second
+    ? await wireProxy((source) => (source === '127.0.0.1' ? server.url : second.url))
+    : lies
+      ? await wireProxy(server.url, lies)
+      : undefined;
   try {
     return verdict(await runContract(baseUrlTarget(proxy?.url ?? server.url, { requestsPerSecond: HTTP_QUOTA })));
   } finally {
     await proxy?.close();
+    await second?.close();
     await server.close();
   }
 }

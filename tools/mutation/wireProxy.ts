@@ -34,15 +34,20 @@ function answersOf(onAnswer: (answer: WireBytes) => void): (chunk: Buffer) => vo
 }
 
 /**
- * A TCP proxy on loopback in front of a server, rewriting the bytes of its answers (`/__mock/`
- * control answers pass untouched): how a mutant lies in the transport, below what an HTTP
- * library lets a handler do (a Content-Length that does not count the bytes, broken chunks, an
- * answer written twice).
+ * A TCP proxy on loopback in front of a server (or, by the client's source address, one of
+ * several), rewriting the bytes of its answers (`/__mock/` control answers pass untouched): how a
+ * mutant lies in the transport, below what an HTTP library lets a handler do (a Content-Length
+ * that does not count the bytes, broken chunks, an answer written twice), or counts a quota per
+ * source address.
  */
-export async function wireProxy(upstream: string, rewrite: WireRewrite): Promise<WireProxy> {
-  const target = new URL(upstream);
+export async function wireProxy(
+  upstream: string | ((sourceAddress: string) => string),
+  rewrite: WireRewrite = (answer) => withHead(answer, (head) => head),
+): Promise<WireProxy> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
+    const address = (client.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const target = new URL(typeof upstream === 'string' ? upstream : upstream(address));
     const server = connect({ host: target.hostname, port: Number(target.port) });
     sockets.add(client);
     sockets.add(server);

@@ -4,10 +4,11 @@ import type { ContractRun } from './contractRun.ts';
 import { checkAnswer, readRaw } from './expectations.ts';
 import { type RawRequestOptions, rawRequest, utcSeconds } from './rawRequest.ts';
 import { variantRequest } from './signedRequests.ts';
+import { minutesAndSeconds, TIMESTAMP_WINDOW_MS, WINDOW_EDGE_MS } from './timestampWindow.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
 /** Requests the spec allows that our client happens not to send: the target must accept them. */
-export type AcceptedCheckName = 'lowercase-format' | 'time-14-minutes-old' | 'time-14-minutes-ahead' | 'region-id';
+export type AcceptedCheckName = 'lowercase-format' | 'time-just-inside-past' | 'time-just-inside-future' | 'region-id';
 
 export interface AcceptedCase {
   id: string;
@@ -25,20 +26,21 @@ interface AcceptedCheck {
   change(run: ContractRun, descriptor: ActionDescriptor, variant: TransportVariant): Partial<RawRequestOptions>;
 }
 
-const MINUTE = 60_000;
+/** A request time just inside the window. */
+const INSIDE = TIMESTAMP_WINDOW_MS - WINDOW_EDGE_MS;
 
 export const acceptedChecks: Readonly<Record<AcceptedCheckName, AcceptedCheck>> = {
   'lowercase-format': {
     title: 'Format in lower case (json, xml), as the official SDK sends it: the answer in that format',
     change: (_run, _descriptor, variant) => ({ formatAs: variant.format.toLowerCase() }),
   },
-  'time-14-minutes-old': {
-    title: 'a request time 14 minutes old, inside the 15 the gateway allows a client clock',
-    change: (run) => ({ timestamp: utcSeconds(run.target.clock.now() - 14 * MINUTE) }),
+  'time-just-inside-past': {
+    title: `a request time ${minutesAndSeconds(INSIDE)} old, just inside the 15 minutes the gateway allows a client clock`,
+    change: (run) => ({ timestamp: utcSeconds(run.target.clock.now() - INSIDE) }),
   },
-  'time-14-minutes-ahead': {
-    title: 'a request time 14 minutes ahead, inside the 15 the gateway allows a client clock',
-    change: (run) => ({ timestamp: utcSeconds(run.target.clock.now() + 14 * MINUTE) }),
+  'time-just-inside-future': {
+    title: `a request time ${minutesAndSeconds(INSIDE)} ahead, just inside the 15 minutes the gateway allows a client clock`,
+    change: (run) => ({ timestamp: utcSeconds(run.target.clock.now() + INSIDE) }),
   },
   'region-id': {
     title: 'the optional common parameter RegionId, naming a region of the API',

@@ -4,9 +4,9 @@ import type { ContractRun } from './contractRun.ts';
 /**
  * What judging one case came to: the problems found (none: it passed), why it was not run, or
  * why the kit could not tell — a verdict the machine's load spoiled, which is neither the
- * target's pass nor its failure.
+ * target's pass nor its failure. Warnings say what a passing case could not check (and why).
  */
-export type Outcome = { problems: string[] } | { skip: string } | { inconclusive: string };
+export type Outcome = { problems: string[]; warnings?: string[] } | { skip: string } | { inconclusive: string };
 
 /** What every case has: an id, its action, its kind and a title a person reads. */
 export interface CaseBase {

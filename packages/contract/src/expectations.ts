@@ -82,7 +82,8 @@ function fieldsOf(raw: RawResponse): Record<string, unknown> | undefined {
     const success = field('Success');
     return {
       Code: field('Code'),
-      ...(success === undefined ? {} : { Success: success === 'true' }),
+      // Only the words true and false are a boolean; anything else stays the text it is.
+      ...(success === undefined ? {} : { Success: success === 'true' ? true : success === 'false' ? false : success }),
     };
   } catch {
     return undefined;
@@ -95,6 +96,7 @@ export function describeAnswer(raw: RawResponse): string {
   const parts = [`HTTP ${raw.status}`];
   if (!formatOf(raw.contentType)) parts.push(raw.contentType ?? 'no content-type');
   if (typeof fields?.Success === 'boolean') parts.push(`Success ${fields.Success}`);
+  else if (fields?.Success !== undefined) parts.push(`Success ${JSON.stringify(fields.Success)} (not a boolean)`);
   if (typeof fields?.Code === 'string') parts.push(`Code ${fields.Code}`);
   return parts.join(', ');
 }
@@ -146,7 +148,12 @@ export function checkAnswer(
   const { body } = parsed;
   const problems = [...parsed.problems];
   const fields = (body ?? {}) as Record<string, unknown>;
-  if (raw.status === 200 && fields.Success !== (expected.outcome === 'success')) {
+  // A Success that is not a boolean is that defect (the schema names it), not the other outcome.
+  if (
+    raw.status === 200 &&
+    typeof fields.Success === 'boolean' &&
+    fields.Success !== (expected.outcome === 'success')
+  ) {
     problems.push(`expected ${describeExpectation(expected)}; got ${got}`);
   }
   for (const name of requiredHeaders(action, method, status)) {

@@ -3,11 +3,17 @@ import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import { type Expectation, gatewayError } from './expectations.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
 import { answerProblems, FORGES_KEYS, unsafeSkip, variantRequest } from './signedRequests.ts';
+import { minutesAndSeconds, TIMESTAMP_WINDOW_MS, WINDOW_EDGE_MS } from './timestampWindow.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
+
+/** A request time just outside the window. */
+const OUTSIDE = TIMESTAMP_WINDOW_MS + WINDOW_EDGE_MS;
 
 /** The gateway checks the kit puts every action through, in every transport variant. */
 export type GatewayCheckName =
   | 'tampered-signature'
+  | 'signature-last-character'
+  | 'signature-letter-case'
   | 'wrong-secret'
   | 'unknown-access-key'
   | 'expired-timestamp'
@@ -50,6 +56,17 @@ export const gatewayChecks: Readonly<Record<GatewayCheckName, CheckDefinition>> 
     expected: gatewayError('SignatureDoesNotMatch'),
     signature: true,
   },
+  'signature-last-character': {
+    title: 'a signature whose last character was changed after signing (a server comparing a prefix passes it)',
+    expected: gatewayError('SignatureDoesNotMatch'),
+    signature: true,
+  },
+  'signature-letter-case': {
+    title: 'a Base64 signature with one letter in the other case (a comparison ignoring case passes it)',
+    expected: gatewayError('SignatureDoesNotMatch'),
+    signature: true,
+    applies: (v) => v.signature === 'v1',
+  },
   'wrong-secret': {
     title: 'signed with a wrong AccessKey secret',
     expected: gatewayError('SignatureDoesNotMatch'),
@@ -66,12 +83,12 @@ export const gatewayChecks: Readonly<Record<GatewayCheckName, CheckDefinition>> 
     signature: true,
   },
   'expired-timestamp': {
-    title: 'a request time 16 minutes old (the spec allows 15)',
+    title: `a request time ${minutesAndSeconds(OUTSIDE)} old, just outside the 15 minutes the spec allows`,
     expected: gatewayError('InvalidTimeStamp.Expired'),
     signature: true,
   },
   'future-timestamp': {
-    title: 'a request time 16 minutes ahead (the spec allows 15)',
+    title: `a request time ${minutesAndSeconds(OUTSIDE)} ahead, just outside the 15 minutes the spec allows`,
     expected: gatewayError('InvalidTimeStamp.Expired'),
     signature: true,
   },
@@ -138,7 +155,11 @@ async function judgeGatewayCase(c: GatewayCase, { run, params: wire }: CaseConte
   const options = (() => {
     switch (c.check) {
       case 'tampered-signature':
-        return { ...request, tamper: true };
+        return { ...request, tamper: 'first-character' as const };
+      case 'signature-last-character':
+        return { ...request, tamper: 'last-character' as const };
+      case 'signature-letter-case':
+        return { ...request, tamper: 'letter-case' as const };
       case 'wrong-secret':
         return {
           ...request,
@@ -147,9 +168,9 @@ async function judgeGatewayCase(c: GatewayCase, { run, params: wire }: CaseConte
       case 'unknown-access-key':
         return { ...request, credentials: { accessKeyId: `contract-unknown-key-${run.runId}`, accessKeySecret: 'x' } };
       case 'expired-timestamp':
-        return { ...request, timestamp: utcSeconds(now - 16 * 60_000) };
+        return { ...request, timestamp: utcSeconds(now - OUTSIDE) };
       case 'future-timestamp':
-        return { ...request, timestamp: utcSeconds(now + 16 * 60_000) };
+        return { ...request, timestamp: utcSeconds(now + OUTSIDE) };
       case 'malformed-timestamp':
         return { ...request, timestamp: utcSeconds(now).replace(/Z$/, '.123Z') };
       case 'unknown-action':

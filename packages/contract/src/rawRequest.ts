@@ -17,8 +17,11 @@ export interface RawRequestOptions {
   timestamp?: string;
   /** @default a fresh random one */
   nonce?: string;
-  /** Sign, then change one character of the signature. */
-  tamper?: boolean;
+  /**
+   * Sign, then change the signature: its first character, its last (a server comparing a prefix
+   * passes the first), or only the letter case of one character (V1: Base64, where case matters).
+   */
+  tamper?: Tamper;
   /** V1 only: common parameters to send instead of the right ones (`Format`, `SignatureVersion`, …), signed. */
   protocol?: Readonly<Record<string, string>>;
   /**
@@ -38,10 +41,28 @@ export function utcSeconds(at: number): string {
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function flip(signature: string): string {
-  const first = signature[0];
-  const replacement = first === 'A' ? 'B' : first === '0' ? '1' : first === 'a' ? 'b' : 'A';
-  return `${replacement}${signature.slice(1)}`;
+export type Tamper = 'first-character' | 'last-character' | 'letter-case';
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const HEX = '0123456789abcdef';
+
+/** Another character of the alphabet, differing in a bit the signature's bytes hold (for Base64's last character too, never a padding bit). */
+function other(c: string, alphabet: string): string {
+  return alphabet[alphabet.indexOf(c) ^ (alphabet === BASE64 ? 32 : 8)] ?? (alphabet[0] as string);
+}
+
+/** The signature changed as `tamper` says: it must no longer verify. */
+export function tampered(signature: string, tamper: Tamper): string {
+  const alphabet = /^[0-9a-f]+$/i.test(signature) ? HEX : BASE64;
+  const body = signature.replace(/=+$/, '');
+  const padding = signature.slice(body.length);
+  const change = (index: number, to: (c: string) => string) =>
+    `${body.slice(0, index)}${to(body[index] as string)}${body.slice(index + 1)}${padding}`;
+  if (tamper === 'first-character') return change(0, (c) => other(c, alphabet));
+  if (tamper === 'last-character') return change(body.length - 1, (c) => other(c, alphabet));
+  // The first letter, its case swapped: the same text to a comparison that ignores case.
+  const letter = [...body].findIndex((c) => /[a-z]/i.test(c));
+  return change(letter, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
 }
 
 function without<T extends Record<string, string>>(record: T, omit: ReadonlySet<string>): T {
@@ -88,7 +109,7 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
     const { signature, query } = await signRpc(method, all, accessKeySecret);
     const signed = omit.has('Signature')
       ? ''
-      : `&Signature=${percentEncode(options.tamper ? flip(signature) : signature)}`;
+      : `&Signature=${percentEncode(options.tamper ? tampered(signature, options.tamper) : signature)}`;
     return new Request(`${root}/?${query}${signed}`, { method });
   }
   const payloadHash = await sha256Hex('');
@@ -116,8 +137,9 @@ export async function rawRequest(baseUrl: string, options: RawRequestOptions): P
     accessKeyId,
     accessKeySecret,
   );
-  const authorization = options.tamper
-    ? signed.authorization.replace(/Signature=(.)/, (_, c: string) => `Signature=${c === '0' ? '1' : '0'}`)
+  const tamper = options.tamper;
+  const authorization = tamper
+    ? signed.authorization.replace(/Signature=([0-9a-f]+)/, (_, hex: string) => `Signature=${tampered(hex, tamper)}`)
     : signed.authorization;
   // `host` is signed; fetch sets it from the URL.
   const { host: _host, ...rest } = headers;

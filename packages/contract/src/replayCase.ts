@@ -1,21 +1,24 @@
 import { actions } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import { gatewayError } from './expectations.ts';
-import { rawRequest } from './rawRequest.ts';
+import { rawRequest, utcSeconds } from './rawRequest.ts';
 import { answerProblems, variantRequest } from './signedRequests.ts';
+import { minutesAndSeconds, TIMESTAMP_WINDOW_MS, WINDOW_EDGE_MS } from './timestampWindow.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
 /**
  * A nonce used again: a request that succeeded earlier in the run sent again as it was
- * (`identical`), or a new request, freshly signed in another variant, that reuses its nonce
- * (`same-nonce`: the gateway remembers nonces, not requests).
+ * (`identical`), a new request, freshly signed in another variant, that reuses its nonce
+ * (`same-nonce`: the gateway remembers nonces, not requests), or a request whose time is old but
+ * still inside the window, accepted and then sent again (`old-timestamp`: a nonce is remembered
+ * as long as its request time is valid, not only while it is fresh).
  */
 export interface ReplayCase {
   id: string;
   action: string;
   kind: 'replay';
   title: string;
-  mode: 'identical' | 'same-nonce';
+  mode: 'identical' | 'same-nonce' | 'old-timestamp';
   variant: TransportVariant;
 }
 
@@ -43,6 +46,14 @@ export function replayCases(action: string): ReplayCase[] {
       mode: 'same-nonce',
       variant,
     },
+    {
+      id: `${action}/replay/old-timestamp/${variantLabel(variant)}`,
+      action,
+      kind: 'replay',
+      title: `a request ${minutesAndSeconds(INSIDE)} old (inside the window) is the success, and sent again it is SignatureNonceUsed (${variantLabel(variant)})`,
+      mode: 'old-timestamp',
+      variant,
+    },
   ]);
 }
 
@@ -53,8 +64,23 @@ function nonceOf(request: Request): string | undefined {
   );
 }
 
+/** A request time just inside the window: a nonce sent with it must still be remembered. */
+const INSIDE = TIMESTAMP_WINDOW_MS - WINDOW_EDGE_MS;
+
 async function judgeReplayCase(c: ReplayCase, { run, params }: CaseContext): Promise<Outcome> {
   if (!run.target.verifiesSignatures) return { skip: 'the target does not check signatures' };
+  if (c.mode === 'old-timestamp') {
+    const options = {
+      ...variantRequest(run, c.action, params(), c.variant),
+      timestamp: utcSeconds(run.target.clock.now() - INSIDE),
+    };
+    const first = await rawRequest(run.target.baseUrl, options);
+    const again = first.clone();
+    const accepted = await answerProblems(run, c.action, first, { outcome: 'success' }, c.variant.format);
+    if (accepted.length > 0) return { problems: accepted.map((p) => `the first time: ${p}`) };
+    const replayed = await answerProblems(run, c.action, again, REPLAY_EXPECTED, c.variant.format);
+    return { problems: replayed.map((p) => `sent again: ${p}`) };
+  }
   // Identical: this variant's own request. Same nonce: the nonce of the next variant's request.
   const from =
     c.mode === 'identical'

@@ -19,6 +19,8 @@ export interface CaseResult {
   problems: string[];
   /** Why the case was skipped, or why it is inconclusive. */
   skipReason?: string;
+  /** What the case could not check here, and why (it still passed or failed on the rest). */
+  warnings?: string[];
   durationMs: number;
 }
 
@@ -76,7 +78,12 @@ export async function runCase(run: ContractRun, c: KitCase): Promise<CaseResult>
   if ('skip' in outcome) return { ...base, outcome: 'skipped', problems: [], skipReason: outcome.skip };
   if ('inconclusive' in outcome)
     return { ...base, outcome: 'inconclusive', problems: [], skipReason: outcome.inconclusive };
-  return { ...base, outcome: outcome.problems.length > 0 ? 'failed' : 'passed', problems: outcome.problems };
+  return {
+    ...base,
+    outcome: outcome.problems.length > 0 ? 'failed' : 'passed',
+    problems: outcome.problems,
+    ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}),
+  };
 }
 
 /**

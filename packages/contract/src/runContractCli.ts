@@ -251,6 +251,7 @@ export async function runContractCli(
     onResult: (r) => {
       io.out(`${MARKS[r.outcome]} ${r.id}${r.skipReason === undefined ? '' : ` (${r.outcome}: ${r.skipReason})`}`);
       for (const problem of r.problems) io.out(`    ${problem}`);
+      for (const warning of r.warnings ?? []) io.out(`    warning: ${warning}`);
     },
   }).finally(() => shared?.close?.());
   io.out(

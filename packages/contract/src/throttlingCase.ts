@@ -1,10 +1,13 @@
+import { createServer } from 'node:net';
 import { actions } from '@iot-task/spec';
+import { readAnswered } from './answeredBytes.ts';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
-import { noAnswerReason } from './contractRun.ts';
-import { checkAnswer, type Expectation, gatewayError, readRaw } from './expectations.ts';
+import { ANSWER_TIMEOUT_MS, type ContractRun, noAnswerReason } from './contractRun.ts';
+import { checkAnswer, type Expectation, gatewayError, parseAnswer, type RawResponse, readRaw } from './expectations.ts';
 import { rawRequest } from './rawRequest.ts';
 import { SPENDS_QUOTA, unsafeSkip, variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
+import { wireConnection } from './wireExchange.ts';
 
 /** A burst over the quota, mixing every variant. */
 export interface ThrottlingCase {
@@ -28,6 +31,40 @@ export function throttlingCase(action: string): ThrottlingCase {
   };
 }
 
+/**
+ * The addresses a burst comes from: two loopback addresses when the target is on loopback (so a
+ * quota counted per source address, not per account, lets twice through and shows); none — one
+ * address, the system's — elsewhere, or where the second loopback address cannot be bound.
+ */
+async function sourceAddresses(run: ContractRun): Promise<readonly string[] | undefined> {
+  if (run.target.kind !== 'base-url') return undefined;
+  const host = new URL(run.target.baseUrl).hostname;
+  if (!/^127\./.test(host) && host !== 'localhost') return undefined;
+  const addresses = ['127.0.0.1', '127.0.0.2'];
+  const bindable = await Promise.all(
+    addresses.map(
+      (address) =>
+        new Promise<boolean>((resolve) => {
+          const probe = createServer();
+          probe.once('error', () => resolve(false));
+          probe.listen(0, address, () => probe.close(() => resolve(true)));
+        }),
+    ),
+  );
+  return bindable.every(Boolean) ? addresses : undefined;
+}
+
+/** One request on its own connection from `localAddress`, its answer read off the bytes. */
+async function fromAddress(request: Request, localAddress: string): Promise<RawResponse | string> {
+  const connection = wireConnection({ timeoutMs: ANSWER_TIMEOUT_MS, quietMs: 0, localAddress });
+  try {
+    const read = readAnswered(await connection.exchange(request));
+    return 'problems' in read ? `from ${localAddress}: ${read.problems.join('; ')}` : read.raw;
+  } finally {
+    connection.close();
+  }
+}
+
 /** How long after a burst the quota must be whole again. */
 const REFILL_MS = 1250;
 
@@ -46,6 +83,13 @@ async function judgeThrottlingCase(c: ThrottlingCase, { run, params: wire }: Cas
   const unsafe = unsafeSkip(run, c.liveUnsafe);
   if (unsafe) return unsafe;
   const params = wire();
+  const sources = await sourceAddresses(run);
+  const warnings =
+    sources || run.target.kind === 'msw'
+      ? []
+      : [
+          'the burst came from one source address: a quota counted per address, not per account, passes this case (against a target on loopback the kit bursts from 127.0.0.1 and 127.0.0.2)',
+        ];
   // A quota of N a second is whole again a second after the burst, whatever the server's counting
   // (a sliding window, fixed seconds, a bucket of N refilling at N a second); 250 ms of slack for
   // the network. A server that punishes a burst with a longer lockout goes red.
@@ -63,8 +107,9 @@ async function judgeThrottlingCase(c: ThrottlingCase, { run, params: wire }: Cas
       ),
     );
     const answers = await Promise.all(
-      requests.map(async (request) => {
+      requests.map(async (request, i) => {
         try {
+          if (sources) return await fromAddress(request, sources[i % sources.length] as string);
           return await readRaw(await run.sendNow(request));
         } catch (error) {
           return noAnswerReason(error);
@@ -75,6 +120,7 @@ async function judgeThrottlingCase(c: ThrottlingCase, { run, params: wire }: Cas
     problems = [];
     let throttled = 0;
     let succeeded = 0;
+    const bySource = new Map<string, number>();
     answers.forEach((raw, index) => {
       const variant = TRANSPORT_VARIANTS[index % TRANSPORT_VARIANTS.length] as TransportVariant;
       const at = `answer ${index + 1} (${variantLabel(variant)})`;
@@ -82,9 +128,20 @@ async function judgeThrottlingCase(c: ThrottlingCase, { run, params: wire }: Cas
         problems.push(`${at}: ${raw}`);
         return;
       }
-      const expected: Expectation = raw.status === 200 ? { outcome: 'success' } : THROTTLING_EXPECTED;
-      if (raw.status === 200) succeeded++;
-      else throttled++;
+      // Throttled is what the answer says (its Code), whatever its status: a Throttling code with
+      // the wrong status is that, not a success.
+      const parsed = parseAnswer(c.action, raw, variant.format);
+      const code = 'body' in parsed ? (parsed.body as { Code?: unknown } | null)?.Code : undefined;
+      const isThrottling = typeof code === 'string' && /^Throttling/.test(code);
+      const expected: Expectation = raw.status === 200 && !isThrottling ? { outcome: 'success' } : THROTTLING_EXPECTED;
+      if (isThrottling || raw.status !== 200) throttled++;
+      else {
+        succeeded++;
+        if (sources) {
+          const from = sources[index % sources.length] as string;
+          bySource.set(from, (bySource.get(from) ?? 0) + 1);
+        }
+      }
       problems.push(...checkAnswer(c.action, variant.method, raw, expected, variant.format).map((p) => `${at}: ${p}`));
     });
     // What a bucket of `quota` (refilling at `quota` a second) can let through while the burst lasted.
@@ -92,7 +149,11 @@ async function judgeThrottlingCase(c: ThrottlingCase, { run, params: wire }: Cas
     await refill();
     if (succeeded > allowed) {
       problems.unshift(
-        `${succeeded} of a burst of ${size} succeeded within ${took} ms; a quota of ${quota}/s lets at most ${allowed} through`,
+        `${succeeded} of a burst of ${size} succeeded within ${took} ms; a quota of ${quota}/s lets at most ${allowed} through${
+          sources && [...bySource.values()].every((n) => n <= allowed)
+            ? ` (from ${[...bySource].map(([from, n]) => `${from}: ${n}`).join(', ')}: each address alone within the quota, as if it were counted per source address, not per account)`
+            : ''
+        }`,
       );
       break;
     }
@@ -117,7 +178,7 @@ async function judgeThrottlingCase(c: ThrottlingCase, { run, params: wire }: Cas
       (p) => `after the quota refilled: ${p}`,
     ),
   );
-  return { problems };
+  return { problems, warnings };
 }
 
 /** A burst over each action's quota; after the replays, since it drains the quota. */

@@ -1,13 +1,14 @@
 import { actions } from '@iot-task/spec';
+import { type Answered, readAnswered } from './answeredBytes.ts';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
-import { ACCEPTED_ENCODINGS, contentProblems, declaredLengthProblems } from './contentTruth.ts';
+import { ACCEPTED_ENCODINGS, declaredLengthProblems } from './contentTruth.ts';
 import { ANSWER_TIMEOUT_MS, type ContractRun } from './contractRun.ts';
-import { checkAnswer, MAX_ANSWER_BYTES, parseAnswer, type RawResponse } from './expectations.ts';
+import { checkAnswer, parseAnswer } from './expectations.ts';
 import { lifecycleShape } from './lifecycle.ts';
 import { rawRequest } from './rawRequest.ts';
 import { variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
-import { type WireAnswer, wireConnection } from './wireExchange.ts';
+import { wireConnection } from './wireExchange.ts';
 
 /**
  * The answers' bytes, judged as bytes: one connection kept alive over three requests (two
@@ -45,14 +46,6 @@ export function transportCase(action: string): TransportCase {
   };
 }
 
-interface Answered {
-  status: number;
-  headers: readonly (readonly [string, string])[];
-  body: Uint8Array;
-  /** Framing problems (over a socket only). */
-  problems: string[];
-}
-
 /** In-process, an answer is a Response: no framing to judge, but its labels still must be true. */
 async function inProcess(run: ContractRun, request: Request): Promise<Answered> {
   const response = await run.send(request);
@@ -62,28 +55,6 @@ async function inProcess(run: ContractRun, request: Request): Promise<Answered> 
   });
   const body = new Uint8Array(await response.arrayBuffer());
   return { status: response.status, headers, body, problems: declaredLengthProblems(headers, body) };
-}
-
-function toRaw(answered: Answered, body: Uint8Array): RawResponse {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of answered.headers)
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  let text: string;
-  let notUtf8 = false;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
-  } catch {
-    notUtf8 = true;
-    text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
-  }
-  return {
-    status: answered.status,
-    contentType: headers['content-type'] ?? null,
-    body: text,
-    headers,
-    ...(body.length > MAX_ANSWER_BYTES ? { truncatedAt: MAX_ANSWER_BYTES } : {}),
-    ...(notUtf8 ? { notUtf8 } : {}),
-  };
 }
 
 /** The task to ask for: one seeded with non-ASCII text on a mock, else the target's own. */
@@ -109,23 +80,21 @@ async function judgeTransportCase(c: TransportCase, { run, params }: CaseContext
       if (leg.acceptEncoding) headers.set('accept-encoding', ACCEPTED_ENCODINGS);
       const request = new Request(signed, { headers });
       const at = `answer ${index + 1} on one connection (${variantLabel(leg.variant)}${leg.acceptEncoding ? `, Accept-Encoding: ${ACCEPTED_ENCODINGS}` : ''})`;
-      const answered: Answered | WireAnswer = overSocket
+      const answered: Answered = overSocket
         ? await run.paced(request, () => connection.exchange(request))
         : await inProcess(run, request);
-      if (answered.status === 0 || answered.problems.length > 0) {
-        problems.push(...answered.problems.map((p) => `${at}: ${p}`));
+      const read = readAnswered(answered);
+      if ('problems' in read) {
+        problems.push(...read.problems.map((p) => `${at}: ${p}`));
         continue;
       }
-      const content = contentProblems(answered.headers, answered.body);
-      problems.push(...content.problems.map((p) => `${at}: ${p}`));
-      if (!content.body || content.problems.length > 0) continue;
-      const again = bodies.findIndex((b) => Buffer.from(b).equals(Buffer.from(content.body as Uint8Array)));
-      bodies.push(content.body);
+      const again = bodies.findIndex((b) => Buffer.from(b).equals(Buffer.from(read.body)));
+      bodies.push(read.body);
       if (again >= 0) {
         problems.push(`${at}: the same bytes as answer ${again + 1}: an earlier answer was left on the connection`);
         continue;
       }
-      const raw = toRaw(answered, content.body);
+      const { raw } = read;
       const answer = checkAnswer(c.action, leg.variant.method, raw, { outcome: 'success' }, leg.variant.format);
       problems.push(...answer.map((p) => `${at}: ${p}`));
       if (answer.length === 0 && asked.seeded !== undefined) {

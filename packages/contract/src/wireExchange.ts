@@ -22,6 +22,8 @@ export interface WireExchangeOptions {
   timeoutMs: number;
   /** How long the connection must stay quiet after an answer before the next request goes. */
   quietMs: number;
+  /** The address the connection comes from (a second loopback address, say). @default the system's choice */
+  localAddress?: string;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -110,14 +112,15 @@ class Incoming {
   }
 }
 
-function open(url: URL): Promise<Socket> {
+function open(url: URL, localAddress: string | undefined): Promise<Socket> {
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  const from = localAddress ? { localAddress } : {};
   return new Promise((resolve, reject) => {
     const socket: Socket =
       url.protocol === 'https:'
-        ? connectTls({ host, port, servername: host, ALPNProtocols: ['http/1.1'] }, () => resolve(socket))
-        : connectTcp({ host, port }, () => resolve(socket));
+        ? connectTls({ host, port, servername: host, ALPNProtocols: ['http/1.1'], ...from }, () => resolve(socket))
+        : connectTcp({ host, port, ...from }, () => resolve(socket));
     socket.once('error', reject);
   });
 }
@@ -299,7 +302,7 @@ export function wireConnection(options: WireExchangeOptions): WireConnection {
     async exchange(request) {
       if (!socket || !incoming || incoming.isEnded) {
         drop();
-        socket = await open(new URL(request.url));
+        socket = await open(new URL(request.url), options.localAddress);
         incoming = new Incoming(socket);
       }
       socket.write(await requestBytes(request));

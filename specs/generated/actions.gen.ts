@@ -20,6 +20,8 @@ export interface CompactSchema {
   readonly maxItems?: number;
   readonly pattern?: string;
   readonly default?: unknown;
+  /** A string that holds a document of this media type (application/json: JSON text). */
+  readonly contentMediaType?: string;
   readonly additionalProperties?: boolean | CompactSchema;
   readonly xmlName?: string;
   readonly 'x-iot-task-decode'?: 'number';
@@ -363,7 +365,8 @@ export const QueryTask = {
                     "type": "string"
                   },
                   "StatusDetail": {
-                    "type": "string"
+                    "type": "string",
+                    "contentMediaType": "application/json"
                   },
                   "UtcModified": shared0,
                   "UtcQueueTime": shared0

@@ -20,6 +20,7 @@ const KEPT_KEYWORDS = new Set([
   'maxItems',
   'pattern',
   'default',
+  'contentMediaType',
   'additionalProperties',
   'x-iot-task-decode',
   'x-acs-terminal-values',
@@ -28,6 +29,7 @@ const KEPT_KEYWORDS = new Set([
 
 /** Kept keywords whose value is data, not a schema: copied as they are. */
 const DATA_KEYWORDS = new Set([
+  'contentMediaType',
   'enum',
   'const',
   'default',

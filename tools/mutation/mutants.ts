@@ -1052,4 +1052,13 @@ export const mutants: readonly Mutant[] = [
     description: 'the quota is counted per source address, not per account',
     quotaPerSourceAddress: true,
   },
+  {
+    id: 'status-detail-not-json',
+    category: 'field text',
+    description: 'StatusDetail (described as JSON text) sent as text that is not JSON',
+    rewrite: data(
+      (d) => (d.StatusDetail === undefined ? d : { ...d, StatusDetail: '{msg: firmware applied' }),
+      (text) => text.replace(/<StatusDetail>[^<]*<\/StatusDetail>/, '<StatusDetail>{msg: firmware applied</StatusDetail>'),
+    ),
+  },
 ];

@@ -3,14 +3,17 @@ import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import { checkAnswer, readRaw } from './expectations.ts';
 import { unknownValueCodes, unknownValueExpected } from './parameterCases.ts';
 import { rawRequest } from './rawRequest.ts';
+import { specValue } from './requestParams.ts';
 import { answerProblems, variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, V1_VARIANTS, variantLabel } from './transportVariants.ts';
 
 /**
  * The valid side of each edge the spec states, which the invalid cases only cross: a value of
  * exactly the longest and the shortest length the schema allows (and its pattern), naming
- * nothing, must be the unknown-value business error — never Invalid<Name> — and a parameter with
- * a default, left out, must be answered as its default says (Format → XML).
+ * nothing, must be the unknown-value business error — never Invalid<Name>; a number of exactly
+ * its minimum or maximum, each member of an enum and each optional parameter present (with the
+ * spec's value for it) must be the success; and a parameter with a default, left out, must be
+ * answered as its default says (Format → XML).
  */
 export interface EdgeCase {
   id: string;
@@ -18,7 +21,11 @@ export interface EdgeCase {
   kind: 'edge';
   title: string;
   parameter: string;
-  edge: { length: number; bound: 'maxLength' | 'minLength' } | { omitted: string };
+  edge:
+    | { length: number; bound: 'maxLength' | 'minLength' }
+    | { omitted: string }
+    /** A value the schema allows at an edge it states (a bound, an enum member), or an optional parameter present: the success. */
+    | { value: string; bound: 'minimum' | 'maximum' | 'enum' | 'present' };
   variant: TransportVariant;
 }
 
@@ -58,6 +65,36 @@ function lengthEdges(descriptor: ActionDescriptor): EdgeCase[] {
   return cases;
 }
 
+/**
+ * The action's own parameters at the edges that make no lookup: numbers at their bounds, enum
+ * members, optional parameters present. Parameters that name things (their unknown values are
+ * errors) and JSON-text ones have cases of their own.
+ */
+function valueEdges(descriptor: ActionDescriptor): EdgeCase[] {
+  const variant = TRANSPORT_VARIANTS[0] as TransportVariant;
+  const edges: { param: ParameterDescriptor; value: string; bound: 'minimum' | 'maximum' | 'enum' | 'present' }[] = [];
+  for (const param of descriptor.parameters) {
+    if (param.in !== 'query' || unknownValueCodes(descriptor.action, param.name) || param.schema.contentMediaType)
+      continue;
+    const { schema } = param;
+    for (const bound of ['minimum', 'maximum'] as const)
+      if (schema[bound] !== undefined) edges.push({ param, value: String(schema[bound]), bound });
+    for (const member of schema.enum ?? []) edges.push({ param, value: String(member), bound: 'enum' });
+    const value = specValue(param);
+    if (!param.required && !schema.enum && value !== undefined)
+      edges.push({ param, value: String(value), bound: 'present' });
+  }
+  return edges.map(({ param, value, bound }) => ({
+    id: `${descriptor.action}/edge/${param.name}/${bound}${bound === 'enum' ? `/${value}` : ''}/${variantLabel(variant)}`,
+    action: descriptor.action,
+    kind: 'edge',
+    title: `${param.name}=${value} (${bound === 'present' ? "optional, present with the spec's value" : bound === 'enum' ? 'a member of its enum' : `exactly its ${bound}`}): the success (${variantLabel(variant)})`,
+    parameter: param.name,
+    edge: { value, bound },
+    variant,
+  }));
+}
+
 /** Common parameters with a default, left out (V1, where they travel as query parameters). */
 function defaultEdges(action: string): EdgeCase[] {
   return (commonParameters as readonly ParameterDescriptor[]).flatMap((param) => {
@@ -77,7 +114,7 @@ function defaultEdges(action: string): EdgeCase[] {
 
 export function edgeCases(action: string): EdgeCase[] {
   const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
-  return descriptor ? [...lengthEdges(descriptor), ...defaultEdges(action)] : [];
+  return descriptor ? [...lengthEdges(descriptor), ...valueEdges(descriptor), ...defaultEdges(action)] : [];
 }
 
 async function judgeEdgeCase(c: EdgeCase, { run, descriptor, params }: CaseContext): Promise<Outcome> {
@@ -92,6 +129,14 @@ async function judgeEdgeCase(c: EdgeCase, { run, descriptor, params }: CaseConte
     });
     const raw = await readRaw(await run.send(request));
     return { problems: checkAnswer(c.action, variant.method, raw, { outcome: 'success' }, format) };
+  }
+  if ('value' in edge) {
+    const request = await rawRequest(
+      run.target.baseUrl,
+      variantRequest(run, c.action, { ...params(), [c.parameter]: edge.value }, variant),
+    );
+    const problems = await answerProblems(run, c.action, request, { outcome: 'success' }, variant.format);
+    return { problems: problems.map((p) => `${c.parameter}=${edge.value} (${edge.bound}): ${p}`) };
   }
   const param = descriptor.parameters.find((p) => p.name === c.parameter);
   const codes = unknownValueCodes(c.action, c.parameter);

@@ -7,6 +7,7 @@ import {
   errorCodes,
 } from '@iot-task/spec';
 import { duplicateJsonKeys } from './duplicateJsonKeys.ts';
+import { jsonTextProblems } from './jsonTextFields.ts';
 import {
   documentedMediaTypes,
   requiredHeaders,
@@ -176,6 +177,7 @@ export function checkAnswer(
   const compact = descriptor?.responses[status]?.schema ?? undefined;
   const described = raw.status === 200 ? branchOf(compact, expected.outcome === 'success') : compact;
   problems.push(...undescribedFields(described, body).map((path) => `body ${path}: not described by the spec`));
+  problems.push(...jsonTextProblems(described, body).map((p) => `body ${p}`));
   if (expected.outcome !== 'success') {
     const code = typeof fields.Code === 'string' ? fields.Code : undefined;
     const noCodeMessage = expected.outcome === 'gateway-error' ? expected.noCodeMessage : undefined;

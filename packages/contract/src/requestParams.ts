@@ -16,7 +16,7 @@ function typed(param: ParameterDescriptor, value: unknown): unknown {
 }
 
 /** A value the spec itself offers for a parameter: its example, default, const or first enum value. */
-function specValue(param: ParameterDescriptor): unknown {
+export function specValue(param: ParameterDescriptor): unknown {
   const { schema } = param;
   return param.example ?? schema.default ?? schema.const ?? schema.enum?.[0];
 }

@@ -5,8 +5,9 @@ import { isIotTaskError } from '@iot-task/client';
 import { TEST_CREDENTIALS } from '@iot-task/msw';
 import { redisQuotaFromEnv } from '@iot-task/quota-redis';
 import { actions } from '@iot-task/spec';
+import { startRun } from './contractRun.ts';
 import { gatewayCases } from './gatewayCase.ts';
-import { type CaseResult, type ContractReport, runContract } from './runContract.ts';
+import { type CaseResult, casesFor, runContract } from './runContract.ts';
 import { baseUrlTarget, type ContractTarget, liveTarget, mswTarget } from './targets.ts';
 import { throttlingCase } from './throttlingCase.ts';
 import { toJUnit } from './toJUnit.ts';
@@ -200,11 +201,18 @@ function targetOf(
   return mswTarget();
 }
 
-/** `exchange 8, edge 36, …`: how many cases of each kind the run had, in run order. */
-function casesByKind(report: ContractReport): string {
+/** `exchange 8, edge 36, …`: how many cases of each kind, in run order. */
+function casesByKind(cases: readonly { kind: string }[]): string {
   const counts = new Map<string, number>();
-  for (const r of report.results) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  for (const c of cases) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
   return [...counts].map(([kind, n]) => `${kind} ${n}`).join(', ');
+}
+
+/** The help's count of cases per kind: what a run against the in-process mock has (a server without a control surface has no lifecycles). */
+async function helpCounts(): Promise<string> {
+  const run = await startRun(mswTarget());
+  const cases = casesFor(run);
+  return `Cases by kind, against a mock (${cases.length}): ${casesByKind(cases)}`;
 }
 
 const MARKS: Readonly<Record<CaseResult['outcome'], string>> = {
@@ -226,7 +234,7 @@ export async function runContractCli(
   try {
     const values = parse(argv);
     if (values.help) {
-      io.out(CONTRACT_USAGE);
+      io.out(`${CONTRACT_USAGE}\n\n${await helpCounts()}`);
       return 0;
     }
     junit = values.junit;
@@ -257,7 +265,7 @@ export async function runContractCli(
   io.out(
     `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped${report.inconclusive > 0 ? `, ${report.inconclusive} inconclusive` : ''} in ${(report.durationMs / 1000).toFixed(1)}s`,
   );
-  io.out(`Cases by kind: ${casesByKind(report)}`);
+  io.out(`Cases by kind: ${casesByKind(report.results)}`);
   if (junit !== undefined) {
     await writeFile(junit, toJUnit(report));
     io.out(`JUnit XML: ${junit}`);

@@ -36,7 +36,14 @@ describe('iot-task-contract (the bin)', () => {
       expect(Number(passed)).toBeGreaterThan(50);
       const [, byKind = ''] = /\nCases by kind: (.*)\n/.exec(r.out) ?? [];
       const counts: Record<string, string> = Object.fromEntries(byKind.split(', ').map((entry) => entry.split(' ')));
-      expect(counts).toMatchObject({ exchange: '8', edge: '34', instance: '3', throttling: '1', 'request-ids': '1' });
+      expect(counts).toMatchObject({
+        transport: '1',
+        exchange: '8',
+        edge: '34',
+        instance: '3',
+        throttling: '1',
+        'request-ids': '1',
+      });
       expect(Object.values(counts).reduce((sum: number, n) => sum + Number(n), 0)).toBe(Number(passed));
       expect(await readFile(junit, 'utf8')).toMatch(
         new RegExp(`<testsuites name="iot-task contract" tests="${passed}" failures="0" skipped="0"`),

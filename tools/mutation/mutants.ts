@@ -1058,7 +1058,8 @@ export const mutants: readonly Mutant[] = [
     description: 'StatusDetail (described as JSON text) sent as text that is not JSON',
     rewrite: data(
       (d) => (d.StatusDetail === undefined ? d : { ...d, StatusDetail: '{msg: firmware applied' }),
-      (text) => text.replace(/<StatusDetail>[^<]*<\/StatusDetail>/, '<StatusDetail>{msg: firmware applied</StatusDetail>'),
+      (text) =>
+        text.replace(/<StatusDetail>[^<]*<\/StatusDetail>/, '<StatusDetail>{msg: firmware applied</StatusDetail>'),
     ),
   },
 ];

@@ -8,6 +8,9 @@
  * Prints the score; exits 1 when the unmutated mock is not green, when any non-equivalent mutant
  * survives on either target, or when an equivalent one is killed.
  */
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { baseUrlTarget, type ContractReport, mswTarget, runContract } from '@iot-task/contract';
 import { createMockServer } from '@iot-task/mock-server';
 import { mutantHandler } from './mutantHandler.ts';
@@ -105,7 +108,58 @@ if (only && chosen.length !== only.size) {
   process.exit(2);
 }
 
+const judge = async (mutant: Mutant) => {
+  const [msw, http] = await Promise.all([inProcess(mutant), overHttp(mutant)]);
+  return { mutant, msw, http };
+};
+type Judged = Awaited<ReturnType<typeof judge>>;
+
+// `--worker i/n`: judge every n-th mutant from the i-th and print the verdicts as one JSON line.
+// The kit, the in-process mocks and the mock servers of one process share one core: the suite
+// splits the mutants over a process per core.
+const workerAt = process.argv.indexOf('--worker');
+if (workerAt >= 0) {
+  const [i, n] = (process.argv[workerAt + 1] ?? '0/1').split('/').map(Number) as [number, number];
+  const mine = chosen.filter((_, index) => index % n === i);
+  // The over-HTTP runs wait on the real clock (paced under the quota) as much as on the CPU: many at once.
+  const judged = await pool(mine, 12, judge);
+  const brief = (v: Verdict): Verdict => ({ ...v, by: v.by.slice(0, 3) });
+  const line = `VERDICTS ${JSON.stringify(judged.map((r) => ({ id: r.mutant.id, msw: brief(r.msw), http: brief(r.http) })))}\n`;
+  // Exit once the line is out: a pipe is written asynchronously.
+  process.stdout.write(line, () => process.exit(0));
+  await new Promise(() => undefined);
+}
+
+function worker(i: number, n: number): Promise<Judged[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--worker', `${i}/${n}`, ...(only ? ['--only', [...only].join(',')] : [])],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('VERDICTS '));
+      if (code !== 0 || !line) {
+        reject(new Error(`mutation worker ${i}/${n} exited ${code}:\n${out.slice(-2000)}`));
+        return;
+      }
+      const byId = new Map(mutants.map((m) => [m.id, m]));
+      const verdicts = JSON.parse(line.slice('VERDICTS '.length)) as { id: string; msw: Verdict; http: Verdict }[];
+      resolve(verdicts.map((v) => ({ mutant: byId.get(v.id) as Mutant, msw: v.msw, http: v.http })));
+    });
+  });
+}
+
 const started = performance.now();
+// The unmutated mock is judged while the workers judge the mutants: its verdict decides whether theirs count.
+const workers = Math.max(1, Math.min(availableParallelism(), chosen.length, 4));
+const judging = Promise.all(Array.from({ length: workers }, (_, i) => worker(i, workers)));
+judging.catch(() => undefined);
 const baseline = await Promise.all([inProcess(undefined), overHttp(undefined)]);
 if (baseline.some((v) => v.killed)) {
   console.log('✖ the unmutated mock is not green, so no mutant can be judged:');
@@ -114,12 +168,8 @@ if (baseline.some((v) => v.killed)) {
 }
 console.log('✔ the unmutated mock is green on both targets (msw in-process, mock server over HTTP)\n');
 
-// The over-HTTP runs wait on the real clock (paced under the quota), not the CPU: run many at once.
-const judge = async (mutant: Mutant) => {
-  const [msw, http] = await Promise.all([inProcess(mutant), overHttp(mutant)]);
-  return { mutant, msw, http };
-};
-const results = await pool(chosen, 21, judge);
+const order = new Map(chosen.map((m, i) => [m.id, i]));
+const results = (await judging).flat().sort((a, b) => (order.get(a.mutant.id) ?? 0) - (order.get(b.mutant.id) ?? 0));
 // A survivor whose run had a case the kit could not judge in time (the pool loads the machine) is
 // judged again on its own: the kit said "I cannot tell", not "this server is right".
 const unjudged = results.flatMap((r, i) =>

@@ -24,8 +24,9 @@ async function rawServer(answer: (n: number) => Buffer): Promise<string> {
     });
     socket.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server?.address() as AddressInfo).port}/`;
+  const listening = server;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(listening.address() as AddressInfo).port}/`;
 }
 
 const head = (fields: string) =>

@@ -14,6 +14,8 @@ export default defineConfig({
     index: 'src/index.ts',
     // The XML reader on its own entry, so the main one only loads it on demand.
     xml: 'src/xml.ts',
+    // Text made safe for a terminal (escape sequences shown, not obeyed), for the CLIs of the kit.
+    terminalText: 'src/terminalText.ts',
     // The generated hey-api client, for hey-api's SDK functions: not on the main entry.
     'hey-api': 'src/heyApi.ts',
     ...Object.fromEntries(actions.map((a) => [`actions/${a}`, `src/generated/actions/${a}/index.ts`])),

@@ -1,7 +1,7 @@
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN, IotTaskError } from '@iot-task/client';
+import { oneLine, printable } from '@iot-task/client/terminal-text';
 import { EXIT } from './exitCodes.ts';
 import { UsageError } from './parseCommandLine.ts';
-import { oneLine, printable } from './terminalText.ts';
 
 const HINTS: Readonly<Record<string, string>> = {
   SignatureDoesNotMatch: `check ${ENV_ACCESS_KEY_SECRET}`,

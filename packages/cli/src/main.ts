@@ -9,6 +9,7 @@ import {
   type TaskResult,
   validateActionParams,
 } from '@iot-task/client';
+import { printableFields, printableJson } from '@iot-task/client/terminal-text';
 import { createMockServer, type MockServer, runMockServerCli } from '@iot-task/mock-server';
 import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
 import packageJson from '../package.json' with { type: 'json' };
@@ -17,7 +18,6 @@ import { EXIT, exitForStatus } from './exitCodes.ts';
 import { formatTask } from './formatTask.ts';
 import { parseCommandLine, type TaskCommand } from './parseCommandLine.ts';
 import { createProgressView, type OutputStream } from './progressView.ts';
-import { printableFields, printableJson } from './terminalText.ts';
 import { USAGE } from './usage.ts';
 
 /** Why a run was stopped from outside: a signal, the output's reader going away, or the output failing. */

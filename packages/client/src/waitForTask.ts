@@ -19,8 +19,11 @@ export interface WaitForTaskOptions {
   backoff?: number;
   /** Give up (WaitTimeoutError) after this long. @default 600000 (10 minutes) */
   timeoutMs?: number;
-  /** Called with every polled task. */
-  onProgress?: (task: TaskResult) => void;
+  /**
+   * Called with every polled task. An async one is awaited before the next poll; a throw or a
+   * rejection ends the wait with a HookError (its error as the cause), never an unhandled rejection.
+   */
+  onProgress?: (task: TaskResult) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -91,7 +94,8 @@ export async function waitForTask(
       last = task;
       if (onProgress) {
         try {
-          onProgress(task);
+          const returned: unknown = onProgress(task);
+          if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') await returned;
         } catch (error) {
           throw new HookError('onProgress', error);
         }

@@ -182,6 +182,46 @@ describe('typed errors', () => {
   });
 });
 
+describe('deadlines hold whatever the transport does', () => {
+  it('an injected fetch that ignores its signal and never settles: TimeoutError at the deadline', async () => {
+    const ignoring: typeof fetch = () => new Promise<Response>(() => undefined);
+    const started = performance.now();
+    const error = await failure(
+      client({ fetch: ignoring, retry: false, timeoutMs: 300 }).queryTask({ TaskId: TASK_ID }),
+    );
+    expect(performance.now() - started).toBe(300);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: 'Timeout' });
+  });
+
+  it('a body that never ends (headers came): the attempt times out, is retried, and the call ends at its deadline', async () => {
+    let sent = 0;
+    const endless: typeof fetch = async () => {
+      sent++;
+      return new Response(new ReadableStream({ pull: () => new Promise<void>(() => undefined) }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const started = performance.now();
+    const error = await failure(
+      client({ fetch: endless, attemptTimeoutMs: 100, timeoutMs: 250 }).queryTask({ TaskId: TASK_ID }),
+    );
+    expect(performance.now() - started).toBe(250);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(sent).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a caller abort ends a call whose fetch ignores the signal', async () => {
+    const controller = new AbortController();
+    const call = client({ fetch: () => new Promise<Response>(() => undefined), retry: false }).queryTask(
+      { TaskId: TASK_ID },
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 50);
+    expect(await failure(call)).toBeInstanceOf(AbortedError);
+  });
+});
+
 describe('retries', () => {
   const retryable: [string, ReturnType<typeof ok>][] = [
     ['Throttling.User (400)', gatewayError(400, 'Throttling.User')],

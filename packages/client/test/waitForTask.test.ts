@@ -3,6 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createIotTaskClient,
+  HookError,
   isTerminalStatus,
   type RequestStartEvent,
   type ResponseEvent,
@@ -115,6 +116,42 @@ describe('waitForTask', () => {
       kind: 'aborted',
     });
     expect(performance.now() - started).toBe(40);
+  });
+
+  it('an onProgress that throws, or rejects, ends the wait with a HookError: never an unhandled rejection', async () => {
+    const boom = new Error('db down');
+    for (const onProgress of [
+      () => {
+        throw boom;
+      },
+      async () => {
+        throw boom;
+      },
+    ]) {
+      gateway.reply(ok({ Status: 'IN_PROGRESS', Progress: 10 }), ok({ Status: 'SUCCEEDED', Progress: 100 }));
+      const error = await settle(client.waitForTask(TASK_ID, { ...fast, onProgress })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HookError);
+      expect(error).toMatchObject({ cause: boom });
+      gateway.seen.length = 0;
+    }
+  });
+
+  it('an async onProgress is awaited before the next poll', async () => {
+    gateway.reply(ok({ Status: 'IN_PROGRESS', Progress: 10 }), ok({ Status: 'SUCCEEDED', Progress: 100 }));
+    const order: string[] = [];
+    await settle(
+      client.waitForTask(TASK_ID, {
+        ...fast,
+        onProgress: async (t) => {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          order.push(`${t.Status} handled, ${gateway.seen.length} sent`);
+        },
+      }),
+    );
+    expect(order).toEqual(['IN_PROGRESS handled, 1 sent', 'SUCCEEDED handled, 2 sent']);
   });
 
   it('names bad options', async () => {

@@ -96,12 +96,18 @@ export async function runCase(run: ContractRun, c: KitCase): Promise<CaseResult>
  */
 export async function runContract(
   target: ContractTarget,
-  options: { filter?: (c: KitCase) => boolean; onResult?: (r: CaseResult) => void } = {},
+  options: {
+    filter?: (c: KitCase) => boolean;
+    onResult?: (r: CaseResult) => void;
+    /** Stops the run between cases (the report holds those that ran). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ContractReport> {
   const started = performance.now();
   const run = await startRun(target);
   const results: CaseResult[] = [];
   for (const c of casesFor(run).filter(options.filter ?? (() => true))) {
+    if (options.signal?.aborted) break;
     const result = await runCase(run, c);
     options.onResult?.(result);
     results.push(result);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isIotTaskError } from '@iot-task/client';
+import { oneLine } from '@iot-task/client/terminal-text';
 import { TEST_CREDENTIALS } from '@iot-task/msw';
 import { redisQuotaFromEnv } from '@iot-task/quota-redis';
 import { actions } from '@iot-task/spec';
@@ -53,7 +54,9 @@ Options:
 
 Exit codes: 0 every case passed or was skipped for a reason; 1 a case failed; 2 bad command line;
 3 nothing could be checked (no credentials for --live, say); 4 nothing failed but a case was
-inconclusive (a verdict the machine's load spoiled, such as a throttling burst that took too long).
+inconclusive (a verdict the machine's load spoiled, such as a throttling burst that took too long);
+141 stdout's reader went away (\`| head -1\`): the run stopped quietly.
+What a target sends is printed escaped (control characters as \\x1b), never obeyed.
 
 Against --live these cases are skipped unless --include-unsafe, each with its reason:
 ${unsafeOnLive}
@@ -63,7 +66,12 @@ per scenario and follows it to its terminal status.`;
 interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Aborted when the output's reader went away (`| head -1`): the run stops between cases. */
+  signal?: AbortSignal;
 }
+
+/** The exit code when stdout's reader went away: the run ended quietly, as SIGPIPE would. */
+export const EXIT_BROKEN_PIPE = 141;
 
 class UsageError extends Error {}
 
@@ -256,12 +264,17 @@ export async function runContractCli(
   io.out(`Contract of ${Object.keys(actions).join(', ')} against ${target.name}`);
   const shared = target.quota as { close?: () => Promise<void> } | undefined;
   const report = await runContract(target, {
+    // What a target sends is printed, never obeyed: escape sequences and line breaks are shown escaped.
     onResult: (r) => {
-      io.out(`${MARKS[r.outcome]} ${r.id}${r.skipReason === undefined ? '' : ` (${r.outcome}: ${r.skipReason})`}`);
-      for (const problem of r.problems) io.out(`    ${problem}`);
-      for (const warning of r.warnings ?? []) io.out(`    warning: ${warning}`);
+      io.out(
+        `${MARKS[r.outcome]} ${r.id}${r.skipReason === undefined ? '' : ` (${r.outcome}: ${oneLine(r.skipReason)})`}`,
+      );
+      for (const problem of r.problems) io.out(`    ${oneLine(problem)}`);
+      for (const warning of r.warnings ?? []) io.out(`    warning: ${oneLine(warning)}`);
     },
+    ...(io.signal ? { signal: io.signal } : {}),
   }).finally(() => shared?.close?.());
+  if (io.signal?.aborted) return EXIT_BROKEN_PIPE;
   io.out(
     `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped${report.inconclusive > 0 ? `, ${report.inconclusive} inconclusive` : ''} in ${(report.durationMs / 1000).toFixed(1)}s`,
   );

@@ -1,7 +1,9 @@
+import { printable } from '@iot-task/client/terminal-text';
 import type { ContractReport } from './runContract.ts';
 
+/** Text as an XML attribute or text: markup escaped, and controls (which XML 1.0 cannot hold) shown as escapes. */
 function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return printable(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** A contract report as JUnit XML, which CI systems show as test results. */

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,6 +89,56 @@ describe('iot-task-contract (the bin)', () => {
     } finally {
       broken.close();
     }
+  }, 60_000);
+
+  it("a target's text is printed, never obeyed: escape sequences and line breaks are shown escaped, in the JUnit XML too", async () => {
+    const hostile = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json', 'x-acs-request-id': 'r' });
+      res.end(
+        JSON.stringify({
+          RequestId: 'r',
+          Success: true,
+          Data: { TaskId: 'x', '\u001b[2J\u001b[H': 1, Status: 'DONE\n✔ QueryTask/forged\u0007' },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'contract-'));
+    try {
+      const junit = path.join(dir, 'contract.xml');
+      const r = await run([
+        '--base-url',
+        `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`,
+        '--no-signature-check',
+        '--quota',
+        '50',
+        '--junit',
+        junit,
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+      expect(r.out).not.toMatch(/^✔ QueryTask\/forged/m);
+      expect(r.out).toContain('\\x1b[2J\\x1b[H: not described by the spec');
+      const xml = await readFile(junit, 'utf8');
+      expect(xml).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    } finally {
+      hostile.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('| head -1: the run stops when its reader goes away, quietly (exit 141, no stack trace)', async () => {
+    const child = spawn(process.execPath, [cli, '--msw'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(141);
+    expect(err).toBe('');
   }, 60_000);
 
   it('--live without credentials: every case skipped with the reason; nothing was checked, so exit 3', async () => {

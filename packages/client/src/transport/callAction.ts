@@ -151,14 +151,16 @@ export function createTransport(config: TransportConfig): CallTransport {
       let header: (name: string) => string | undefined;
       let text: string;
       try {
-        const response = await config.send(request, signal);
+        // The deadline holds whatever the transport does with the signal: an injected fetch that
+        // ignores it, or a body that never ends, is left behind when the signal aborts.
+        const response = await untilAborted(config.send(request, signal), signal);
         quotaSlot?.answered();
         status = response.status;
         header = (name) => response.header(name);
         // Nothing a server sends back reaches a caller with the credentials' secrets in it.
         // Secrets are masked in the parsed answer and in every error made of it (snippets
         // included), not in the raw text: one pass less per call.
-        text = await response.text(config.maxResponseBytes);
+        text = await untilAborted(response.text(config.maxResponseBytes), signal);
       } catch (caught) {
         const stop = stopped();
         if (stop) throw stop;

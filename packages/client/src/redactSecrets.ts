@@ -13,16 +13,44 @@ function literal(text: string): string {
     );
 }
 
+/** Base64 of `value` as it reads inside longer base64 data, at each of the three alignments: the characters no neighbour changes. */
+function base64Cores(value: string): string[] {
+  const bytes = new TextEncoder().encode(value);
+  const cores: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = new Uint8Array(offset + bytes.length);
+    padded.set(bytes, offset);
+    const encoded = btoa(String.fromCharCode(...padded));
+    // The first characters mix in the padding, the last four the unknown bytes after.
+    const core = encoded.slice(Math.ceil((offset * 4) / 3), -4);
+    if (core.length >= 8) cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return cores;
+}
+
 /**
  * The forms a value takes where a server may quote it: as is, percent-encoded once or twice (the
  * gateway's string to sign encodes the query again) with upper- or lower-case hex, as
- * `encodeURIComponent` writes it, and escaped inside a JSON or XML string.
+ * `encodeURIComponent` and a form body (`URLSearchParams`) write it, with its `+` read back as a
+ * space, escaped inside a JSON or XML string, and in base64 (inside longer base64 data too).
  */
 function formsOf(value: string): string[] {
   const once = percentEncode(value);
   const json = JSON.stringify(value).slice(1, -1);
   const xml = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  return [value, once, percentEncode(once), encodeURIComponent(value), json, json.replace(/\//g, '\\/'), xml];
+  const form = new URLSearchParams({ v: value }).toString().slice(2);
+  return [
+    value,
+    once,
+    percentEncode(once),
+    encodeURIComponent(value),
+    form,
+    value.replace(/\+/g, ' '),
+    json,
+    json.replace(/\//g, '\\/'),
+    xml,
+    ...base64Cores(value),
+  ];
 }
 
 /** How the credentials' secrets are found in text: built once per credentials object. */
@@ -36,6 +64,10 @@ interface SecretMatcher {
    * escapes those, so every form contains it. Null when a secret has no such run of 4.
    */
   anchors: string[] | null;
+  /** The secrets long enough that a piece of them (PIECE characters) is itself a leak. */
+  long: string[];
+  /** Their PIECE/2-character chunks at aligned offsets: every piece of PIECE characters holds one. */
+  chunks: string[];
 }
 
 const matchers = new WeakMap<Credentials, SecretMatcher>();
@@ -50,10 +82,21 @@ function matcherFor(credentials: Credentials): SecretMatcher {
     const runs = secrets.map((secret) =>
       (secret.match(/[A-Za-z0-9]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 8),
     );
+    const long = secrets.filter((secret) => secret.length >= 2 * PIECE);
+    const chunks = long.flatMap((secret) =>
+      Array.from({ length: Math.floor(secret.length / (PIECE / 2)) }, (_, i) =>
+        secret.slice((i * PIECE) / 2, ((i + 1) * PIECE) / 2),
+      ),
+    );
     matcher = {
       forms,
       pattern: forms.length === 0 ? null : new RegExp([...new Set(forms.map(literal))].join('|'), 'g'),
-      anchors: runs.every((run) => run.length >= 4) ? runs : null,
+      // Base64 forms hold none of a secret's own runs: their own first run stands for them.
+      anchors: runs.every((run) => run.length >= 4)
+        ? [...runs, ...chunks, ...secrets.flatMap(base64Cores).map((core) => core.slice(0, 8))]
+        : null,
+      long,
+      chunks,
     };
     matchers.set(credentials, matcher);
   }
@@ -67,8 +110,45 @@ function mayHold(text: string, { anchors }: SecretMatcher): boolean {
   return false;
 }
 
+/** The shortest piece of a long secret (an STS token) that is masked where it stands alone. */
+const PIECE = 16;
+
+/** Pieces of PIECE characters or more of a long secret (a token cut short, quoted in part) masked. */
+function maskPieces(text: string, { long, chunks }: SecretMatcher): string {
+  if (long.length === 0 || !chunks.some((chunk) => text.includes(chunk))) return text;
+  let out = text;
+  for (const secret of long) {
+    for (let i = 0; i + PIECE / 2 <= secret.length; i += PIECE / 2) {
+      const chunk = secret.slice(i, i + PIECE / 2);
+      for (let at = out.indexOf(chunk); at >= 0; at = out.indexOf(chunk, at + 1)) {
+        // Grow the match both ways while text and secret agree.
+        let start = at;
+        let from = i;
+        while (start > 0 && from > 0 && out[start - 1] === secret[from - 1]) {
+          start--;
+          from--;
+        }
+        let end = at + chunk.length;
+        let to = i + chunk.length;
+        while (end < out.length && to < secret.length && out[end] === secret[to]) {
+          end++;
+          to++;
+        }
+        if (end - start >= PIECE) {
+          out = `${out.slice(0, start)}${MASK}${out.slice(end)}`;
+          at = start;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 function masked(text: string, matcher: SecretMatcher): string {
-  return matcher.pattern && mayHold(text, matcher) ? text.replace(matcher.pattern, MASK) : text;
+  if (!matcher.pattern || !mayHold(text, matcher)) return text;
+  const out = maskPieces(text.replace(matcher.pattern, MASK), matcher);
+  // Masks side by side (a secret quoted twice, in pieces) read as one.
+  return out === text ? text : out.replace(/(?:\*\*\*){2,}/g, MASK);
 }
 
 /**
@@ -181,6 +261,17 @@ export function redactSecrets(text: string, credentials?: Credentials): string {
     if (masked !== plain) out = masked;
   }
   return out.replace(NAMED_SECRET, (_, name: string) => `${name}${MASK}`);
+}
+
+/**
+ * Text from a place that may hold secrets the client does not know (a credentials provider's own
+ * error): named secrets masked, and every run that looks like a key or token — 24 or more
+ * letters, digits and base64 signs, of at least two kinds (lower case, upper case, digits) — masked too.
+ */
+export function redactUnknownSecrets(text: string): string {
+  return redactSecrets(text).replace(/[A-Za-z0-9+/=_-]{24,}/g, (run) =>
+    [/[a-z]/, /[A-Z]/, /[0-9]/].filter((kind) => kind.test(run)).length >= 2 ? MASK : run,
+  );
 }
 
 /**

@@ -1,6 +1,19 @@
 import type { Credentials, CredentialsProvider } from './credentials.ts';
 import { CredentialsError, describeThrown } from './errors.ts';
 import { hasControlCharacter } from './hasControlCharacter.ts';
+import { redactUnknownSecrets } from './redactSecrets.ts';
+
+/** A thrown value as an Error whose every text is masked (redactUnknownSecrets): never the value itself. */
+function maskedCopy(thrown: unknown): Error {
+  const copy = new Error(redactUnknownSecrets(thrown instanceof Error ? thrown.message : describeThrown(thrown)));
+  if (thrown instanceof Error) {
+    copy.name = thrown.name;
+    copy.stack = redactUnknownSecrets(thrown.stack ?? '');
+    const code = (thrown as { code?: unknown }).code;
+    if (typeof code === 'string') Object.assign(copy, { code: redactUnknownSecrets(code) });
+  }
+  return copy;
+}
 
 /** Resolves and checks credentials; the error never includes a secret. */
 export async function resolveCredentials(source: Credentials | CredentialsProvider): Promise<Credentials> {
@@ -11,9 +24,12 @@ export async function resolveCredentials(source: Credentials | CredentialsProvid
     if (error instanceof CredentialsError) throw error;
     throw new CredentialsError({
       code: 'CredentialsProviderFailed',
-      message: `the credentials provider failed: ${describeThrown(error)}`,
+      // The provider's own words may quote what it read (a token, a secret): masked here and in
+      // the cause, a copy of its error (name, code, message and stack masked) — an error printed
+      // whole (util.inspect, a logger) shows its cause too.
+      message: `the credentials provider failed: ${redactUnknownSecrets(describeThrown(error))}`,
       retryable: false,
-      cause: error,
+      cause: maskedCopy(error),
     });
   }
   // Read once into a plain record: a getter that throws (or answers differently each time) is

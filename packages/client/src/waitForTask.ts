@@ -23,7 +23,7 @@ export interface WaitForTaskOptions {
    * Called with every polled task. An async one is awaited before the next poll; a throw or a
    * rejection ends the wait with a HookError (its error as the cause), never an unhandled rejection.
    */
-  onProgress?: (task: TaskResult) => void | Promise<void>;
+  onProgress?: (task: TaskResult) => unknown;
   signal?: AbortSignal;
 }
 

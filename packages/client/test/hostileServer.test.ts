@@ -317,6 +317,45 @@ describe.each(SENDS)('a server that quotes the secrets back, in any field and an
     expect(leaks(JSON.stringify(fromXml))).toBe(false);
   });
 
+  it('secrets in transformed form are masked too: a long piece of the token, its base64 (inside longer base64 as well), a form body with + for spaces', async () => {
+    const longToken = `CAIS${'sTsToKeN0123456789abcdefXYZ+/'.repeat(12)}==`;
+    const longCredentials = { ...credentials, securityToken: longToken };
+    const base64 = (text: string) => Buffer.from(text).toString('base64');
+    const forms = {
+      JobName: longToken.slice(40, 120),
+      Message: base64(longToken),
+      StatusDetail: JSON.stringify({ blob: base64(`xx${longToken}yy`) }),
+      DeviceName: new URLSearchParams({ t: longToken }).toString(),
+      IotId: longToken.slice(0, 100).replaceAll('+', ' '),
+    };
+    const endpoint = await serve((_req, res) => {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ RequestId: 'R', Success: true, Data: { ...taskData(), ...forms } }));
+    });
+    const { Data } = await client(endpoint, { credentials: longCredentials }).queryTask({ TaskId: TASK_ID });
+    const shown = JSON.stringify(Data);
+    for (const [field, form] of Object.entries(forms)) {
+      expect(shown, field).not.toContain(form.slice(20, 40));
+    }
+    expect(Data.JobName).toBe('***');
+  });
+
+  it("a credentials provider's own error quotes what it read: the CredentialsError masks it, its cause keeps it", async () => {
+    const leaked = 'STS.NWp7e2b9TokenAbc123XyZ987654321qwerty';
+    const provider = async () => {
+      throw new Error(`refresh failed: SecurityToken=${leaked}&x=1; AccessKeySecret=${SECRET} body ${TOKEN}`);
+    };
+    const error = await failure(
+      client('http://127.0.0.1:9', { credentials: provider, retry: false }).queryTask({ TaskId: TASK_ID }),
+    );
+    expect(error).toMatchObject({ code: 'CredentialsProviderFailed' });
+    for (const form of [error.message, error.stack ?? '', inspect(error, { depth: 1 })]) {
+      for (const secret of [leaked, SECRET, TOKEN]) expect(form).not.toContain(secret.slice(4, 20));
+    }
+    expect(error.message).toContain('refresh failed');
+  });
+
   it('escaped secrets reach no error either: a drifted field, a redirect with %-escapes, a RequestId header, an HTML page', async () => {
     const mixedPercent = `%${TOKEN.charCodeAt(0).toString(16).toUpperCase()}${TOKEN.slice(1)}`;
     const handlers: ((req: IncomingMessage, res: ServerResponse) => void)[] = [

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIotTaskClient, type IotTaskClientOptions } from '../src/index.ts';
 import { failure, SEND_STAGES } from './support/failure.ts';
@@ -439,6 +439,20 @@ describe.each(SENDS)("what a server sends is the server's answer, not a network 
     });
   });
 
+  it('a body under two content codings (deflate, then br) is decoded on both send stages, as fetch does', async () => {
+    const json = JSON.stringify({ RequestId: 'R', Success: true, Data: taskData({ Status: 'SENT' }) });
+    for (const deflate of [deflateSync, deflateRawSync]) {
+      const endpoint = await serve((_req, res) => {
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate, br' })
+          .end(brotliCompressSync(deflate(json)));
+      });
+      await expect(client(endpoint).queryTask({ TaskId: TASK_ID })).resolves.toMatchObject({
+        Data: { Status: 'SENT' },
+      });
+    }
+  });
+
   it("an XML answer under another root (an HTML page, an <Error> on HTTP 200) is not the action's answer", async () => {
     for (const root of ['html', 'Error', 'QueryJobResponse']) {
       const endpoint = await serve((_req, res) => {
@@ -486,5 +500,33 @@ describe.each(SENDS)("what a server sends is the server's answer, not a network 
     const extra = (fromXml.Data as unknown as { Extra: Record<string, unknown> }).Extra;
     expect(Object.getPrototypeOf(extra)).toBe(Object.prototype);
     expect(extra).toEqual({ toString: 'x' });
+  });
+});
+
+describe('a kept-alive connection the server closes (node:http)', () => {
+  beforeEach(() => {
+    sendOptions = {};
+  });
+  it('a request written on a socket the server had just closed goes once more, on a new connection, even with retries off', async () => {
+    const connections = new Set<unknown>();
+    let requests = 0;
+    const endpoint = await serve((req, res) => {
+      requests++;
+      const socket = req.socket;
+      // The second request on a connection finds it closed under it: reset, no answer.
+      if (connections.has(socket)) {
+        socket.destroy();
+        return;
+      }
+      connections.add(socket);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ RequestId: `R-${requests}`, Success: true, Data: taskData() }));
+    });
+    const once = client(endpoint, { retry: false });
+    await once.queryTask({ TaskId: TASK_ID });
+    await expect(once.queryTask({ TaskId: TASK_ID })).resolves.toMatchObject({ Success: true });
+    expect(requests).toBe(3);
+    expect(connections.size).toBe(2);
   });
 });

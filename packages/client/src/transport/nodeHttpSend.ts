@@ -61,6 +61,12 @@ function hasRepeatedHeaders(response: Http.IncomingMessage): boolean {
 // an answer is read by.
 const SINGLE_VALUED = new Set(['content-type', 'retry-after', 'location', 'content-length']);
 
+/** How a kept-alive socket the server closed meanwhile fails a request written on it. */
+function isStaleSocket(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up';
+}
+
 /** RFC 1950's two-byte header: compression method 8, and the pair a multiple of 31. */
 function isZlibWrapped(bytes: Buffer): boolean {
   const [cmf = 0, flg = 0] = bytes;
@@ -90,6 +96,28 @@ function decoderOf(zlib: typeof Zlib, coding: string, first: Buffer | undefined)
     default:
       return undefined;
   }
+}
+
+/**
+ * A body under several content codings (`deflate, br`), undone one after the other as a whole:
+ * each decoder sees its own input from its first byte (how a `deflate` inside another coding is
+ * wrapped shows only there), and none may give more than `limit` bytes. Such bodies are rare and
+ * small; a single coding streams (readCapped).
+ */
+function decodeWhole(zlib: typeof Zlib, codings: readonly string[], body: Buffer, limit: number): Buffer {
+  const options = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: limit + 1 };
+  let out = body;
+  for (const coding of codings) {
+    if (coding === 'gzip' || coding === 'x-gzip') out = zlib.gunzipSync(out, options);
+    else if (coding === 'deflate')
+      out = isZlibWrapped(out) ? zlib.inflateSync(out, options) : zlib.inflateRawSync(out, options);
+    else if (coding === 'br') out = zlib.brotliDecompressSync(out, { maxOutputLength: limit + 1 });
+    else if (coding === 'zstd') {
+      const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o: object) => Buffer }).zstdDecompressSync;
+      if (zstd) out = zstd(out, { maxOutputLength: limit + 1 });
+    }
+  }
+  return out;
 }
 
 // Decoding a whole buffer keeps no state between calls, so one decoder serves every response.
@@ -162,7 +190,30 @@ function readCapped(
     response.on('close', () => {
       if (!response.complete) fail(new Error('the connection closed before the answer was complete'));
     });
-    if (codings.length === 0) start(undefined);
+    if (codings.length > 1) {
+      response.on('data', take);
+      response.on('end', () => {
+        if (settled) return;
+        let decoded: Buffer;
+        try {
+          decoded = decodeWhole(zlib, codings, Buffer.concat(chunks), limit);
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          fail(
+            code === 'ERR_BUFFER_TOO_LARGE'
+              ? errors.tooLarge(status, limit, '', requestId)
+              : errors.badEncoding(status, `${codings.join(', ')}: ${(error as Error).message}`, requestId),
+          );
+          return;
+        }
+        if (decoded.byteLength > limit) {
+          fail(errors.tooLarge(status, limit, utf8.decode(decoded.subarray(0, 1000)), requestId));
+          return;
+        }
+        settled = true;
+        resolve(utf8.decode(decoded));
+      });
+    } else if (codings.length === 0) start(undefined);
     else {
       // The first bytes decide how a `deflate` body is wrapped.
       response.once('data', (first: Buffer) => {
@@ -266,7 +317,13 @@ export function nodeHttpSend(errors: SendErrors = sendErrors): Send {
     return { origin, path: slash === -1 ? '/' : url.slice(slash) };
   };
 
-  return (request: OutgoingRequest, signal: AbortSignal) =>
+  /**
+   * One exchange. A request written on a kept-alive socket the server had just closed fails
+   * before any answer (ECONNRESET, EPIPE, "socket hang up"): it never reached the server, so it
+   * goes once more, on a connection of its own — as Node's documentation advises, and as fetch
+   * does — whatever the call's retry policy.
+   */
+  const exchange = (request: OutgoingRequest, signal: AbortSignal, fresh: boolean) =>
     new Promise<IncomingResponse>((resolve, reject) => {
       const { origin, path } = originOf(request.url);
       let answered = false;
@@ -276,7 +333,8 @@ export function nodeHttpSend(errors: SendErrors = sendErrors): Send {
         path,
         // A raw header list (as `rawHeaders`): written as given, one pass, no header map to build.
         headers: rawHeaders(request.method, origin.host, request.headers),
-        agent: origin.secure ? agents.https : agents.http,
+        // A request sent again goes on a new connection, never on another idle one.
+        agent: fresh ? false : origin.secure ? agents.https : agents.http,
       };
       if (origin.port) requestOptions.port = origin.port;
       const outgoing = (origin.secure ? modules.https : modules.http).request(requestOptions, (response) => {
@@ -307,15 +365,25 @@ export function nodeHttpSend(errors: SendErrors = sendErrors): Send {
         signal.addEventListener('abort', abort, { once: true });
         outgoing.once('close', () => signal.removeEventListener('abort', abort));
       }
-      outgoing.on('error', reject);
+      let settled = false;
+      const failed = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        if (!answered && !fresh && outgoing.reusedSocket && !signal.aborted && isStaleSocket(error)) {
+          exchange(request, signal, true).then(resolve, reject);
+        } else reject(error);
+      };
+      outgoing.on('error', failed);
       // A 101 (or any upgrade) is no answer the API gives; nor is a request closed without one.
       outgoing.on('upgrade', (_response, socket) => {
         socket.destroy();
-        reject(new Error('the server switched protocols (HTTP 101) instead of answering'));
+        failed(new Error('the server switched protocols (HTTP 101) instead of answering'));
       });
       outgoing.once('close', () => {
-        if (!answered) reject(new Error('the connection closed before an answer'));
+        if (!answered) failed(new Error('the connection closed before an answer'));
       });
       outgoing.end();
     });
+
+  return (request: OutgoingRequest, signal: AbortSignal) => exchange(request, signal, false);
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIotTaskClient, type IotTaskClientOptions } from '../src/index.ts';
+import { createIotTaskClient, type IotTaskClientOptions, type ResponseDriftError } from '../src/index.ts';
 import { failure, SEND_STAGES } from './support/failure.ts';
 import { ACCESS_KEY, TASK_ID, taskData } from './support/fakeGateway.ts';
 
@@ -437,6 +437,21 @@ describe.each(SENDS)("what a server sends is the server's answer, not a network 
     await expect(client(endpoint).queryTask({ TaskId: TASK_ID })).resolves.toMatchObject({
       Data: { Status: 'QUEUED' },
     });
+  });
+
+  it('an answer naming another TaskId than the one asked for is no answer to the call (ResponseDriftError), validation on or off', async () => {
+    const endpoint = await serve((_req, res) => {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ RequestId: 'R', Success: true, Data: taskData({ TaskId: 'someone-elses-task' }) }));
+    });
+    for (const responseValidation of ['error', 'off'] as const) {
+      const error = await failure(client(endpoint, { responseValidation }).queryTask({ TaskId: TASK_ID }));
+      expect(error).toMatchObject({ code: 'ResponseDrift', retryable: false, requestId: 'R' });
+      expect((error as ResponseDriftError).issues).toEqual([
+        { path: 'Data.TaskId', expected: `${TASK_ID} (the TaskId asked for)`, received: '"someone-elses-task"' },
+      ]);
+    }
   });
 
   it('a body under two content codings (deflate, then br) is decoded on both send stages, as fetch does', async () => {

@@ -191,6 +191,7 @@ export function createTransport(config: TransportConfig): CallTransport {
           { status, header, text },
           config,
           masking && credentials && ((value) => masking.maskSecretsDeep(value, credentials)),
+          query,
         );
       } catch (error) {
         if (!(error instanceof IotTaskError)) throw error;

@@ -1,5 +1,5 @@
 import { type ActionDescriptor, type CompactSchema, retryableErrorCodes } from '@iot-task/spec';
-import { BusinessError, GatewayError, ResponseDriftError, ResponseParseError } from '../errors.ts';
+import { BusinessError, type DriftIssue, GatewayError, ResponseDriftError, ResponseParseError } from '../errors.ts';
 import { type ClientHooks, runHook } from '../hooks.ts';
 import { normalizeJson } from '../normalizeJson.ts';
 import { parseRetryAfter } from '../retryPolicy.ts';
@@ -73,6 +73,26 @@ function text(value: unknown): string | undefined {
 }
 
 /**
+ * Where the answer's `Data` names another thing than the request did: a parameter (TaskId,
+ * JobId, …) that `Data` carries too, with another value.
+ */
+function echoIssues(asked: Readonly<Record<string, string>>, data: unknown): DriftIssue[] {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return [];
+  const issues: DriftIssue[] = [];
+  for (const name in asked) {
+    const echoed = (data as Record<string, unknown>)[name];
+    if ((typeof echoed === 'string' || typeof echoed === 'number') && String(echoed) !== asked[name]) {
+      issues.push({
+        path: `Data.${name}`,
+        expected: `${asked[name]} (the ${name} asked for)`,
+        received: preview(echoed),
+      });
+    }
+  }
+  return issues;
+}
+
+/**
  * The decode and check stage: reads one answer as the spec describes it, and either returns the
  * success body — decoded, and checked against the success schema so that nothing reaches the
  * caller that contradicts its type — or throws the typed error the answer is: a gateway error
@@ -85,6 +105,8 @@ export async function decodeAnswer(
   settings: DecodeSettings,
   /** Masks the credentials' secrets in the parsed answer, before anything is read from it. */
   maskSecrets?: (value: unknown) => unknown,
+  /** The action's own parameters as sent: a field of `Data` that one names must say the same. */
+  asked?: Readonly<Record<string, string>>,
 ): Promise<DecodedAnswer> {
   const { status } = answer;
   const action = descriptor.action;
@@ -161,6 +183,10 @@ export async function decodeAnswer(
       else console.warn(drift.message);
     }
   }
+  // An answer about another thing than the one asked for is no answer to this call, whatever
+  // the validation setting: the caller would take it for the thing asked for.
+  const about = asked && echoIssues(asked, value.Data);
+  if (about && about.length > 0) throw new ResponseDriftError(action, about, requestId);
   if (requestId === undefined) {
     // Reachable with validation off or 'warn': a result must carry its RequestId all the same.
     throw new ResponseDriftError(action, [{ path: 'RequestId', expected: 'present (required)', received: 'nothing' }]);

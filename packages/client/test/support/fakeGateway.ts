@@ -28,9 +28,15 @@ export function taskData(data: Record<string, unknown> = {}): Record<string, unk
   return { ...okExample.Data, ...data };
 }
 
-/** The spec's success example, with `Data` fields overridden. */
+/** The spec's success example about the task asked for (as the service answers), with `Data` fields overridden. */
 export function ok(data: Record<string, unknown> = {}): Reply {
-  return () => HttpResponse.json({ ...okExample, Data: { ...okExample.Data, ...data } }, { headers: json });
+  return (request) => {
+    const asked = new URL(request.url).searchParams.get('TaskId');
+    return HttpResponse.json(
+      { ...okExample, Data: { ...okExample.Data, ...(asked === null ? {} : { TaskId: asked }), ...data } },
+      { headers: json },
+    );
+  };
 }
 
 /** The spec's XML success example, text replaced as given. */

@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.ts';
+import { describeThrown, ValidationError } from './errors.ts';
 
 /** The longest delay a timer takes: setTimeout fires at once past 2³¹−1 ms (about 24.8 days). */
 export const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -14,16 +14,62 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
-  return Array.isArray(value) ? 'an array' : 'an object';
+  const array = isArrayOrUnreadable(value as object);
+  return array === 'unreadable' ? 'a revoked Proxy' : array ? 'an array' : 'an object';
+}
+
+/**
+ * The caller's object read once into a plain record (its own enumerable properties, and `names`
+ * it may hold as non-enumerable ones): a revoked Proxy, a getter or an `ownKeys` trap that throws
+ * is the caller's mistake, named here as a ValidationError — never a raw TypeError from deep
+ * inside a call, nor a value that changes between two reads.
+ */
+export function readRecord(field: string, value: object, names: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let reading: string | undefined;
+  try {
+    for (const name of [...Object.keys(value), ...names]) {
+      if (Object.hasOwn(out, name) || !Object.hasOwn(value, name)) continue;
+      reading = name;
+      // Defined, not assigned: a `__proto__` key stays a key (and is refused as one), never a prototype.
+      Object.defineProperty(out, name, {
+        value: (value as Record<string, unknown>)[name],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  } catch (error) {
+    throw new ValidationError(
+      field,
+      'an object whose properties can be read',
+      reading === undefined
+        ? `one that cannot be read (${describeThrown(error)})`
+        : `one whose ${reading} threw when read (${describeThrown(error)})`,
+    );
+  }
+  return out;
+}
+
+/** Array.isArray, for a value that may be a revoked Proxy (which it throws on). */
+function isArrayOrUnreadable(value: object): boolean | 'unreadable' {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return 'unreadable';
+  }
 }
 
 /** An options object: undefined (every default) or a plain object — never null, an array or a string. */
 export function optionsObject<T extends object>(field: string, value: T | undefined): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (typeof value !== 'object' || value === null || isArrayOrUnreadable(value) === true) {
     throw new ValidationError(field, 'an object of options (or nothing)', describeValue(value));
   }
-  return value;
+  if (isArrayOrUnreadable(value) === 'unreadable') {
+    throw new ValidationError(field, 'an object of options (or nothing)', 'a revoked Proxy');
+  }
+  return readRecord(field, value) as T;
 }
 
 /** A duration in milliseconds that a timer can wait: > `min` (or ≥ 0 with `min: 0`) and at most 2³¹−1. */

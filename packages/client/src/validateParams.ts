@@ -1,5 +1,5 @@
 import { type ActionDescriptor, actions, type CompactSchema, type ParameterDescriptor } from '@iot-task/spec';
-import { describeValue } from './checkOptions.ts';
+import { describeValue, readRecord } from './checkOptions.ts';
 import { ValidationError } from './errors.ts';
 import { hasControlCharacter } from './hasControlCharacter.ts';
 import { compiledPattern } from './schemaTypes.ts';
@@ -91,10 +91,11 @@ function ownParameters(descriptor: ActionDescriptor): { own: ParameterDescriptor
  */
 export function validateParams(descriptor: ActionDescriptor, params: unknown): Record<string, string> {
   const { own, known } = ownParameters(descriptor);
-  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+  if (params === null || typeof params !== 'object' || describeValue(params) !== 'an object') {
     throw new ValidationError('params', `an object with ${own.map((p) => p.name).join(', ')}`, describeValue(params));
   }
-  const record = params as Record<string, unknown>;
+  // Read once: what the checks see is what is sent.
+  const record = readRecord('params', params, [...known]);
   for (const key of Object.keys(record)) {
     if (!known.has(key) && record[key] !== undefined) {
       throw new ValidationError(key, `no such parameter; ${descriptor.action} takes ${[...known].join(', ')}`);

@@ -14,6 +14,7 @@ import {
   ResponseParseError,
   type RetryEvent,
   TimeoutError,
+  ValidationError,
 } from '../src/index.ts';
 import {
   ACCESS_KEY,
@@ -401,6 +402,51 @@ describe('whatever the caller throws, or hands over, ends in the right typed err
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('params or options that cannot be read (a revoked Proxy, a throwing getter or ownKeys trap): ValidationError naming them, nothing sent', async () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const getter = Object.defineProperty({}, 'TaskId', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    });
+    const keys = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no keys');
+        },
+      },
+    );
+    const cases: [unknown, unknown, RegExp][] = [
+      [revoked.proxy, undefined, /^params: expected an object with TaskId.*received a revoked Proxy/],
+      [
+        getter,
+        undefined,
+        /^params: expected an object whose properties can be read, received one whose TaskId threw when read \(boom\)/,
+      ],
+      [keys, undefined, /^params: expected an object whose properties can be read, received one that cannot be read/],
+      [{ TaskId: TASK_ID }, revoked.proxy, /^options: expected an object of options.*received a revoked Proxy/],
+      [
+        { TaskId: TASK_ID },
+        Object.defineProperty({}, 'timeoutMs', {
+          enumerable: true,
+          get: () => {
+            throw new Error('x');
+          },
+        }),
+        /^options: expected an object whose properties can be read, received one whose timeoutMs threw/,
+      ],
+    ];
+    for (const [params, options, message] of cases) {
+      const error = await failure(client().queryTask(params as never, options as never));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toMatch(message);
+    }
+    expect(gateway.seen).toHaveLength(0);
   });
 
   it('credentials whose getter throws: CredentialsError, nothing sent', async () => {

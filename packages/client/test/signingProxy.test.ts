@@ -1,7 +1,15 @@
+import { settle } from '@iot-task/test-support/fakeTime';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createIotTaskClient, createSigningProxy } from '../src/index.ts';
-import { ACCESS_KEY, businessError, fakeGateway, gatewayError, TASK_ID } from './support/fakeGateway.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createIotTaskClient,
+  createSigningProxy,
+  GatewayError,
+  NetworkError,
+  type SigningProxyOptions,
+  ValidationError,
+} from '../src/index.ts';
+import { ACCESS_KEY, businessError, fakeGateway, gatewayError, ok, TASK_ID } from './support/fakeGateway.ts';
 
 const gateway = fakeGateway();
 const upstream = setupServer(gateway.handler);
@@ -136,5 +144,262 @@ describe('the proxy faces the internet', () => {
     });
     expect(pulled).toBeLessThan(10);
     expect(gateway.seen).toHaveLength(0);
+  });
+});
+
+describe('the proxy answers nothing it signed with', () => {
+  const SIGNATURE = 'c2lnbmF0dXJlLXRoYXQtc3RheXM';
+  it('a Signature, AccessKeyId, SecurityToken or Authorization the service echoes is masked, in successes and errors', async () => {
+    gateway.reply(
+      ok({
+        Message: `signed with AccessKeyId=${ACCESS_KEY.accessKeyId}&Signature=${SIGNATURE}&SecurityToken=STS.echoed`,
+        StatusDetail: JSON.stringify({ Signature: SIGNATURE, Authorization: 'ACS3-HMAC-SHA256 Credential=x' }),
+      }),
+      gatewayError(
+        400,
+        'IncompleteSignature',
+        `The request signature does not conform. Authorization: ACS3-HMAC-SHA256 Credential=${ACCESS_KEY.accessKeyId},SignedHeaders=host;x-acs-action,Signature=${SIGNATURE}`,
+      ),
+      businessError('iot.common.Forbidden', `x-acs-security-token:STS.echoed rejected for ${ACCESS_KEY.accessKeyId}`),
+    );
+    const url = `https://app.example/api/iot/?Action=QueryTask&TaskId=${TASK_ID}`;
+    const answers = [await proxy(new Request(url)), await proxy(new Request(url)), await proxy(new Request(url))];
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 200]);
+    const [success, error, business] = await Promise.all(answers.map((a) => a.json()));
+    for (const body of [success, error, business]) {
+      const text = JSON.stringify(body);
+      expect(text).not.toContain(ACCESS_KEY.accessKeyId);
+      expect(text).not.toContain(SIGNATURE);
+      expect(text).not.toContain('STS.echoed');
+    }
+    expect(success.Data.Message).toBe('signed with AccessKeyId=***&Signature=***&SecurityToken=***');
+    // The JSON text stays JSON, its signing fields masked.
+    expect(JSON.parse(success.Data.StatusDetail)).toEqual({ Signature: '***', Authorization: '***' });
+    expect(error).toMatchObject({ Code: 'IncompleteSignature', Message: expect.stringContaining('Signature=***') });
+    expect(business).toMatchObject({ Success: false, Code: 'iot.common.Forbidden' });
+  });
+
+  it('the key a credentials provider gave is masked wherever the service quotes it, even unnamed', async () => {
+    const rotating = createSigningProxy({
+      region: 'cn-shanghai',
+      credentials: () => ACCESS_KEY,
+      quota: false,
+      retry: false,
+    });
+    gateway.reply(
+      gatewayError(403, 'InvalidAccessKeyId.Inactive', `Specified access key ${ACCESS_KEY.accessKeyId} is disabled.`),
+    );
+    const answer = await rotating(new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=${TASK_ID}`));
+    expect(answer.status).toBe(403);
+    expect(await answer.json()).toMatchObject({ Message: 'Specified access key *** is disabled.' });
+  });
+});
+
+describe('a parameter is given once', () => {
+  const refusal = async (request: Request, name: string) => {
+    const answer = await proxy(request);
+    expect(answer.status).toBe(400);
+    const body = await answer.json();
+    expect(body).toMatchObject({
+      Code: 'InvalidParameter',
+      Message: expect.stringContaining(`${name} is given 2 times`),
+    });
+    expect(gateway.seen).toHaveLength(0);
+  };
+
+  it('twice in the query, in the query and the form body, or as Action and x-acs-action: 400 naming it, nothing upstream', async () => {
+    await refusal(
+      new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=${TASK_ID}&TaskId=other`),
+      'TaskId',
+    );
+    await refusal(
+      new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=${TASK_ID}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'TaskId=other',
+      }),
+      'TaskId',
+    );
+    await refusal(new Request(`https://app.example/api/iot/?Action=QueryTask&Action=DeleteJob&TaskId=x`), 'Action');
+    await refusal(
+      new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=x`, {
+        headers: { 'x-acs-action': 'DeleteJob' },
+      }),
+      'Action',
+    );
+  });
+
+  it('a parameter the proxy drops anyway may come twice; each once is forwarded', async () => {
+    const answer = await proxy(new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=${TASK_ID}&_=1&_=2`));
+    expect(answer.status).toBe(200);
+    expect(gateway.seen[0]?.params).toEqual({ TaskId: TASK_ID, Format: 'JSON' });
+  });
+});
+
+describe('a request body that never completes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A form body that sends its first bytes, then nothing, for ever; `cancelled` once the reader lets go. */
+  function stalledBody() {
+    const state = { cancelled: false };
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`TaskId=${TASK_ID}&Action=Query`));
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    const request = new Request('https://app.example/api/iot/?', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    return { request, state };
+  }
+
+  it('is waited for requestBodyTimeoutMs (5 s by default), then refused with 408; the body is cancelled, no timer left', async () => {
+    vi.useFakeTimers();
+    const { request, state } = stalledBody();
+    let answered: Response | undefined;
+    const pending = proxy(request).then((answer) => {
+      answered = answer;
+      return answer;
+    });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(answered).toBeUndefined();
+    const answer = await settle(pending);
+    expect(answer.status).toBe(408);
+    expect(await answer.json()).toMatchObject({
+      Code: 'RequestTimeout',
+      Message: 'The request body did not arrive within 5000 ms.',
+    });
+    expect(state.cancelled).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(gateway.seen).toHaveLength(0);
+  });
+
+  it('requestBodyTimeoutMs sets the bound', async () => {
+    vi.useFakeTimers();
+    const quick = createSigningProxy({ region: 'cn-shanghai', credentials: ACCESS_KEY, requestBodyTimeoutMs: 250 });
+    const { request } = stalledBody();
+    const started = Date.now();
+    const answer = await settle(quick(request));
+    expect(answer.status).toBe(408);
+    expect(Date.now() - started).toBe(250);
+  });
+});
+
+describe('mistakes are named where they are made', () => {
+  const base = { region: 'cn-shanghai', credentials: ACCESS_KEY } as const;
+  function creationError(options: Record<string, unknown>): unknown {
+    try {
+      createSigningProxy({ ...base, ...options } as SigningProxyOptions);
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  }
+
+  it.each([
+    [
+      { allowedActions: ['QueryTask', 'DeleteEverything'] },
+      'allowedActions[1]',
+      'an action of the spec: one of QueryTask',
+    ],
+    [{ allowedActions: 'QueryTask' }, 'allowedActions', 'an array of action names'],
+    [{ allowedActions: [] }, 'allowedActions', 'at least one action name'],
+    [{ signatureVersion: 'none' }, 'signatureVersion', 'v3 or v1: the proxy signs'],
+    [{ signatureVersion: 'v2' }, 'signatureVersion', 'one of v3, v1'],
+    [{ allowedAction: ['QueryTask'] }, 'allowedAction', "one of createSigningProxy's options (allowedActions,"],
+    [{ format: 'XML' }, 'format', 'no format: the proxy always asks the service for JSON'],
+    [{ maxRequestBytes: -1 }, 'maxRequestBytes', 'an integer from 0'],
+    [{ requestBodyTimeoutMs: 0 }, 'requestBodyTimeoutMs', 'a number of milliseconds'],
+    [{ onError: 'console' }, 'onError', 'a function'],
+  ])('%o is a ValidationError naming %s when the proxy is made', (options, field, expected) => {
+    const error = creationError(options);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field, expected: expect.stringContaining(expected) });
+  });
+
+  it('options that are not an object are refused too', () => {
+    expect(() => createSigningProxy('cn-shanghai' as never)).toThrow(ValidationError);
+  });
+
+  it('the handler called with something that is not a Request rejects with a TypeError saying what it takes', async () => {
+    for (const wrong of ['https://app.example/api/iot/?Action=QueryTask&TaskId=x', {}, undefined]) {
+      const error = await proxy(wrong as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as TypeError).message).toMatch(/^createSigningProxy's handler takes a fetch Request/);
+    }
+  });
+});
+
+describe('an unreachable service', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 10.20.30.40:8443'), {
+    code: 'ECONNREFUSED',
+    address: '10.20.30.40',
+    port: 8443,
+  });
+  const unreachable = (onError: SigningProxyOptions['onError']) =>
+    createSigningProxy({
+      endpoint: 'https://iot-internal.corp.example:8443',
+      credentials: ACCESS_KEY,
+      quota: false,
+      retry: false,
+      fetch: async () => {
+        throw refused;
+      },
+      onError,
+    });
+
+  it("is a generic 502 in the API's error shape for the browser; the cause goes to onError", async () => {
+    const errors: unknown[] = [];
+    const gatewayProxy = unreachable((error) => errors.push(error));
+    const answer = await gatewayProxy(new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=${TASK_ID}`));
+    expect(answer.status).toBe(502);
+    const text = await answer.text();
+    for (const hidden of ['10.20.30.40', '8443', 'ECONNREFUSED', 'iot-internal', 'corp.example']) {
+      expect(text).not.toContain(hidden);
+    }
+    expect(JSON.parse(text)).toEqual({
+      RequestId: expect.any(String),
+      Code: 'BadGateway',
+      Message: 'The proxy could not reach the service; try again later.',
+    });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(NetworkError);
+    expect((errors[0] as NetworkError).message).toContain('ECONNREFUSED 10.20.30.40:8443');
+
+    // The browser's client reads it as the gateway error it is (retryable, as a 502 is).
+    const viaBrowser = createIotTaskClient({
+      endpoint: 'https://app.example/api/iot',
+      signatureVersion: 'none',
+      quota: false,
+      retry: false,
+      fetch: (input, init) => gatewayProxy(new Request(input, init)),
+    });
+    const error = await viaBrowser.queryTask({ TaskId: TASK_ID }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ code: 'BadGateway', httpStatus: 502, retryable: true });
+  });
+
+  it('an onError that throws changes nothing the browser gets (it is reported on the console)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const answer = await unreachable(() => {
+        throw new Error('the log is full');
+      })(new Request(`https://app.example/api/iot/?Action=QueryTask&TaskId=${TASK_ID}`));
+      expect(answer.status).toBe(502);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('the log is full'));
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

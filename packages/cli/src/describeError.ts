@@ -54,8 +54,12 @@ export function describeError(error: unknown): { line: string; exitCode: number 
           exitCode: EXIT.credentials,
         };
       }
+      // fromEnv names the variables that are missing.
+      const missing = error.code === 'MissingCredentials' ? /set (.+?) \(and /.exec(error.message)?.[1] : undefined;
       return {
-        line: `iot-task: ${error.code}: set ${ENV_ACCESS_KEY_ID} and ${ENV_ACCESS_KEY_SECRET} (and ${ENV_SECURITY_TOKEN} for an STS token), or add --mock to try the embedded mock`,
+        line: missing
+          ? `iot-task: no credentials: set ${missing} (and ${ENV_SECURITY_TOKEN} for an STS token), or add --mock to try the embedded mock`
+          : `iot-task: ${error.code}: set ${ENV_ACCESS_KEY_ID} and ${ENV_ACCESS_KEY_SECRET} (and ${ENV_SECURITY_TOKEN} for an STS token), or add --mock to try the embedded mock`,
         exitCode: EXIT.credentials,
       };
     }

@@ -1,9 +1,7 @@
 import {
   AbortedError,
   createIotTaskClient,
-  ENV_ACCESS_KEY_ID,
-  ENV_ACCESS_KEY_SECRET,
-  ENV_SECURITY_TOKEN,
+  fromEnv,
   type IotTaskClient,
   type QuotaStore,
   type TaskResult,
@@ -68,24 +66,19 @@ async function connect(
     environment.stderr.write(`Using the embedded mock at ${server.url} (test credentials, signatures verified)\n`);
     return { client: createIotTaskClient({ ...common, endpoint: server.url, credentials: TEST_CREDENTIALS }), server };
   }
-  const missing = [ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET].filter((name) => !environment.env[name]?.trim());
-  if (missing.length > 0) {
-    throw Object.assign(new Error(), { missing });
-  }
-  const credentials = {
-    accessKeyId: environment.env[ENV_ACCESS_KEY_ID] as string,
-    accessKeySecret: environment.env[ENV_ACCESS_KEY_SECRET] as string,
-    ...(environment.env[ENV_SECURITY_TOKEN] ? { securityToken: environment.env[ENV_SECURITY_TOKEN] } : {}),
-  };
-  const quota = await sharedQuota(environment.env);
-  const client = createIotTaskClient({
+  const options = {
     ...common,
-    credentials,
-    ...(quota ? { quota } : {}),
+    credentials: fromEnv(environment.env),
     ...(cmd.endpoint !== undefined
       ? { endpoint: cmd.endpoint }
       : { region: cmd.region ?? environment.env.ALIBABA_CLOUD_REGION_ID ?? 'cn-shanghai' }),
-  });
+  };
+  // What is wrong on the command line is said first (a bad --endpoint or --region: exit 2), then
+  // what is missing from the environment (credentials: exit 3), before the shared quota connects.
+  createIotTaskClient(options);
+  await options.credentials();
+  const quota = await sharedQuota(environment.env);
+  const client = createIotTaskClient({ ...options, ...(quota ? { quota } : {}) });
   return { client, server: undefined, quota };
 }
 
@@ -94,20 +87,7 @@ async function runTask(cmd: TaskCommand, environment: CliEnvironment): Promise<n
     cmd.instance !== undefined ? { TaskId: cmd.taskId, IotInstanceId: cmd.instance } : { TaskId: cmd.taskId };
   // Bad input is a usage error before anything starts (no mock server, no request).
   validateActionParams('QueryTask', params);
-  let connection: Awaited<ReturnType<typeof connect>>;
-  try {
-    connection = await connect(cmd, environment);
-  } catch (error) {
-    const missing = (error as { missing?: string[] }).missing;
-    if (missing) {
-      environment.stderr.write(
-        `iot-task: no credentials: set ${missing.join(' and ')} (and ${ENV_SECURITY_TOKEN} for an STS token), or add --mock to try the embedded mock\n`,
-      );
-      return EXIT.credentials;
-    }
-    throw error;
-  }
-  const { client, server, quota } = connection;
+  const { client, server, quota } = await connect(cmd, environment);
   const signal = environment.signal;
   try {
     if (cmd.command === 'query') {
@@ -159,6 +139,10 @@ export async function main(environment: CliEnvironment): Promise<number> {
       case 'help':
         environment.stdout.write(`${USAGE}\n`);
         return EXIT.ok;
+      case 'nothing':
+        // No command at all is a mistake (a script that lost its arguments), not a request for help.
+        environment.stderr.write(`${USAGE}\n\niot-task: no command given; expected query, watch or mock\n`);
+        return EXIT.usage;
       case 'version':
         environment.stdout.write(`${packageJson.version}\n`);
         return EXIT.ok;

@@ -25,6 +25,7 @@ export type CommandLine =
   | TaskCommand
   | { command: 'mock'; args: string[] }
   | { command: 'help' }
+  | { command: 'nothing' }
   | { command: 'version' };
 
 /** The longest wait a timer takes (2³¹−1 ms, about 24.8 days). */
@@ -71,8 +72,8 @@ function oneOf<T extends string>(
  */
 export function parseCommandLine(argv: string[]): CommandLine {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help')
-    return { command: 'help' };
+  if (command === undefined) return { command: 'nothing' };
+  if (command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
   if (command === '-v' || command === '--version') return { command: 'version' };
   if (command === 'mock') return { command: 'mock', args: rest };
   if (command !== 'query' && command !== 'watch')

@@ -35,7 +35,7 @@ the AccessKey ID). Without --mock only.
 Exit codes:
   ${EXIT.ok}    query printed the task; watch saw SUCCEEDED
   ${EXIT.error}    the API answered with an error, or could not be reached
-  ${EXIT.usage}    bad command line or input; nothing was sent
+  ${EXIT.usage}    bad command line or input (no command at all, too); nothing was sent
   ${EXIT.credentials}    no usable credentials
   ${EXIT.waitTimeout}    watch gave up (--timeout) before a terminal status
   ${EXIT.unknownStatus}    watch met a status the spec does not list (whether the task ended is unknown)

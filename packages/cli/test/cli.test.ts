@@ -227,6 +227,31 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
     );
   });
 
+  it('only the secret missing: names that one variable, exit 3', async () => {
+    const r = await run(['query', TASK], { ALIBABA_CLOUD_ACCESS_KEY_ID: 'some-key' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      'iot-task: no credentials: set ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for an STS token), or add --mock to try the embedded mock\n',
+    );
+  });
+
+  it('a bad --endpoint is a command-line mistake (exit 2) whether credentials are set or not', async () => {
+    for (const env of [{}, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' }]) {
+      const r = await run(['query', TASK, '--endpoint', 'ftp://nowhere'], env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^iot-task: .*endpoint/);
+      noStackTrace(r);
+    }
+  });
+
+  it('no arguments at all: the usage on stderr and exit 2 (a script that lost its arguments is told so)', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('query <TaskId>');
+    expect(r.stderr).toMatch(/iot-task: no command given; expected query, watch or mock\n$/);
+  });
+
   it('a wrong secret: code, message, RequestId, what to do — and never the secret', async () => {
     const server = await createMockServer({ port: 0 });
     try {
@@ -342,7 +367,8 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
   it('credentials that are set but unusable: the variable and why, never its value, exit 3', async () => {
     const r = await run(['query', TASK, '--endpoint', 'http://127.0.0.1:9'], {
       ALIBABA_CLOUD_ACCESS_KEY_ID: 'k',
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'trailing-newline-secret\n',
+      // Surrounding whitespace is trimmed (fromEnv, as for a value read from a file); a control character inside is not.
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret-with-a-\u0007-bell',
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(

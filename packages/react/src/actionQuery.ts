@@ -1,5 +1,5 @@
 // What the generated hooks (`generated/hooks.gen.ts`) build on.
-import { type AnyIotTaskError, IotTaskError } from '@iot-task/client';
+import type { AnyIotTaskError } from '@iot-task/client';
 import type { InfiniteData, QueryFunction, UseInfiniteQueryOptions, UseQueryOptions } from '@tanstack/react-query';
 
 export type { AnyIotTaskError, OperationClient } from '@iot-task/client';
@@ -7,14 +7,17 @@ export { useIotTaskClient } from './IotTaskClientProvider.tsx';
 export { actionQueryKey } from './iotTaskQueryKeys.ts';
 
 /**
- * The query of an action's call: its key, a function that calls through the client's runtime,
- * and retries of what the client marks retryable. Give it to `useQuery`, `prefetchQuery`,
+ * The query of an action's call: its key and a function that calls through the client's runtime.
+ * Retries live in one layer, the client's (its `retry` option: backoff, `Retry-After`, the quota,
+ * writes never repeated after an answer may have come, all within the call's deadline), so
+ * TanStack Query's own retry is off (`retry: false`): one retryable failure costs at most the
+ * client's `maxAttempts` requests, not their product. Give it to `useQuery`, `prefetchQuery`,
  * `ensureQueryData` or `useQueries`.
  */
 export interface ActionQuery<TResult> {
   queryKey: readonly unknown[];
   queryFn: QueryFunction<TResult, readonly unknown[]>;
-  retry: (failureCount: number, error: unknown) => boolean;
+  retry: false;
 }
 
 /** The infinite query of a paged action: one page per token, the next asked with the last page's. */
@@ -23,7 +26,8 @@ export interface ActionInfiniteQuery<TResult> {
   queryFn: QueryFunction<TResult, readonly unknown[], string | undefined>;
   initialPageParam: string | undefined;
   getNextPageParam: (page: TResult) => string | undefined;
-  retry: (failureCount: number, error: unknown) => boolean;
+  /** Off, as for ActionQuery: the client retries. */
+  retry: false;
 }
 
 /** The data of a paged action's infinite query. */
@@ -40,11 +44,6 @@ export type ActionInfiniteQueryOptions<TResult> = Omit<
   UseInfiniteQueryOptions<TResult, AnyIotTaskError, ActionPages<TResult>, readonly unknown[], string | undefined>,
   'queryKey' | 'queryFn' | 'initialPageParam' | 'getNextPageParam'
 >;
-
-/** Whether TanStack Query should try again: only errors the client marks retryable, up to 3 times. */
-export function retryRetryable(failureCount: number, error: unknown): boolean {
-  return error instanceof IotTaskError && error.retryable && failureCount < 3;
-}
 
 /** The next page's token, or undefined on the last page (TanStack Query's end of pages). */
 export function nextPageToken(token: unknown): string | undefined {

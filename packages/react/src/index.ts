@@ -1,11 +1,10 @@
 // Public entry of @iot-task/react. Reads no secret: give the provider a client that has none.
-export {
-  type ActionInfiniteQuery,
-  type ActionInfiniteQueryOptions,
-  type ActionPages,
-  type ActionQuery,
-  type ActionQueryOptions,
-  retryRetryable,
+export type {
+  ActionInfiniteQuery,
+  ActionInfiniteQueryOptions,
+  ActionPages,
+  ActionQuery,
+  ActionQueryOptions,
 } from './actionQuery.ts';
 // Generated: for every read action, `<action>QueryOptions`, `use<Action>`, `useSuspense<Action>`;
 // for a paged one also `<action>InfiniteQueryOptions` and `use<Action>Infinite`.

@@ -12,7 +12,8 @@ export interface UseWatchTaskOptions<TSelected> extends WatchTaskOptions {
 
 /**
  * One device's task, kept live: polls while it runs, backs off while QUEUED, stops at a terminal
- * status. Errors are the client's typed IotTaskErrors; retryable ones are retried.
+ * status (and at a status the spec does not list). Errors are the client's typed IotTaskErrors;
+ * the client retries what is retryable, TanStack Query does not retry on top of it.
  *
  * @example
  * const { data: task, error } = useWatchTask('MSnT9***q010101');

@@ -1,4 +1,10 @@
-import { isTerminalStatus, type OperationClient, type QueryTaskResult, type TaskResult } from '@iot-task/client';
+import {
+  isKnownStatus,
+  isTerminalStatus,
+  type OperationClient,
+  type QueryTaskResult,
+  type TaskResult,
+} from '@iot-task/client';
 import type { ActionQuery } from './actionQuery.ts';
 import { queryTaskQueryOptions } from './generated/hooks.gen.ts';
 
@@ -14,7 +20,11 @@ export interface WatchTaskOptions extends WatchTaskPolling {
   IotInstanceId?: string;
 }
 
-/** The poll interval for the task as last fetched: none once terminal, growing while QUEUED. */
+/**
+ * The poll interval for the task as last fetched: none once terminal, growing while QUEUED, and
+ * none for a status the spec does not list — whether such a task has ended is unknowable, so it
+ * is not polled forever (as waitForTask stops with UnknownStatusError; `isKnownStatus` tells).
+ */
 export function pollInterval(
   body: QueryTaskResult | undefined,
   updates: number,
@@ -24,7 +34,7 @@ export function pollInterval(
   if (interval === false) return false;
   const task = body?.Data;
   if (!task) return interval;
-  if (isTerminalStatus(task.Status)) return false;
+  if (isTerminalStatus(task.Status) || !isKnownStatus(task.Status)) return false;
   if (task.Status === 'QUEUED')
     return Math.min(polling.maxPollIntervalMs ?? 30_000, interval * 1.5 ** Math.max(0, updates - 1));
   return interval;
@@ -32,7 +42,7 @@ export function pollInterval(
 
 /**
  * The TanStack Query options behind useWatchTask: the generated `queryTaskQueryOptions` (key,
- * query function through the client's runtime, retries of what is retryable), selecting the task
+ * query function through the client's runtime, which retries), selecting the task
  * and polling until it reaches a terminal status. Use it with `prefetchQuery` too.
  */
 export interface WatchTaskQueryOptions extends ActionQuery<QueryTaskResult> {

@@ -138,13 +138,54 @@ describe('useWatchTask', () => {
     expect(screen.getByRole('alert').textContent).toBe('business iot.job.TaskNotFound');
   });
 
-  it('retries retryable errors (here a 503), then shows the task', async () => {
+  it("retries retryable errors (here a 503) through the client's retries, then shows the task", async () => {
     mock.faults.add('status:503');
-    const { wrapper } = setup();
+    const { wrapper } = setup({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
     render(<Task id={EXAMPLE_TASK_ID} options={{ pollIntervalMs: false }} />, { wrapper });
     await advance(10);
     expect(screen.getByText('QUEUED 0%')).toBeDefined();
     expect(mock.log.filter((e) => e.taskId === EXAMPLE_TASK_ID).map((e) => e.httpStatus)).toEqual([503, 200]);
+  });
+
+  it("retries live in one layer: a failure that keeps coming costs the client's maxAttempts requests, not their product", async () => {
+    mock.faults.add('status:503', { times: Number.POSITIVE_INFINITY });
+    const { wrapper } = setup({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
+    render(<Task id={EXAMPLE_TASK_ID} options={{ pollIntervalMs: false }} />, { wrapper });
+    await advance(5000);
+    expect(screen.getByRole('alert').textContent).toBe('gateway ServiceUnavailable');
+    expect(polls(EXAMPLE_TASK_ID)).toBe(3);
+  });
+
+  it('stops polling at a status the spec does not list (whether the task ended is unknowable)', async () => {
+    let asked = 0;
+    const odd = handleQueryTask(({ params }) => {
+      if (params.TaskId !== 'odd') return undefined;
+      asked++;
+      return {
+        body: {
+          RequestId: `R-odd-${asked}`,
+          Success: true,
+          Data: {
+            TaskId: 'odd',
+            // A status a newer service may send: typed as an open union on the client, not here.
+            Status: 'PAUSED' as 'QUEUED',
+            Progress: 50,
+            JobId: 'J',
+            JobName: 'job',
+            IotId: 'i',
+            ProductKey: 'p',
+            DeviceName: 'd',
+            UtcModified: '2026-12-07T00:00:00.000Z',
+            UtcQueueTime: '2026-12-07T00:00:00.000Z',
+          },
+        },
+      };
+    });
+    const { wrapper } = setup({ fetch: fetchFromHandlers([odd, ...mock.handlers]) });
+    render(<Task id="odd" />, { wrapper });
+    await advance(1000);
+    expect(screen.getByText('PAUSED 50%')).toBeDefined();
+    expect(asked).toBe(1);
   });
 
   it('does not retry what will fail again', async () => {

@@ -19,14 +19,14 @@ export function emitReactHooks(set: SpecSet, layout: Layout): string {
     const summary = String(document.info.summary ?? action);
     const query = `/**
  * TanStack Query options of \`${action}\` (${summary.replace(/\.$/, '')}): its key, a query function
- * sent through the client's runtime (validation, quota, signing, retries, typed errors), and
- * retries of what the client marks retryable. For \`prefetchQuery\`, \`ensureQueryData\`, \`useQueries\`.
+ * sent through the client's runtime (validation, quota, signing, retries, typed errors) and no
+ * retries of its own: the client's are the only layer. For \`prefetchQuery\`, \`ensureQueryData\`, \`useQueries\`.
  */
 export function ${fn}QueryOptions(client: OperationClient, params: ${action}Params): ActionQuery<${action}Result> {
   return {
     queryKey: actionQueryKey(client, '${action}', params),
     queryFn: ({ signal }) => ${fn}(client, params, { signal }),
-    retry: retryRetryable,
+    retry: false,
   };
 }
 
@@ -68,7 +68,7 @@ export function ${fn}InfiniteQueryOptions(
       ${fn}(client, pageParam === undefined ? params : { ...params, ${paging.tokenParameter}: pageParam }, { signal }),
     initialPageParam: undefined,
     getNextPageParam: (page) => nextPageToken(page.${paging.tokenField}),
-    retry: retryRetryable,
+    retry: false,
   };
 }
 
@@ -108,7 +108,6 @@ export function use${action}Infinite(
     'type ActionQueryOptions',
     'type AnyIotTaskError',
     'type OperationClient',
-    'retryRetryable',
     'useIotTaskClient',
     ...(paged.length > 0
       ? ['type ActionInfiniteQuery', 'type ActionInfiniteQueryOptions', 'type ActionPages', 'nextPageToken']

@@ -3,18 +3,18 @@
 
 import { type UseQueryResult, type UseSuspenseQueryResult, useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { queryTask, type QueryTaskParams, type QueryTaskResult } from '@iot-task/client';
-import { type ActionQuery, actionQueryKey, type ActionQueryOptions, type AnyIotTaskError, type OperationClient, retryRetryable, useIotTaskClient } from '../actionQuery.ts';
+import { type ActionQuery, actionQueryKey, type ActionQueryOptions, type AnyIotTaskError, type OperationClient, useIotTaskClient } from '../actionQuery.ts';
 
 /**
  * TanStack Query options of `QueryTask` (Query one device's task (作业) inside a job (任务)): its key, a query function
- * sent through the client's runtime (validation, quota, signing, retries, typed errors), and
- * retries of what the client marks retryable. For `prefetchQuery`, `ensureQueryData`, `useQueries`.
+ * sent through the client's runtime (validation, quota, signing, retries, typed errors) and no
+ * retries of its own: the client's are the only layer. For `prefetchQuery`, `ensureQueryData`, `useQueries`.
  */
 export function queryTaskQueryOptions(client: OperationClient, params: QueryTaskParams): ActionQuery<QueryTaskResult> {
   return {
     queryKey: actionQueryKey(client, 'QueryTask', params),
     queryFn: ({ signal }) => queryTask(client, params, { signal }),
-    retry: retryRetryable,
+    retry: false,
   };
 }
 

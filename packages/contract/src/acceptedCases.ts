@@ -1,8 +1,9 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
+import { checkAnswer } from './checkAnswer.ts';
 import type { ContractRun } from './contractRun.ts';
-import { checkAnswer, readRaw } from './expectations.ts';
 import { type RawRequestOptions, rawRequest, utcSeconds } from './rawRequest.ts';
+import { readRaw } from './rawResponse.ts';
 import { variantRequest } from './signedRequests.ts';
 import { minutesAndSeconds, TIMESTAMP_WINDOW_MS, WINDOW_EDGE_MS } from './timestampWindow.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';

@@ -1,5 +1,5 @@
 import { contentProblems } from './contentTruth.ts';
-import { MAX_ANSWER_BYTES, type RawResponse } from './expectations.ts';
+import { MAX_ANSWER_BYTES, type RawResponse } from './rawResponse.ts';
 
 /** An answer as bytes: off a socket (with what its framing got wrong) or out of a Response. */
 export interface Answered {

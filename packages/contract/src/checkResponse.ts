@@ -1,4 +1,5 @@
-import { parseAnswer, type RawResponse } from './expectations.ts';
+import { parseAnswer } from './checkAnswer.ts';
+import type { RawResponse } from './rawResponse.ts';
 import { documentedStatuses, responseSchemaPointer, schemaProblems } from './specSchemas.ts';
 
 /**

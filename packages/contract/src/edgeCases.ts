@@ -1,8 +1,9 @@
 import { type ActionDescriptor, actions, commonParameters, type ParameterDescriptor } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
-import { checkAnswer, readRaw } from './expectations.ts';
+import { checkAnswer } from './checkAnswer.ts';
 import { unknownValueCodes, unknownValueExpected } from './parameterCases.ts';
 import { rawRequest } from './rawRequest.ts';
+import { readRaw } from './rawResponse.ts';
 import { specValue } from './requestParams.ts';
 import { answerProblems, variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, V1_VARIANTS, variantLabel } from './transportVariants.ts';

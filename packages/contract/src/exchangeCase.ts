@@ -1,9 +1,10 @@
 import { type ActionName, createIotTaskClient, IotTaskError } from '@iot-task/client';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
+import { checkAnswer, parseAnswer } from './checkAnswer.ts';
 import { checkRequest } from './checkRequest.ts';
 import { ANSWER_TIMEOUT_MS } from './contractRun.ts';
-import { checkAnswer, parseAnswer, type RawResponse, readRaw } from './expectations.ts';
 import { type ContractCase, contractCases } from './generated/cases.gen.ts';
+import { type RawResponse, readRaw } from './rawResponse.ts';
 import { knownValues, requestParams } from './requestParams.ts';
 import { variantLabel } from './transportVariants.ts';
 

@@ -1,6 +1,6 @@
 import { actions } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
-import { type Expectation, gatewayError } from './expectations.ts';
+import { type Expectation, gatewayError } from './expectation.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
 import { answerProblems, FORGES_KEYS, unsafeSkip, variantRequest } from './signedRequests.ts';
 import { minutesAndSeconds, TIMESTAMP_WINDOW_MS, WINDOW_EDGE_MS } from './timestampWindow.ts';

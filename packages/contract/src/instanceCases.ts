@@ -1,6 +1,6 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
-import { businessError, type Expectation } from './expectations.ts';
+import { businessError, type Expectation } from './expectation.ts';
 import { lifecycleShape } from './lifecycle.ts';
 import { unknownValueCodes, unknownValueExpected } from './parameterCases.ts';
 import { rawRequest } from './rawRequest.ts';

@@ -1,9 +1,10 @@
 import { type Scenario, scenarioSteps } from '@iot-task/msw';
 import { type ActionDescriptor, actions, type CompactSchema } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
+import { checkAnswer, parseAnswer } from './checkAnswer.ts';
 import type { ContractRun } from './contractRun.ts';
-import { checkAnswer, parseAnswer, readRaw } from './expectations.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
+import { readRaw } from './rawResponse.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
 /** Where an action's answers carry a lifecycle: the status field (with terminal values) and the fields that move with it. */

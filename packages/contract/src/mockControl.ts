@@ -1,5 +1,5 @@
 import { type IotMock, type Scenario, type SeedTask, scenarios } from '@iot-task/msw';
-import { readRaw } from './expectations.ts';
+import { readRaw } from './rawResponse.ts';
 
 /**
  * How the kit sets up tasks on a mock target (the in-process mock, or the mock server's

@@ -1,6 +1,6 @@
 import { actions } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
-import { type Expectation, gatewayError } from './expectations.ts';
+import { type Expectation, gatewayError } from './expectation.ts';
 import { rawRequest } from './rawRequest.ts';
 import { answerProblems, variantRequest } from './signedRequests.ts';
 import { schemeRequirements } from './specSchemas.ts';

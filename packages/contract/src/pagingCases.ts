@@ -1,8 +1,9 @@
 import { type ActionDescriptor, actions } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
+import { checkAnswer, parseAnswer } from './checkAnswer.ts';
 import { noAnswerReason } from './contractRun.ts';
-import { checkAnswer, parseAnswer, readRaw } from './expectations.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
+import { readRaw } from './rawResponse.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
 /** The most pages the kit follows: a list that has not ended by then never will. */

@@ -1,8 +1,10 @@
 import type { ActionDescriptor } from '@iot-task/spec';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
-import { businessError, checkAnswer, type Expectation, gatewayError, readRaw } from './expectations.ts';
+import { checkAnswer } from './checkAnswer.ts';
+import { businessError, type Expectation, gatewayError } from './expectation.ts';
 import { type ContractCase, contractCases } from './generated/cases.gen.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
+import { readRaw } from './rawResponse.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, V1_VARIANTS, variantLabel } from './transportVariants.ts';
 
 type Generated = Extract<ContractCase, { kind: 'missing-parameter' | 'invalid-parameter' | 'unknown-value' }>;

@@ -1,6 +1,8 @@
+import { checkAnswer } from './checkAnswer.ts';
 import type { ContractRun } from './contractRun.ts';
-import { checkAnswer, type Expectation, readRaw } from './expectations.ts';
+import type { Expectation } from './expectation.ts';
 import { utcSeconds } from './rawRequest.ts';
+import { readRaw } from './rawResponse.ts';
 import type { TransportVariant } from './transportVariants.ts';
 
 /** Why a case that forges keys is not run against a live account unless asked. */

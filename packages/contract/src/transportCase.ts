@@ -1,9 +1,9 @@
 import { actions } from '@iot-task/spec';
 import { type Answered, readAnswered } from './answeredBytes.ts';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
+import { checkAnswer, parseAnswer } from './checkAnswer.ts';
 import { ACCEPTED_ENCODINGS, declaredLengthProblems } from './contentTruth.ts';
 import { ANSWER_TIMEOUT_MS, type ContractRun } from './contractRun.ts';
-import { checkAnswer, parseAnswer } from './expectations.ts';
 import { lifecycleShape } from './lifecycle.ts';
 import { rawRequest } from './rawRequest.ts';
 import { variantRequest } from './signedRequests.ts';

@@ -35,6 +35,15 @@ async function outcome(c: ReturnType<typeof client>): Promise<unknown> {
   }
 }
 
+/** Bodies about the task asked for (`x`): an answer about another task is no answer to the call. */
+function aboutTaskX(bodies: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> {
+  return bodies.map((body) =>
+    body.Success === true && body.Data !== null && typeof body.Data === 'object'
+      ? { ...body, Data: { ...(body.Data as object), TaskId: 'x' } }
+      : body,
+  );
+}
+
 /** What a client should return: the same body with Progress as a number. */
 function expected(body: Record<string, unknown>): unknown {
   // An empty ErrorMessage says nothing: the error's message is then its code.
@@ -47,13 +56,16 @@ function expected(body: Record<string, unknown>): unknown {
 describe('property: the client reads every schema-valid response the same, JSON or XML', () => {
   it('any body the spec allows (success or business error) decodes to the same typed value', async () => {
     await fc.assert(
-      fc.asyncProperty(arbitraryFromSchema(okSchema) as fc.Arbitrary<Record<string, unknown>>, async (body) => {
-        current = body;
-        const fromJson = await outcome(json);
-        const fromXml = await outcome(xml);
-        expect(fromJson).toEqual(expected(body));
-        expect(fromXml).toEqual(fromJson);
-      }),
+      fc.asyncProperty(
+        aboutTaskX(arbitraryFromSchema(okSchema) as fc.Arbitrary<Record<string, unknown>>),
+        async (body) => {
+          current = body;
+          const fromJson = await outcome(json);
+          const fromXml = await outcome(xml);
+          expect(fromJson).toEqual(expected(body));
+          expect(fromXml).toEqual(fromJson);
+        },
+      ),
       { numRuns: 150 },
     );
   }, 60_000);

@@ -1,13 +1,9 @@
 import { decodeXml, parseXml, type XmlElement } from '@iot-task/client/xml';
-import {
-  type ActionDescriptor,
-  actions,
-  type CompactSchema,
-  type ErrorCodeDescriptor,
-  errorCodes,
-} from '@iot-task/spec';
+import { type ActionDescriptor, actions, type CompactSchema } from '@iot-task/spec';
 import { duplicateJsonKeys } from './duplicateJsonKeys.ts';
+import { describeExpectation, type Expectation } from './expectation.ts';
 import { jsonTextProblems } from './jsonTextFields.ts';
+import type { RawResponse } from './rawResponse.ts';
 import {
   documentedMediaTypes,
   requiredHeaders,
@@ -15,60 +11,6 @@ import {
   schemaProblems,
   successBranch,
 } from './specSchemas.ts';
-
-/** An answer as it came off the wire. */
-export interface RawResponse {
-  status: number;
-  contentType: string | null;
-  body: string;
-  /** Response headers, lowercase names. */
-  headers?: Readonly<Record<string, string>>;
-  /** Set when the body was longer than the kit reads (MAX_ANSWER_BYTES). */
-  truncatedAt?: number;
-  /** Set when the body's bytes are not UTF-8 (it was read with U+FFFD in their place). */
-  notUtf8?: boolean;
-}
-
-/** What a case expects back, exactly. */
-export type Expectation =
-  | { outcome: 'success' }
-  /** HTTP 200, `Success: false`, one of `codes` (the first is the documented one, the rest equivalent for `why`). */
-  | { outcome: 'business-error'; codes: readonly string[]; why?: string }
-  /**
-   * A gateway error: one of `statuses`, a `Code` among `codes` (the first is the documented one,
-   * the rest equivalent for `why`). With `noCodeMessage`, a body without `Code` whose `Message` is
-   * exactly that is equivalent too, as the gateway has been captured sending.
-   */
-  | {
-      outcome: 'gateway-error';
-      codes: readonly string[];
-      statuses: readonly number[];
-      noCodeMessage?: string;
-      why?: string;
-    };
-
-const catalogue = new Map<string, ErrorCodeDescriptor>(errorCodes.map((e) => [e.code, e]));
-
-/** A gateway error as the spec's catalogue (`x-acs-error-codes`) documents it, plus equivalents. */
-export function gatewayError(
-  code: string,
-  options: { also?: readonly string[]; statuses?: readonly number[]; orNoCode?: boolean; why?: string } = {},
-): Extract<Expectation, { outcome: 'gateway-error' }> {
-  const documented = catalogue.get(code);
-  const status = documented?.httpStatus;
-  const statuses = options.statuses ?? (status === undefined ? [400] : [status]);
-  return {
-    outcome: 'gateway-error',
-    codes: [code, ...(options.also ?? [])],
-    statuses,
-    ...(options.orNoCode && documented ? { noCodeMessage: documented.message } : {}),
-    ...(options.why ? { why: options.why } : {}),
-  };
-}
-
-export function businessError(codes: readonly string[], why?: string): Expectation {
-  return { outcome: 'business-error', codes, ...(why ? { why } : {}) };
-}
 
 function formatOf(contentType: string | null | undefined): 'JSON' | 'XML' | undefined {
   if (/json/i.test(contentType ?? '')) return 'JSON';
@@ -100,18 +42,6 @@ export function describeAnswer(raw: RawResponse): string {
   else if (fields?.Success !== undefined) parts.push(`Success ${JSON.stringify(fields.Success)} (not a boolean)`);
   if (typeof fields?.Code === 'string') parts.push(`Code ${fields.Code}`);
   return parts.join(', ');
-}
-
-/** One line for what a case expects. */
-export function describeExpectation(expected: Expectation): string {
-  switch (expected.outcome) {
-    case 'success':
-      return 'HTTP 200, Success true';
-    case 'business-error':
-      return `HTTP 200, Success false, Code ${expected.codes.join(' or ')}`;
-    case 'gateway-error':
-      return `HTTP ${expected.statuses.join(' or ')}, Code ${expected.codes.join(' or ')}${expected.noCodeMessage ? ' (or none, with its catalogue message)' : ''}`;
-  }
 }
 
 /**
@@ -273,51 +203,4 @@ export function undescribedFields(schema: CompactSchema | undefined, value: unkn
     else out.push(...undescribedFields(property, field, at));
   }
   return out;
-}
-
-/** The most of an answer the kit reads: no answer of this API comes near it. */
-export const MAX_ANSWER_BYTES = 1 << 20;
-
-/** An answer read off a Response, headers included; reading stops past MAX_ANSWER_BYTES. */
-export async function readRaw(response: Response): Promise<RawResponse> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
-  let body = '';
-  let truncatedAt: number | undefined;
-  let notUtf8 = false;
-  if (response.body) {
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > MAX_ANSWER_BYTES) {
-        truncatedAt = MAX_ANSWER_BYTES;
-        // Not awaited: the body may be one branch of a tee, whose cancel waits for the other branch.
-        void reader.cancel().catch(() => undefined);
-        break;
-      }
-      chunks.push(value);
-    }
-    const all = Buffer.concat(chunks);
-    // A byte order mark stays in: JSON must not start with one (RFC 8259), and the kit says so.
-    try {
-      body = new TextDecoder('utf-8', { ignoreBOM: true, fatal: truncatedAt === undefined }).decode(all);
-    } catch {
-      notUtf8 = true;
-      body = new TextDecoder('utf-8', { ignoreBOM: true }).decode(all);
-    }
-  }
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    body,
-    headers,
-    ...(truncatedAt === undefined ? {} : { truncatedAt }),
-    ...(notUtf8 ? { notUtf8 } : {}),
-  };
 }

@@ -172,7 +172,7 @@ export function maskSecretsDeep(value: unknown, credentials: Credentials): unkno
   const matcher = matcherFor(credentials);
   if (matcher.pattern === null) return value;
   const walk = (item: unknown, depth: number): unknown => {
-    if (typeof item === 'string') return masked(item, matcher);
+    if (typeof item === 'string') return withoutNamedSecrets(masked(item, matcher));
     if (item === null || typeof item !== 'object' || depth > MAX_DEPTH) return item;
     if (Array.isArray(item)) {
       let out: unknown[] | undefined;
@@ -202,12 +202,14 @@ export function maskSecretsDeep(value: unknown, credentials: Credentials): unkno
 
 /**
  * Whether an answer's text could carry one of the secrets once parsed: it holds a piece every
- * form of a secret shares, or an escape that could hide one (`\\u` in JSON; a character
+ * form of a secret shares, names a secret parameter (`Signature=…` of a URL quoted back), or an
+ * escape that could hide one (`\\u` in JSON; a character
  * reference, CDATA or a comment in XML). Most answers hold neither, and are not walked at all.
  */
 export function mayCarrySecrets(text: string, credentials: Credentials): boolean {
   return (
     mayHold(text, matcherFor(credentials)) ||
+    NAMED.test(text) ||
     text.includes('\\u') ||
     text.includes('&#') ||
     text.includes('<![CDATA[') ||
@@ -246,6 +248,14 @@ function withoutTrailingPiece(text: string, credentials: Credentials | undefined
 const NAMED_SECRET =
   /((?:SecurityToken|Signature|AccessKeySecret)(?:=|%3D|%253D)|x-acs-security-token(?::|%3A|%253A))(.*?)(?=&|%26|%2526|\s|["'<>,]|\\n|$)/gi;
 
+/** Whether text names a secret parameter (NAMED_SECRET's names), for a quick look before the walk. */
+const NAMED = /SecurityToken|Signature|AccessKeySecret|x-acs-security-token/i;
+
+/** `Signature=…`, `SecurityToken=…` and the like with their values masked (a signed URL the service quotes back). */
+function withoutNamedSecrets(text: string): string {
+  return NAMED.test(text) ? text.replace(NAMED_SECRET, (_, name: string) => `${name}${MASK}`) : text;
+}
+
 /**
  * Text (a server message, a URL, a body to forward) with every secret masked: the credentials'
  * own secrets in any encoding, and the value of any `SecurityToken`/`Signature` parameter even
@@ -260,7 +270,7 @@ export function redactSecrets(text: string, credentials?: Credentials): string {
     const masked = maskKnownSecrets(plain, credentials);
     if (masked !== plain) out = masked;
   }
-  return out.replace(NAMED_SECRET, (_, name: string) => `${name}${MASK}`);
+  return withoutNamedSecrets(out);
 }
 
 /**

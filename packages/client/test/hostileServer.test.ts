@@ -341,6 +341,22 @@ describe.each(SENDS)('a server that quotes the secrets back, in any field and an
     expect(Data.JobName).toBe('***');
   });
 
+  it('a signed URL the service quotes back in an answer has its Signature masked in the result (its nonce is no secret)', async () => {
+    const endpoint = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          RequestId: 'R',
+          Success: true,
+          Data: taskData({
+            Message: 'retry https://iot/?Action=QueryTask&Signature=Zm9vYmFy%2Bx%3D&SignatureNonce=n1',
+          }),
+        }),
+      );
+    });
+    const { Data } = await client(endpoint, { credentials }).queryTask({ TaskId: TASK_ID });
+    expect(Data.Message).toBe('retry https://iot/?Action=QueryTask&Signature=***&SignatureNonce=n1');
+  });
+
   it("a credentials provider's own error quotes what it read: the CredentialsError masks it, its cause keeps it", async () => {
     const leaked = 'STS.NWp7e2b9TokenAbc123XyZ987654321qwerty';
     const provider = async () => {

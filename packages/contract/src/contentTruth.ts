@@ -91,11 +91,17 @@ export function contentProblems(
       return { problems, body: undefined };
     }
   }
-  if (codings.length === 0 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) {
-    problems.push(`the body is gzip-compressed (it starts ${showBytes(raw, 4)}) but no Content-Encoding says so`);
+  if (body[0] === GZIP_MAGIC[0] && body[1] === GZIP_MAGIC[1]) {
+    problems.push(
+      codings.length === 0
+        ? `the body is gzip-compressed (it starts ${showBytes(raw, 4)}) but no Content-Encoding says so`
+        : `the body is still gzip-compressed after undoing Content-Encoding: ${get('content-encoding')} (it was compressed more times than labelled)`,
+    );
     return { problems, body: undefined };
   }
   const contentType = get('content-type');
+  const charsets = [...contentType.matchAll(/;\s*charset\s*=/gi)].length;
+  if (charsets > 1) problems.push(`Content-Type gives charset ${charsets} times (${contentType}): an answer has one`);
   const label = charsetOf(contentType);
   const text = new TextDecoder('latin1').decode(body.subarray(0, 200));
   const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(text)?.[1]?.toLowerCase();

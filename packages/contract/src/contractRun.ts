@@ -5,6 +5,8 @@ import type { ContractTarget } from './targets.ts';
 
 /** How long the kit waits for any one answer before it reports that none came. */
 export const ANSWER_TIMEOUT_MS = 10_000;
+/** How much longer than a second an answered request still counts against the pace (the server's clock and counting may lag). */
+const WINDOW_MARGIN_MS = 100;
 /** After this many requests in a row without an answer, the target is taken for gone: the rest fail at once. */
 export const SILENT_LIMIT = 3;
 
@@ -56,6 +58,16 @@ export function noAnswerReason(error: unknown): string {
   const cause = (error as { cause?: { message?: string; code?: string } })?.cause;
   const base = error instanceof Error ? error.message : String(error);
   return cause?.message ? `${base} (${cause.message})` : base;
+}
+
+/** Whether fetch failed on an answer it could not parse (its HTTP parser's `HPE_*` codes): the target did answer. */
+function isMalformedAnswer(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('HPE_')) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 /** Statuses whose answers have no body (the Response constructor refuses one for them). */
@@ -122,6 +134,22 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
     next = at + spacing;
     if (at > now) await target.clock.sleep(at - now);
   };
+  // Spacing sends is not enough on a loaded machine: sends that were held up go out bunched, and
+  // the server counts arrivals. So a paced request also waits until fewer than quota − 1 requests
+  // are out or were answered within the last second (and a margin): a request reaches the server
+  // before its answer comes back, so the server never sees more than the quota in a second.
+  const capacity = Math.max(1, Math.ceil(quota) - 1);
+  const answeredAt: number[] = [];
+  let out = 0;
+  const admitted = async () => {
+    for (;;) {
+      const now = target.clock.now();
+      while (answeredAt.length > 0 && (answeredAt[0] as number) <= now - 1000 - WINDOW_MARGIN_MS) answeredAt.shift();
+      if (answeredAt.length + out < capacity) return;
+      const first = answeredAt[0];
+      await target.clock.sleep(first === undefined ? 10 : Math.max(1, first + 1000 + WINDOW_MARGIN_MS - now));
+    }
+  };
   const requestIds = new Map<string, number>();
   let silent = 0;
   let gone: string | undefined;
@@ -156,7 +184,8 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
       const probe = await bounded(new Request(`${target.baseUrl}/?Action=${encodeURIComponent(action)}&Format=JSON`));
       await probe.body?.cancel();
     } catch (error) {
-      unreachable = `the target did not answer: ${noAnswerReason(error)}`;
+      // An answer that is not well-formed HTTP is an answer: the transport case names what is wrong with it.
+      if (!isMalformedAnswer(error)) unreachable = `the target did not answer: ${noAnswerReason(error)}`;
     }
     if (!unreachable) {
       try {
@@ -187,10 +216,14 @@ export async function startRun(target: ContractTarget): Promise<ContractRun> {
   const paced = async <T>(request: Request, go: () => Promise<T>): Promise<T> => {
     if (unreachable) throw new NoAnswerError(unreachable);
     await slot();
+    await admitted();
     const held = await place(request);
+    out++;
     try {
       return await go();
     } finally {
+      out--;
+      answeredAt.push(target.clock.now());
       // Its place counts until a second after the answer: the safe reading.
       held?.done(0);
     }

@@ -6,12 +6,20 @@ import { answerProblems, FORGES_KEYS, unsafeSkip, variantRequest } from './signe
 import { minutesAndSeconds, TIMESTAMP_WINDOW_MS, WINDOW_EDGE_MS } from './timestampWindow.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 
+/** The same instant written in a zone `hours` east of UTC, with its offset (`…T18:00:00+08:00`). */
+function offsetTime(at: number, hours: number): string {
+  const sign = hours >= 0 ? '+' : '-';
+  const offset = `${sign}${String(Math.abs(hours)).padStart(2, '0')}:00`;
+  return utcSeconds(at + hours * 3_600_000).replace(/Z$/, offset);
+}
+
 /** A request time just outside the window. */
 const OUTSIDE = TIMESTAMP_WINDOW_MS + WINDOW_EDGE_MS;
 
 /** The gateway checks the kit puts every action through, in every transport variant. */
 export type GatewayCheckName =
   | 'tampered-signature'
+  | 'signature-middle-character'
   | 'signature-last-character'
   | 'signature-letter-case'
   | 'wrong-secret'
@@ -19,6 +27,9 @@ export type GatewayCheckName =
   | 'expired-timestamp'
   | 'future-timestamp'
   | 'malformed-timestamp'
+  | 'timestamp-with-offset'
+  | 'timestamp-without-zone'
+  | 'timestamp-as-epoch'
   | 'unknown-action'
   | 'unknown-version'
   | 'unsigned-headers'
@@ -53,6 +64,11 @@ interface CheckDefinition {
 export const gatewayChecks: Readonly<Record<GatewayCheckName, CheckDefinition>> = {
   'tampered-signature': {
     title: 'a signature changed after signing',
+    expected: gatewayError('SignatureDoesNotMatch'),
+    signature: true,
+  },
+  'signature-middle-character': {
+    title: 'a signature whose middle character was changed after signing (a server comparing its ends passes it)',
     expected: gatewayError('SignatureDoesNotMatch'),
     signature: true,
   },
@@ -94,6 +110,21 @@ export const gatewayChecks: Readonly<Record<GatewayCheckName, CheckDefinition>> 
   },
   'malformed-timestamp': {
     title: 'a request time with milliseconds, which the spec forbids',
+    expected: gatewayError('InvalidTimeStamp.Format'),
+    signature: true,
+  },
+  'timestamp-with-offset': {
+    title: 'the request time written with a +08:00 offset, not in UTC with Z, which the spec forbids',
+    expected: gatewayError('InvalidTimeStamp.Format'),
+    signature: true,
+  },
+  'timestamp-without-zone': {
+    title: 'the request time without its Z, which the spec requires',
+    expected: gatewayError('InvalidTimeStamp.Format'),
+    signature: true,
+  },
+  'timestamp-as-epoch': {
+    title: 'the request time as epoch milliseconds, not the spec’s YYYY-MM-DDThh:mm:ssZ',
     expected: gatewayError('InvalidTimeStamp.Format'),
     signature: true,
   },
@@ -156,6 +187,8 @@ async function judgeGatewayCase(c: GatewayCase, { run, params: wire }: CaseConte
     switch (c.check) {
       case 'tampered-signature':
         return { ...request, tamper: 'first-character' as const };
+      case 'signature-middle-character':
+        return { ...request, tamper: 'middle-character' as const };
       case 'signature-last-character':
         return { ...request, tamper: 'last-character' as const };
       case 'signature-letter-case':
@@ -173,6 +206,12 @@ async function judgeGatewayCase(c: GatewayCase, { run, params: wire }: CaseConte
         return { ...request, timestamp: utcSeconds(now + OUTSIDE) };
       case 'malformed-timestamp':
         return { ...request, timestamp: utcSeconds(now).replace(/Z$/, '.123Z') };
+      case 'timestamp-with-offset':
+        return { ...request, timestamp: offsetTime(now, 8) };
+      case 'timestamp-without-zone':
+        return { ...request, timestamp: utcSeconds(now).replace(/Z$/, '') };
+      case 'timestamp-as-epoch':
+        return { ...request, timestamp: String(now) };
       case 'unknown-action':
         return { ...request, action: `${c.action}Unknown` };
       case 'unknown-version':

@@ -46,6 +46,11 @@ export function unknownValueExpected(codes: readonly string[]): Expectation {
 const EQUIVALENT_PARAMETER_CODES =
   'the gateway documents Missing<Name>/Invalid<Name> and also lists the generic MissingParameter/InvalidParameter';
 
+/** What a request without a required parameter must draw: Missing<Name> (or the generic MissingParameter). */
+export function missingExpected(parameter: string): Expectation {
+  return gatewayError(`Missing${parameter}`, { also: ['MissingParameter'], why: EQUIVALENT_PARAMETER_CODES });
+}
+
 /** A value of the parameter's schema that names nothing: this run's own. */
 function unknownValue(descriptor: ActionDescriptor, parameter: string, runId: string): string | undefined {
   const schema = descriptor.parameters.find((p) => p.name === parameter)?.schema;
@@ -81,7 +86,7 @@ async function judgeParameterCase(c: ParameterCase, { run, descriptor, params: w
     case 'missing-parameter': {
       const { [c.parameter]: _dropped, ...rest } = params;
       sent = rest;
-      expected = gatewayError(`Missing${c.parameter}`, { also: ['MissingParameter'], why: EQUIVALENT_PARAMETER_CODES });
+      expected = missingExpected(c.parameter);
       break;
     }
     case 'invalid-parameter':

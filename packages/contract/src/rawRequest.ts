@@ -41,7 +41,7 @@ export function utcSeconds(at: number): string {
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export type Tamper = 'first-character' | 'last-character' | 'letter-case';
+export type Tamper = 'first-character' | 'middle-character' | 'last-character' | 'letter-case';
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const HEX = '0123456789abcdef';
@@ -60,6 +60,7 @@ export function tampered(signature: string, tamper: Tamper): string {
     `${body.slice(0, index)}${to(body[index] as string)}${body.slice(index + 1)}${padding}`;
   if (tamper === 'first-character') return change(0, (c) => other(c, alphabet));
   if (tamper === 'last-character') return change(body.length - 1, (c) => other(c, alphabet));
+  if (tamper === 'middle-character') return change(Math.floor(body.length / 2), (c) => other(c, alphabet));
   // The first letter, its case swapped: the same text to a comparison that ignores case.
   const letter = [...body].findIndex((c) => /[a-z]/i.test(c));
   return change(letter, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));

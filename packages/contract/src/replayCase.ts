@@ -18,7 +18,7 @@ export interface ReplayCase {
   action: string;
   kind: 'replay';
   title: string;
-  mode: 'identical' | 'same-nonce' | 'old-timestamp';
+  mode: 'identical' | 'same-nonce' | 'old-timestamp' | 'future-timestamp';
   variant: TransportVariant;
 }
 
@@ -54,6 +54,14 @@ export function replayCases(action: string): ReplayCase[] {
       mode: 'old-timestamp',
       variant,
     },
+    {
+      id: `${action}/replay/future-timestamp/${variantLabel(variant)}`,
+      action,
+      kind: 'replay',
+      title: `a request ${minutesAndSeconds(INSIDE)} ahead (inside the window) is the success, and sent again it is SignatureNonceUsed (${variantLabel(variant)})`,
+      mode: 'future-timestamp',
+      variant,
+    },
   ]);
 }
 
@@ -69,10 +77,10 @@ const INSIDE = TIMESTAMP_WINDOW_MS - WINDOW_EDGE_MS;
 
 async function judgeReplayCase(c: ReplayCase, { run, params }: CaseContext): Promise<Outcome> {
   if (!run.target.verifiesSignatures) return { skip: 'the target does not check signatures' };
-  if (c.mode === 'old-timestamp') {
+  if (c.mode === 'old-timestamp' || c.mode === 'future-timestamp') {
     const options = {
       ...variantRequest(run, c.action, params(), c.variant),
-      timestamp: utcSeconds(run.target.clock.now() - INSIDE),
+      timestamp: utcSeconds(run.target.clock.now() + (c.mode === 'old-timestamp' ? -INSIDE : INSIDE)),
     };
     const first = await rawRequest(run.target.baseUrl, options);
     const again = first.clone();

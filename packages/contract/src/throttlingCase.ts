@@ -152,16 +152,19 @@ async function judgeThrottlingCase(c: ThrottlingCase, { run, params: wire }: Cas
     if (succeeded > allowed) {
       problems.unshift(
         `${succeeded} of a burst of ${size} succeeded within ${took} ms; a quota of ${quota}/s lets at most ${allowed} through${
-          sources && [...bySource.values()].every((n) => n <= allowed)
-            ? ` (from ${[...bySource].map(([from, n]) => `${from}: ${n}`).join(', ')}: each address alone within the quota, as if it were counted per source address, not per account)`
-            : ''
+          sources ? ` (by source address: ${[...bySource].map(([from, n]) => `${from} ${n}`).join(', ')})` : ''
         }`,
       );
       break;
     }
     if (took < 1000 && throttled === 0) {
+      const unread = size - succeeded;
       problems.unshift(
-        `expected Throttling.User in a burst of ${size} at once (quota ${quota}/s); all ${size} succeeded`,
+        `expected Throttling.User in a burst of ${size} at once (quota ${quota}/s); ${
+          unread === 0
+            ? `all ${size} succeeded`
+            : `none came (${succeeded} succeeded, ${unread} could not be read: see below)`
+        }`,
       );
     }
     if (took < 1000 || problems.length > 0) break;

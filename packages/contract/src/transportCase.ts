@@ -1,10 +1,12 @@
-import { actions } from '@iot-task/spec';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { type Answered, readAnswered } from './answeredBytes.ts';
 import type { CaseContext, CaseKind, Outcome } from './caseKind.ts';
 import { checkAnswer, parseAnswer } from './checkAnswer.ts';
 import { ACCEPTED_ENCODINGS, declaredLengthProblems } from './contentTruth.ts';
 import { ANSWER_TIMEOUT_MS, type ContractRun } from './contractRun.ts';
+import type { Expectation } from './expectation.ts';
 import { lifecycleShape } from './lifecycle.ts';
+import { missingExpected, unknownValueCodes, unknownValueExpected } from './parameterCases.ts';
 import { rawRequest } from './rawRequest.ts';
 import { variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
@@ -25,12 +27,46 @@ export interface TransportCase {
   title: string;
 }
 
-/** The requests of the connection, in order: what each asks for. */
-const LEGS: readonly { variant: TransportVariant; acceptEncoding: boolean }[] = [
-  { variant: TRANSPORT_VARIANTS[0] as TransportVariant, acceptEncoding: true },
-  { variant: TRANSPORT_VARIANTS[1] as TransportVariant, acceptEncoding: true },
-  { variant: TRANSPORT_VARIANTS[2] as TransportVariant, acceptEncoding: false },
-];
+/**
+ * The requests of the connection, in order: how each travels and what it asks for — the
+ * success, and errors of both layers (a gateway error's bytes are as much an answer as a
+ * success's: one written twice must show too).
+ */
+const LEGS: readonly { variant: TransportVariant; acceptEncoding: boolean; asks: 'success' | 'missing' | 'unknown' }[] =
+  [
+    { variant: TRANSPORT_VARIANTS[0] as TransportVariant, acceptEncoding: true, asks: 'success' },
+    { variant: TRANSPORT_VARIANTS[1] as TransportVariant, acceptEncoding: true, asks: 'success' },
+    { variant: TRANSPORT_VARIANTS[2] as TransportVariant, acceptEncoding: false, asks: 'success' },
+    { variant: TRANSPORT_VARIANTS[7] as TransportVariant, acceptEncoding: true, asks: 'missing' },
+    { variant: TRANSPORT_VARIANTS[4] as TransportVariant, acceptEncoding: true, asks: 'unknown' },
+  ];
+
+/** What a leg sends and must draw; undefined when the action has nothing to leave out or to name. */
+function legRequest(
+  descriptor: ActionDescriptor,
+  params: Record<string, string>,
+  asks: (typeof LEGS)[number]['asks'],
+  runId: string,
+): { params: Record<string, string>; expected: Expectation } | undefined {
+  if (asks === 'success') return { params, expected: { outcome: 'success' } };
+  const own = descriptor.parameters.filter((p) => p.in === 'query' && !p.common);
+  if (asks === 'missing') {
+    const required = own.find((p) => p.required);
+    if (!required) return undefined;
+    const { [required.name]: _left, ...rest } = params;
+    return { params: rest, expected: missingExpected(required.name) };
+  }
+  for (const param of own) {
+    const codes = unknownValueCodes(descriptor.action, param.name);
+    const value = `contract-transport-unknown-${runId}`;
+    const fits =
+      (param.schema.pattern === undefined || new RegExp(param.schema.pattern, 'u').test(value)) &&
+      (param.schema.maxLength === undefined || value.length <= param.schema.maxLength);
+    if (codes && fits && param.name in params)
+      return { params: { ...params, [param.name]: value }, expected: unknownValueExpected(codes) };
+  }
+  return undefined;
+}
 
 /** Text the seeded task carries: multi-byte UTF-8 (two and three bytes a character). */
 export const NON_ASCII_JOB_NAME = 'Прошивка·固件升级';
@@ -42,7 +78,7 @@ export function transportCase(action: string): TransportCase {
     id: `${action}/transport`,
     action,
     kind: 'transport',
-    title: `the bytes of ${LEGS.length} answers on one kept-alive connection (${LEGS.map((l) => variantLabel(l.variant)).join(', ')}): framing, Content-Encoding and charset true to the bytes`,
+    title: `the bytes of ${LEGS.length} answers on one kept-alive connection (${LEGS.map((l) => `${variantLabel(l.variant)} ${l.asks}`).join(', ')}): framing, Content-Encoding and charset true to the bytes`,
   };
 }
 
@@ -67,7 +103,7 @@ async function askedFor(run: ContractRun, action: string, params: Record<string,
   return { params: { ...params, [shape.identity]: id }, seeded: NON_ASCII_JOB_NAME };
 }
 
-async function judgeTransportCase(c: TransportCase, { run, params }: CaseContext): Promise<Outcome> {
+async function judgeTransportCase(c: TransportCase, { run, descriptor, params }: CaseContext): Promise<Outcome> {
   const asked = await askedFor(run, c.action, params());
   const overSocket = run.target.kind !== 'msw';
   const connection = wireConnection({ timeoutMs: ANSWER_TIMEOUT_MS, quietMs: QUIET_MS });
@@ -75,7 +111,9 @@ async function judgeTransportCase(c: TransportCase, { run, params }: CaseContext
   const bodies: Uint8Array[] = [];
   try {
     for (const [index, leg] of LEGS.entries()) {
-      const signed = await rawRequest(run.target.baseUrl, variantRequest(run, c.action, asked.params, leg.variant));
+      const sent = legRequest(descriptor, asked.params, leg.asks, run.runId);
+      if (!sent) continue;
+      const signed = await rawRequest(run.target.baseUrl, variantRequest(run, c.action, sent.params, leg.variant));
       const headers = new Headers(signed.headers);
       if (leg.acceptEncoding) headers.set('accept-encoding', ACCEPTED_ENCODINGS);
       const request = new Request(signed, { headers });
@@ -95,9 +133,9 @@ async function judgeTransportCase(c: TransportCase, { run, params }: CaseContext
         continue;
       }
       const { raw } = read;
-      const answer = checkAnswer(c.action, leg.variant.method, raw, { outcome: 'success' }, leg.variant.format);
+      const answer = checkAnswer(c.action, leg.variant.method, raw, sent.expected, leg.variant.format);
       problems.push(...answer.map((p) => `${at}: ${p}`));
-      if (answer.length === 0 && asked.seeded !== undefined) {
+      if (answer.length === 0 && leg.asks === 'success' && asked.seeded !== undefined) {
         const parsed = parseAnswer(c.action, raw, leg.variant.format);
         const name = 'body' in parsed ? (parsed.body as { Data?: { JobName?: unknown } }).Data?.JobName : undefined;
         if (name !== undefined && name !== asked.seeded)

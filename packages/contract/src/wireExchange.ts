@@ -164,7 +164,7 @@ async function readChunked(incoming: Incoming, deadline: number): Promise<{ body
       .take(eol + 2)
       .subarray(0, eol)
       .toString('latin1');
-    const size = /^([0-9a-fA-F]+)(?:;.*)?$/.exec(line);
+    const size = /^([0-9a-fA-F]+)[ \t]*(?:;.*)?$/.exec(line);
     if (!size)
       return {
         body: Buffer.concat(parts),
@@ -210,21 +210,27 @@ async function readAnswer(incoming: Incoming, method: string, timeoutMs: number)
     problems: [problem],
     closed: true,
   });
-  const end = await incoming.until(HEAD_END, deadline, MAX_HEAD_BYTES);
-  if (end < 0) {
-    if (incoming.bytes.length === 0)
+  let head: Head | string;
+  // Interim answers (100 Continue, 103 Early Hints) come before the answer and are not it.
+  do {
+    const end = await incoming.until(HEAD_END, deadline, MAX_HEAD_BYTES);
+    if (end < 0) {
+      if (incoming.bytes.length === 0)
+        return none(
+          incoming.isEnded ? 'the connection closed without an answer' : `no answer within ${timeoutMs / 1000} s`,
+        );
       return none(
-        incoming.isEnded ? 'the connection closed without an answer' : `no answer within ${timeoutMs / 1000} s`,
+        `the answer's head never ended (no empty line after the header fields): ${showBytes(incoming.bytes)}`,
       );
-    return none(`the answer's head never ended (no empty line after the header fields): ${showBytes(incoming.bytes)}`);
-  }
-  const head = parseHead(
-    incoming
-      .take(end + 4)
-      .subarray(0, end)
-      .toString('latin1'),
-  );
-  if (typeof head === 'string') return none(head);
+    }
+    head = parseHead(
+      incoming
+        .take(end + 4)
+        .subarray(0, end)
+        .toString('latin1'),
+    );
+    if (typeof head === 'string') return none(head);
+  } while (head.status >= 100 && head.status < 200 && head.status !== 101);
   const problems: string[] = [];
   const transfer = values(head.headers, 'transfer-encoding');
   const lengths = values(head.headers, 'content-length');
@@ -263,12 +269,31 @@ async function readAnswer(incoming: Incoming, method: string, timeoutMs: number)
   return { status: head.status, headers: head.headers, framing, body, problems, closed: closes || framing === 'close' };
 }
 
+/** Whether the bytes are one whole JSON document, or XML that ends with its root's end tag (a body read to its end). */
+function isWholeDocument(bytes: Uint8Array): boolean {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes).trim();
+  if (text.startsWith('{') || text.startsWith('[')) {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return /^<[\s\S]*<\/[A-Za-z_][\w.-]*>$/.test(text);
+}
+
 /** What came after an answer, on a connection that should have been quiet until the next request. */
 function strayProblem(answer: WireAnswer, stray: Buffer): string {
   if (/^HTTP\/1\.[01] \d{3}/.test(stray.subarray(0, 12).toString('latin1'))) {
     return `a second answer (${showBytes(stray, 16)}, ${stray.length} bytes) came after the answer on the kept-alive connection, with nothing asked`;
   }
-  if (answer.framing === 'content-length') {
+  if (
+    answer.framing === 'content-length' &&
+    !isWholeDocument(answer.body) &&
+    isWholeDocument(Buffer.concat([answer.body, stray]))
+  ) {
+    // The document ends in the bytes that followed: the length did not count them.
     const declared = answer.body.length;
     const whole = Buffer.concat([answer.body, stray]);
     const text = new TextDecoder('utf-8', { fatal: false }).decode(whole);

@@ -65,6 +65,7 @@ function isMalformedAnswer(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('HPE_')) return true;
+    if (current.message.includes('does not match the HTTP/1.1 protocol')) return true;
     current = current.cause;
   }
   return false;

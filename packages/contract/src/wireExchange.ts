@@ -164,7 +164,13 @@ async function readChunked(incoming: Incoming, deadline: number): Promise<{ body
       .take(eol + 2)
       .subarray(0, eol)
       .toString('latin1');
-    const size = /^([0-9a-fA-F]+)[ \t]*(?:;.*)?$/.exec(line);
+    if (/^[0-9a-fA-F]+[ \t]+;/.test(line)) {
+      return {
+        body: Buffer.concat(parts),
+        problem: `chunked: chunk size line ${showBytes(Buffer.from(line, 'latin1'))} has whitespace before its extension: RFC 9112 allows it, but Node's HTTP parser (fetch's, the official SDK's) refuses the answer`,
+      };
+    }
+    const size = /^([0-9a-fA-F]+)(?:;.*)?$/.exec(line);
     if (!size)
       return {
         body: Buffer.concat(parts),

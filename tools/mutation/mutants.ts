@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { decodeXmlBody } from '@iot-task/client/xml';
 import type { GatewayChecks } from '@iot-task/msw';
 import { businessError, gatewayError, rpcResponse, TEST_CREDENTIALS } from '@iot-task/msw';
@@ -1061,5 +1062,75 @@ export const mutants: readonly Mutant[] = [
       (text) =>
         text.replace(/<StatusDetail>[^<]*<\/StatusDetail>/, '<StatusDetail>{msg: firmware applied</StatusDetail>'),
     ),
+  },
+  // --- found by a hostile round against the kit ---
+  {
+    id: 'errors-written-twice',
+    category: 'transport',
+    description: 'every error answer (HTTP 4xx) written a second time on the kept-alive connection',
+    wire: (answer) => {
+      const once = withHead(answer, (head) => head);
+      return /^HTTP\/1\.1 4/.test(answer.head) ? Buffer.concat([once, once]) : once;
+    },
+  },
+  {
+    id: 'early-hints-before-answers',
+    category: 'transport',
+    description: 'a 103 Early Hints interim answer before every answer',
+    wire: (answer) =>
+      Buffer.concat([
+        Buffer.from('HTTP/1.1 103 Early Hints\r\nlink: </x>; rel=preload\r\n\r\n', 'latin1'),
+        withHead(answer, (h) => h),
+      ]),
+    equivalent: 'HTTP allows any number of 1xx interim answers before the answer (RFC 9110 §15.2)',
+  },
+  {
+    id: 'compressed-twice',
+    category: 'transport',
+    description: 'bodies gzip-compressed twice under one Content-Encoding: gzip',
+    rewrite: (answer) => {
+      const headers = new Headers(answer.headers);
+      headers.set('content-encoding', 'gzip');
+      const bytes = gzipSync(gzipSync(Buffer.from(answer.bytes ?? new TextEncoder().encode(answer.text))));
+      return { ...answer, headers, bytes: new Uint8Array(bytes) };
+    },
+  },
+  {
+    id: 'signature-ends-compared',
+    category: 'gateway edge',
+    description: 'only the first and last 6 characters of a V1 signature are compared',
+    checks: (request) =>
+      v1SignaturePasses(
+        request,
+        (sent, right) => sent.slice(0, 6) === right.slice(0, 6) && sent.slice(-6) === right.slice(-6),
+      )
+        ? { signature: false }
+        : {},
+  },
+  {
+    id: 'timestamp-with-offset-accepted',
+    category: 'gateway edge',
+    description: 'a request time with a +08:00 offset is read as a time (the spec requires UTC with Z)',
+    checks: (request) =>
+      /[+-]\d{2}:\d{2}$/.test(
+        new URL(request.url).searchParams.get('Timestamp') ?? request.headers.get('x-acs-date') ?? '',
+      )
+        ? { timestamp: false }
+        : {},
+  },
+  {
+    id: 'nonce-forgotten-for-future-times',
+    category: 'gateway edge',
+    description: 'a nonce is not remembered when its request time is over 10 minutes ahead (still inside the window)',
+    checks: (request, now) => (requestTime(request) - now > 10 * 60_000 ? { nonce: false } : {}),
+  },
+  {
+    id: 'task-id-length-counted-encoded',
+    category: 'edges',
+    description: 'TaskId length checked on its percent-encoded form (a 128-character TaskId with * refused)',
+    rewrite: refuse('InvalidTaskId', (request) => {
+      const id = new URL(request.url).searchParams.get('TaskId') ?? '';
+      return id.length <= 128 && encodeURIComponent(id).replaceAll('*', '%2A').length > 128;
+    }),
   },
 ];

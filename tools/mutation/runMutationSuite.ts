@@ -56,7 +56,8 @@ function mockOptions(mutant: Mutant | undefined, quota: number) {
 /** A lie told only on the wire has no in-process form: judged over HTTP only (`na`). */
 async function inProcess(mutant: Mutant | undefined): Promise<Verdict> {
   if ((mutant?.wire && !mutant.rewrite) || mutant?.quotaPerSourceAddress)
-    return { killed: true, by: [], inconclusive: 0, na: true };
+    // Counts as the verdict the mutant needs: the other target alone decides.
+    return { killed: !mutant.equivalent, by: [], inconclusive: 0, na: true };
   return verdict(
     await runContract(
       mswTarget({ mock: mockOptions(mutant, SPEC_QUOTA), requestsPerSecond: SPEC_QUOTA, ...handlersOf(mutant) }),

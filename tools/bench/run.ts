@@ -2,7 +2,8 @@
  * `npm run bench`: measures side by side in one run and rewrites the generated sections of
  * BENCHMARKS.md. Options: --calls N (per CPU round, default 1000), --rounds N (default 7),
  * --instruction-runs N (callgrind runs per candidate, default 2), --no-instructions (skip
- * callgrind), --only client|bundles|response-check|mock-server|generate|quota, --no-write (print only).
+ * callgrind), --only client|bundles|response-check|mock-server|mock-server-stress|generate|quota, --no-write
+ * (print only).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { measureCpuPerCall } from './cpuPerCall.ts';
 import { measureGenerateScale } from './generateScale.ts';
 import { type InstructionResult, measureInstructionsPerCall, valgrindAvailable } from './instructionsPerCall.ts';
 import { measureMockServerLoad } from './mockServerLoad.ts';
+import { measureMockServerStress } from './mockServerStress.ts';
 import { measureResponseCheckCost } from './responseCheckCost.ts';
 import { measureSharedQuota } from './sharedQuota.ts';
 
@@ -42,6 +44,7 @@ const sections: Record<string, () => Promise<string>> = {
   bundles: bundlesSection,
   'response-check': responseCheckSection,
   'mock-server': mockServerSection,
+  'mock-server-stress': mockServerStressSection,
   generate: generateSection,
   quota: quotaSection,
 };
@@ -130,6 +133,37 @@ async function mockServerSection(): Promise<string> {
       (s) =>
         `| ${s.atSecond.toFixed(0)} | ${s.rssMB.toFixed(1)} MB | ${s.heapUsedMB.toFixed(1)} MB | ${s.nonces.toLocaleString('en')} |`,
     ),
+  ].join('\n');
+}
+
+async function mockServerStressSection(): Promise<string> {
+  const started = performance.now();
+  const load = os.loadavg()[0] ?? 0;
+  const { soak, slowloris, concurrent } = await measureMockServerStress();
+  const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : 'n/a');
+  const bound = soak.samples.find((s) => s.nonces >= 100_000);
+  const last = soak.samples.at(-1);
+  const after =
+    bound && last
+      ? `${(last.rssMB - bound.rssMB).toFixed(1)} MB RSS, ${(last.heapUsedMB - bound.heapUsedMB).toFixed(1)} MB heap`
+      : 'n/a';
+  return [
+    `Measured ${machine()}, load average ${load.toFixed(2)} when it began (other work on the machine shares the cores); ${((performance.now() - started) / 1000).toFixed(0)} s in all. Each part runs against a fresh \`iot-task-mock --no-quota\` (signatures verified) in its own process.`,
+    '',
+    `**Soak**: ${soak.requests.toLocaleString('en')} pre-signed QueryTask requests (each with its own nonce) from autocannon in another process, ${soak.connections} connections: ${soak.requestsPerSecond.toFixed(0)} requests/s, p50 ${ms(soak.latencyP50Ms)}, p99 ${ms(soak.latencyP99Ms)}, max ${ms(soak.latencyMaxMs)}; ${soak.non2xx} answers other than 200, ${soak.errors} socket errors or timeouts. From the sample where the nonce cache reached its bound (100,000) to the last: ${after}.`,
+    '',
+    '| at second | server RSS | server heap retained | nonces held |',
+    '| ---: | ---: | ---: | ---: |',
+    ...soak.samples
+      .filter((_, i, all) => i % 2 === 0 || i === all.length - 1)
+      .map(
+        (s) =>
+          `| ${s.atSecond.toFixed(0)} | ${s.rssMB.toFixed(1)} MB | ${s.heapUsedMB.toFixed(1)} MB | ${s.nonces.toLocaleString('en')} |`,
+      ),
+    '',
+    `**Slowloris**: ${slowloris.connections.toLocaleString('en')} connections each sending a request head one byte every ${slowloris.byteEveryMs} ms, never finishing it; meanwhile, for ${slowloris.seconds} s, a probe made ${slowloris.probes.toLocaleString('en')} signed QueryTask requests one after another, each on a new connection: ${slowloris.probeFailures} failed, p50 ${ms(slowloris.probeP50Ms)}, p99 ${ms(slowloris.probeP99Ms)}, max ${ms(slowloris.probeMaxMs)}. Within 20 s the server ended ${slowloris.closedByServer.toLocaleString('en')} of the slow connections (median ${Number.isFinite(slowloris.closedAfterSecondsMedian) ? `${slowloris.closedAfterSecondsMedian.toFixed(1)} s` : 'n/a'} after they opened), answering ${slowloris.answered}.`,
+    '',
+    `**Concurrent connections**: autocannon with ${concurrent.connections.toLocaleString('en')} connections open at once, ${concurrent.requests.toLocaleString('en')} pre-signed requests: ${concurrent.requestsPerSecond.toFixed(0)} requests/s, p50 ${ms(concurrent.latencyP50Ms)}, p99 ${ms(concurrent.latencyP99Ms)}, max ${ms(concurrent.latencyMaxMs)}; ${concurrent.non2xx} answers other than 200, ${concurrent.errors} socket errors or timeouts (autocannon gives up on a request after 10 s).`,
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type OutgoingHttpHeaders, request } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { createIotTaskClient, type IotTaskClientOptions, NetworkError } from '@iot-task/client';
 import { EXAMPLE_TASK_ID, TEST_CREDENTIALS } from '@iot-task/msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +48,9 @@ describe('over real HTTP on loopback', () => {
   });
 
   it('a drop fault really drops the connection', async () => {
-    server.mock.faults.add('drop');
+    // Twice: a request dropped on a kept-alive socket goes once more on a new connection (node:http
+    // cannot tell it from a socket the server had just closed), and that one is dropped too.
+    server.mock.faults.add('drop', { times: 2 });
     expect(
       await client()
         .queryTask({ TaskId: EXAMPLE_TASK_ID })
@@ -380,5 +382,253 @@ describe('a hostile or careless caller', () => {
     await expect.poll(() => slow.mock.faults.pending).toBe(0);
     await slow.close();
     expect(await pending).toMatchObject({ kind: 'network' });
+  });
+});
+
+/** One request over its own connection, with exactly the headers given (Host included): status and body. */
+function rawRequest(
+  base: string,
+  options: { method?: string; path: string; headers?: OutgoingHttpHeaders; body?: string },
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      {
+        host: hostname,
+        port,
+        agent: false,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: options.headers,
+      },
+      (answer) => {
+        let body = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body }));
+      },
+    );
+    sent.on('error', reject);
+    sent.end(options.body);
+  });
+}
+
+/** A `fetch` that connects to `target` whatever the URL names, sending the URL's host as Host (a hosts-file or --endpoint override). */
+function routedTo(target: string): typeof fetch {
+  return async (input, init) => {
+    const sent = new Request(input, init);
+    const url = new URL(sent.url);
+    const body = sent.body ? await sent.text() : undefined;
+    const answer = await rawRequest(target, {
+      method: sent.method,
+      path: `${url.pathname}${url.search}`,
+      headers: { ...Object.fromEntries(sent.headers), host: url.host },
+      ...(body === undefined ? {} : { body }),
+    });
+    return new Response(answer.body, { status: answer.status, headers: { 'content-type': 'application/json' } });
+  };
+}
+
+describe('the control surface over real HTTP: bodies, sites and hosts', () => {
+  it('a JSON null (or array, number, string) body is a 400 naming the object expected, never a 500', async () => {
+    for (const path of ['/__mock/faults', '/__mock/tasks']) {
+      for (const body of ['null', '[]', '42', '"drop"']) {
+        const answer = await fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        expect({ path, body, status: answer.status }).toEqual({ path, body, status: 400 });
+        expect((await answer.json()).error).toMatch(/^expected a JSON object \{ "(fault|TaskId)": …/);
+      }
+    }
+    expect(server.mock.faults.pending).toBe(0);
+  });
+
+  it('Sec-Fetch-Site cross-site or same-site is refused without an Origin, stats included; curl-like requests pass', async () => {
+    for (const site of ['cross-site', 'same-site']) {
+      for (const path of ['/__mock/tasks', '/__mock/log', '/__mock/stats'])
+        expect((await fetch(`${server.url}${path}`, { headers: { 'sec-fetch-site': site } })).status).toBe(403);
+      const forged = await fetch(`${server.url}/__mock/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'sec-fetch-site': site },
+        body: JSON.stringify({ fault: 'drop', times: null }),
+      });
+      expect(forged.status).toBe(403);
+    }
+    expect(server.mock.faults.pending).toBe(0);
+    // Node's fetch sends Sec-Fetch-Mode but no Sec-Fetch-Site, as curl sends neither: both pass.
+    expect((await fetch(`${server.url}/__mock/stats`)).status).toBe(200);
+    expect((await rawRequest(server.url, { path: '/__mock/tasks' })).status).toBe(200);
+    expect((await fetch(`${server.url}/__mock/tasks`, { headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(
+      200,
+    );
+  });
+
+  it('DNS rebinding: a Host that is not loopback is refused on /__mock/ (stats too); loopback with any port passes', async () => {
+    const { port } = new URL(server.url);
+    for (const path of ['/__mock/tasks', '/__mock/log', '/__mock/stats']) {
+      const rebound = await rawRequest(server.url, { path, headers: { host: `evil.example:${port}` } });
+      expect({ path, status: rebound.status }).toEqual({ path, status: 403 });
+      expect(JSON.parse(rebound.body).error).toMatch(
+        /^requests to \/__mock\/ for Host "evil\.example:\d+" are refused/,
+      );
+    }
+    const reset = await rawRequest(server.url, {
+      method: 'POST',
+      path: '/__mock/faults',
+      headers: { host: `evil.example:${port}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: 'drop', times: null }),
+    });
+    expect(reset.status).toBe(403);
+    expect(server.mock.faults.pending).toBe(0);
+    // What the mutation suite's TCP proxy sends: its own port in Host.
+    for (const host of [`127.0.0.1:${port}`, '127.0.0.1:1', `localhost:${port}`, '[::1]:8080', '127.0.0.2'])
+      expect({
+        host,
+        status: (await rawRequest(server.url, { path: '/__mock/tasks', headers: { host } })).status,
+      }).toEqual({
+        host,
+        status: 200,
+      });
+  });
+
+  it('the API (/) answers any Host: clients signing for iot.cn-shanghai.aliyuncs.com, routed to the mock', async () => {
+    for (const signatureVersion of ['v3', 'v1'] as const) {
+      const routed = createIotTaskClient({
+        endpoint: 'http://iot.cn-shanghai.aliyuncs.com',
+        credentials: TEST_CREDENTIALS,
+        quota: false,
+        retry: false,
+        signatureVersion,
+        fetch: routedTo(server.url),
+      });
+      expect((await routed.queryTask({ TaskId: EXAMPLE_TASK_ID })).Data.TaskId).toBe(EXAMPLE_TASK_ID);
+    }
+  });
+
+  it('the host the server was told to listen on, and allowedHosts, are answered too', async () => {
+    const named = await createMockServer({ quota: false, host: 'localhost', allowedHosts: ['mock.internal'] });
+    try {
+      for (const host of ['localhost:1234', 'mock.internal:4010'])
+        expect((await rawRequest(named.url, { path: '/__mock/tasks', headers: { host } })).status).toBe(200);
+      expect((await rawRequest(named.url, { path: '/__mock/tasks', headers: { host: 'other.internal' } })).status).toBe(
+        403,
+      );
+    } finally {
+      await named.close();
+    }
+  });
+});
+
+/** A connection that sends `head` one byte every `everyMs`, then `tail` forever; what it received, and when it closed. */
+function slowClient(base: string, head: string, everyMs: number) {
+  const { hostname, port } = new URL(base);
+  const socket: Socket = connect({ host: hostname, port: Number(port) });
+  const state = { received: '', closedAt: undefined as number | undefined, socket };
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (socket.destroyed) return clearInterval(timer);
+    socket.write(sent < head.length ? head.charAt(sent) : 'a');
+    sent += 1;
+  }, everyMs);
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    state.received += chunk;
+  });
+  socket.on('error', () => undefined);
+  socket.once('close', () => {
+    clearInterval(timer);
+    state.closedAt = performance.now();
+  });
+  return state;
+}
+
+describe('slow and crowded clients', () => {
+  it('slowloris: a head sent byte by byte is answered 408 and closed after headersTimeoutMs; others are served meanwhile', async () => {
+    const guarded = await createMockServer({ quota: false, headersTimeoutMs: 400, requestTimeoutMs: 800 });
+    try {
+      const { port } = new URL(guarded.url);
+      const started = performance.now();
+      const slow = Array.from({ length: 50 }, () =>
+        slowClient(guarded.url, `GET /__mock/tasks HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `, 20),
+      );
+      for (let i = 0; i < 5; i++) expect((await fetch(`${guarded.url}/__mock/tasks`)).status).toBe(200);
+      await expect.poll(() => slow.every((c) => c.closedAt !== undefined), { timeout: 5_000 }).toBe(true);
+      for (const client of slow) {
+        expect(client.received).toMatch(/^HTTP\/1\.1 408 /);
+        // Node looks for overdue heads every min(1 s, headersTimeoutMs).
+        expect((client.closedAt as number) - started).toBeLessThan(2_500);
+      }
+      // A body trickling in after its head: closed after requestTimeoutMs.
+      const slowBody = slowClient(
+        guarded.url,
+        `POST /__mock/faults HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n`,
+        1,
+      );
+      await expect.poll(() => slowBody.closedAt !== undefined, { timeout: 5_000 }).toBe(true);
+      expect(slowBody.received).toMatch(/^HTTP\/1\.1 408 /);
+      expect(guarded.mock.faults.pending).toBe(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('the timeouts bound receiving a request only: a latency fault longer than requestTimeoutMs is still answered', async () => {
+    const guarded = await createMockServer({ quota: false, headersTimeoutMs: 200, requestTimeoutMs: 300 });
+    try {
+      guarded.mock.faults.add('latency:1200');
+      const started = performance.now();
+      const task = await client({ endpoint: guarded.url }).queryTask({ TaskId: EXAMPLE_TASK_ID });
+      expect(task.Data.TaskId).toBe(EXAMPLE_TASK_ID);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1_100);
+      await expect(createMockServer({ headersTimeoutMs: 0 })).rejects.toThrow(/^headersTimeoutMs: expected/);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('new connections are accepted and served within seconds while hundreds of kept-alive ones keep the server busy', async () => {
+    const busy = await createMockServer({ quota: false });
+    const { hostname, port } = new URL(busy.url);
+    const request = `GET /__mock/tasks HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`;
+    let running = true;
+    const sockets: Socket[] = [];
+    /** Opens a connection that sends one request after another, each as soon as the last is answered; resolves at its first answer. */
+    const open = (loop: boolean) =>
+      new Promise<number>((resolve) => {
+        const opened = performance.now();
+        const socket = connect({ host: hostname, port: Number(port) });
+        sockets.push(socket);
+        let received = '';
+        let answered = false;
+        socket.setEncoding('latin1');
+        socket.once('connect', () => socket.write(request));
+        socket.on('data', (chunk: string) => {
+          received += chunk;
+          // Each answer is a JSON list ending the body.
+          while (received.includes(']')) {
+            received = received.slice(received.indexOf(']') + 1);
+            if (!answered) {
+              answered = true;
+              resolve(performance.now() - opened);
+            }
+            if (loop && running) socket.write(request);
+          }
+        });
+        socket.on('error', () => resolve(Number.POSITIVE_INFINITY));
+      });
+    try {
+      await Promise.all(Array.from({ length: 300 }, () => open(true)));
+      // The server is now busy with 300 connections; 200 more arrive at once.
+      const waits = await Promise.all(Array.from({ length: 200 }, () => open(false)));
+      expect(Math.max(...waits)).toBeLessThan(3_000);
+    } finally {
+      running = false;
+      for (const socket of sockets) socket.destroy();
+      await busy.close();
+    }
   });
 });

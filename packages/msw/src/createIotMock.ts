@@ -2,7 +2,7 @@ import { type ActionDescriptor, actions as specActions, examples as specExamples
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { actionBehaviours } from './behaviours/index.ts';
 import { PageTokens } from './behaviours/pageTokens.ts';
-import { checkAccountsOption, checkLogLimit, checkQuotaOption } from './checkMockOptions.ts';
+import { checkAccountsOption, checkLogLimit, checkQuotaOption, IotMockOptionError } from './checkMockOptions.ts';
 import { checkCommonParams, checkWireParams } from './checkWireParams.ts';
 import { type Fault, FaultQueue, type FaultRule, FaultSyntaxError, parseFault, renderFault } from './faults.ts';
 import { fetchFromHandlers } from './fetchFromHandlers.ts';
@@ -58,6 +58,14 @@ export interface IotMockOptions {
   instances?: string[];
   /** Serve the control surface under `/__mock/` (tasks, faults, log, reset). @default false */
   control?: boolean;
+  /**
+   * Host names the control surface answers besides loopback ones (`localhost`, 127.0.0.0/8,
+   * `[::1]`) and the host of the request's own URL, whatever the port. A request under `/__mock/`
+   * whose `Host` header names another is refused (403), so a page whose name was rebound to this
+   * machine's address (DNS rebinding) cannot read or change the mock; the API itself (`/`)
+   * answers any Host. @example ['mock.internal']
+   */
+  allowedHosts?: readonly string[];
   /**
    * The actions served and their examples. @default `@iot-task/spec`'s — another set generated
    * from a spec (a fixture, another team's) serves its actions the same way.
@@ -133,6 +141,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   const quotaOption = checkQuotaOption(options.quota);
   const accounts = checkAccountsOption(options.accounts, credentials, options.verifySignatures ?? false);
   const logLimit = checkLogLimit(options.logLimit, LOG_LIMIT);
+  const allowedHosts = checkAllowedHosts(options.allowedHosts);
   const tasks = new TaskStore({
     ...(options.advance ? { advance: options.advance } : {}),
     now,
@@ -268,7 +277,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
   });
 
   const control = [
-    http.all(`${baseUrl}/__mock/*`, ({ request }) => refusedControlRequest(request)),
+    http.all(`${baseUrl}/__mock/*`, ({ request }) => refusedControlRequest(request, allowedHosts)),
     http.get(`${baseUrl}/__mock/tasks`, () => HttpResponse.json(tasks.steps())),
     http.get(`${baseUrl}/__mock/log`, () =>
       HttpResponse.json({
@@ -286,7 +295,7 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     ),
     http.post(`${baseUrl}/__mock/tasks`, async ({ request }) => {
       try {
-        tasks.seed((await request.json()) as SeedTask);
+        tasks.seed((await objectBody(request, '{ "TaskId": …, "scenario"?: … }')) as unknown as SeedTask);
         return HttpResponse.json({ ok: true }, { status: 201 });
       } catch (error) {
         return controlError(error);
@@ -294,8 +303,8 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
     }),
     http.post(`${baseUrl}/__mock/faults`, async ({ request }) => {
       try {
-        const { fault, ...rule } = (await request.json()) as { fault: Fault | string } & Omit<FaultRule, 'fault'>;
-        faults.add(fault, rule.times === null ? { ...rule, times: Number.POSITIVE_INFINITY } : rule);
+        const { fault, rule } = faultBody(await objectBody(request, '{ "fault": …, "times"?: … }'));
+        faults.add(fault, rule);
         return HttpResponse.json({ ok: true }, { status: 201 });
       } catch (error) {
         return controlError(error);
@@ -339,17 +348,78 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
 }
 
 /**
- * The control surface changes the mock for everyone using it, so it refuses what a web page the
- * developer happens to open could send: a request from another origin (a cross-site POST), and
- * any POST — with a body or without (`/__mock/reset`) — not labelled `application/json`: a page
- * can send such a "simple" request with no preflight, while a JSON one needs the preflight this
- * mock never grants. Undefined lets the request on.
+ * The host name a `Host` header (or an `allowedHosts` entry) names, port aside, as a URL spells it
+ * (`127.1` → `127.0.0.1`, `LOCALHOST` → `localhost`); undefined when it names none.
  */
-function refusedControlRequest(request: Request): Response | undefined {
+function hostnameOf(host: string): string | undefined {
+  if (!/^(?:\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d{0,5})?$/i.test(host)) return undefined;
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `localhost`, 127.0.0.0/8 (also IPv4-mapped) and `[::1]`: names no DNS answer can point elsewhere. */
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname) ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname)
+  );
+}
+
+function checkAllowedHosts(hosts: unknown): ReadonlySet<string> {
+  if (hosts === undefined) return new Set();
+  if (!Array.isArray(hosts)) throw new IotMockOptionError('allowedHosts', 'an array of host names', typeof hosts);
+  return new Set(
+    hosts.map((host, i) => {
+      const hostname = typeof host === 'string' ? hostnameOf(host) : undefined;
+      if (hostname === undefined)
+        throw new IotMockOptionError(`allowedHosts[${i}]`, 'a host name or address', JSON.stringify(host));
+      return hostname;
+    }),
+  );
+}
+
+/**
+ * The control surface changes the mock for everyone using it, so it refuses what a web page the
+ * developer happens to open could send: a request for a `Host` that is neither loopback, nor the
+ * mock's own, nor allowed (a page of a name rebound to 127.0.0.1 — DNS rebinding — is same-origin
+ * with the mock for its browser); a request from another origin (a cross-site POST), told by
+ * `Origin` or, when a browser sends no `Origin` (a GET), by `Sec-Fetch-Site`; and any POST — with
+ * a body or without (`/__mock/reset`) — not labelled `application/json`: a page can send such a
+ * "simple" request with no preflight, while a JSON one needs the preflight this mock never grants.
+ * Tools (curl, fetch in Node) send neither `Origin` nor `Sec-Fetch-*`, and pass. Undefined lets
+ * the request on.
+ */
+function refusedControlRequest(request: Request, allowedHosts: ReadonlySet<string>): Response | undefined {
+  const url = new URL(request.url);
+  const host = request.headers.get('host');
+  if (host !== null) {
+    const hostname = hostnameOf(host);
+    if (hostname === undefined || !(isLoopback(hostname) || hostname === url.hostname || allowedHosts.has(hostname))) {
+      return HttpResponse.json(
+        {
+          error: `requests to /__mock/ for Host ${JSON.stringify(host)} are refused: expected a loopback host (localhost, 127.0.0.0/8, [::1]), the mock's own or one of allowedHosts`,
+        },
+        { status: 403 },
+      );
+    }
+  }
   const origin = request.headers.get('origin');
-  if (origin !== null && origin !== new URL(request.url).origin) {
+  // Same-origin is the server's own origin, or the one the (checked) Host names.
+  if (origin !== null && origin !== url.origin && !(host !== null && origin === `${url.protocol}//${host}`)) {
     return HttpResponse.json(
       { error: `cross-origin requests to /__mock/ are refused (Origin ${origin})` },
+      { status: 403 },
+    );
+  }
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null && site !== 'same-origin' && site !== 'none') {
+    return HttpResponse.json(
+      { error: `cross-origin requests to /__mock/ are refused (Sec-Fetch-Site ${site})` },
       { status: 403 },
     );
   }
@@ -365,8 +435,67 @@ function refusedControlRequest(request: Request): Response | undefined {
   return undefined;
 }
 
+/** A control body that is valid JSON but not what its endpoint takes: answered 400, naming what was expected. */
+class ControlBodyError extends Error {
+  override name = 'ControlBodyError';
+}
+
+const shownKind = (value: unknown): string =>
+  value === undefined
+    ? 'nothing'
+    : value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'an array'
+        : `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`;
+
+/** The body as a JSON object: `null`, an array, a number or a string is refused, naming what is expected. */
+async function objectBody(request: Request, expected: string): Promise<Record<string, unknown>> {
+  const body: unknown = await request.json();
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ControlBodyError(`expected a JSON object ${expected}, received ${shownKind(body)}`);
+  return body as Record<string, unknown>;
+}
+
+const FAULT_KINDS: readonly string[] = ['gateway', 'business', 'html', 'truncated', 'drop', 'latency'];
+
+/** `POST /__mock/faults`'s body, each member of the type it must have (`times: null`: every request). */
+function faultBody(body: Record<string, unknown>): { fault: Fault | string; rule: Omit<FaultRule, 'fault'> } {
+  const { fault, times, action, taskId } = body;
+  const isFault =
+    typeof fault === 'string' ||
+    (typeof fault === 'object' && fault !== null && FAULT_KINDS.includes((fault as { kind?: unknown }).kind as string));
+  if (!isFault)
+    throw new ControlBodyError(
+      `fault: expected a fault such as "status:503" or { "kind": "drop" }, received ${typeof fault === 'string' || typeof fault === 'object' ? JSON.stringify(fault) : shownKind(fault)}`,
+    );
+  if (times !== undefined && times !== null && typeof times !== 'number')
+    throw new ControlBodyError(
+      `times: expected a positive number, or null for every request, received ${shownKind(times)}`,
+    );
+  for (const [name, value] of [
+    ['action', action],
+    ['taskId', taskId],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'string')
+      throw new ControlBodyError(`${name}: expected a string, received ${shownKind(value)}`);
+  }
+  return {
+    fault: fault as Fault | string,
+    rule: {
+      ...(times !== undefined ? { times: times === null ? Number.POSITIVE_INFINITY : times } : {}),
+      ...(action !== undefined ? { action: action as string } : {}),
+      ...(taskId !== undefined ? { taskId: taskId as string } : {}),
+    },
+  };
+}
+
 function controlError(error: unknown): Response {
-  const known = error instanceof TaskSeedError || error instanceof FaultSyntaxError || error instanceof SyntaxError;
+  const known =
+    error instanceof TaskSeedError ||
+    error instanceof FaultSyntaxError ||
+    error instanceof SyntaxError ||
+    error instanceof ControlBodyError;
   return HttpResponse.json(
     { error: known ? (error as Error).message : 'unexpected error' },
     { status: known ? 400 : 500 },

@@ -114,8 +114,18 @@ export class TaskStore {
       );
     }
     const advance = task.advance;
-    if (advance !== undefined && advance !== 'per-query' && !(typeof advance === 'object' && advance.everyMs > 0)) {
+    if (
+      advance !== undefined &&
+      advance !== 'per-query' &&
+      !(typeof advance === 'object' && advance !== null && advance.everyMs > 0)
+    ) {
       throw new TaskSeedError("advance: expected 'per-query' or { everyMs: <positive number> }");
+    }
+    if (task.IotInstanceId !== undefined && typeof task.IotInstanceId !== 'string') {
+      throw new TaskSeedError('IotInstanceId: expected a string');
+    }
+    if (task.data !== undefined && (typeof task.data !== 'object' || task.data === null || Array.isArray(task.data))) {
+      throw new TaskSeedError('data: expected an object of fields ({ "JobId": …, "DeviceName": … })');
     }
     if (task.IotInstanceId) this.instances.add(task.IotInstanceId);
     const now = this.now();

@@ -236,7 +236,10 @@ describe('errors: one line, the right exit code, no stack, no secret', () => {
   });
 
   it('a bad --endpoint is a command-line mistake (exit 2) whether credentials are set or not', async () => {
-    for (const env of [{}, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' }]) {
+    for (const env of [{}, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'k', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' }] as Record<
+      string,
+      string
+    >[]) {
       const r = await run(['query', TASK, '--endpoint', 'ftp://nowhere'], env);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^iot-task: .*endpoint/);

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { percentEncode, signRpc } from '@iot-task/signing';
+import { MOCK_SERVER_CLI, preSignedPaths } from './preSignedRequests.ts';
 
 export interface LoadResult {
   requests: number;
@@ -24,40 +24,16 @@ export interface LoadResult {
   samples: { atSecond: number; rssMB: number; heapUsedMB: number; nonces: number }[];
 }
 
-const cli = path.resolve(import.meta.dirname, '..', '..', 'packages', 'mock-server', 'bin', 'iot-task-mock.js');
-const KEY = { accessKeyId: 'iot-task-test-key', accessKeySecret: 'iot-task-test-secret' };
-
-/** `count` QueryTask requests, each signed with its own nonce, as paths. */
-async function preSigned(count: number): Promise<string[]> {
-  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const paths: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { query, signature } = await signRpc(
-      'GET',
-      {
-        Action: 'QueryTask',
-        Version: '2018-01-20',
-        Format: 'JSON',
-        AccessKeyId: KEY.accessKeyId,
-        SignatureMethod: 'HMAC-SHA1',
-        SignatureVersion: '1.0',
-        SignatureNonce: `bench-${process.pid}-${i}`,
-        Timestamp: timestamp,
-        TaskId: 'MSnT9***q010101',
-      },
-      KEY.accessKeySecret,
-    );
-    paths.push(`/?${query}&Signature=${percentEncode(signature)}`);
-  }
-  return paths;
-}
-
 export async function measureMockServerLoad(total = 160_000, connections = 32): Promise<LoadResult> {
   const file = path.join(os.tmpdir(), `iot-task-bench-paths-${process.pid}.txt`);
-  await writeFile(file, (await preSigned(total)).join('\n'));
-  const server = spawn(process.execPath, ['--expose-gc', cli, '--port', '0', '--no-quota', '--advance', '1000000'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  await writeFile(file, (await preSignedPaths(total, 'bench')).join('\n'));
+  const server = spawn(
+    process.execPath,
+    ['--expose-gc', MOCK_SERVER_CLI, '--port', '0', '--no-quota', '--advance', '1000000'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -17,7 +17,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { percentEncode, signRpc } from '@iot-task/signing';
+import { MOCK_SERVER_CLI, preSignedPaths } from './preSignedRequests.ts';
 
 export interface MemorySample {
   atSecond: number;
@@ -61,39 +61,15 @@ export interface StressResult {
   concurrent: AutocannonFigures;
 }
 
-const cli = path.resolve(import.meta.dirname, '..', '..', 'packages', 'mock-server', 'bin', 'iot-task-mock.js');
-const KEY = { accessKeyId: 'iot-task-test-key', accessKeySecret: 'iot-task-test-secret' };
-
-/** `count` QueryTask requests, each signed with its own nonce (`tag` keeps them apart across phases), as paths. */
-async function preSigned(count: number, tag: string): Promise<string[]> {
-  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const paths: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { query, signature } = await signRpc(
-      'GET',
-      {
-        Action: 'QueryTask',
-        Version: '2018-01-20',
-        Format: 'JSON',
-        AccessKeyId: KEY.accessKeyId,
-        SignatureMethod: 'HMAC-SHA1',
-        SignatureVersion: '1.0',
-        SignatureNonce: `stress-${tag}-${process.pid}-${i}`,
-        Timestamp: timestamp,
-        TaskId: 'MSnT9***q010101',
-      },
-      KEY.accessKeySecret,
-    );
-    paths.push(`/?${query}&Signature=${percentEncode(signature)}`);
-  }
-  return paths;
-}
-
 /** A fresh mock server in its own process; `stop` ends it. */
 async function startServer(): Promise<{ url: string; stop: () => void }> {
-  const server = spawn(process.execPath, ['--expose-gc', cli, '--port', '0', '--no-quota', '--advance', '1000000'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    ['--expose-gc', MOCK_SERVER_CLI, '--port', '0', '--no-quota', '--advance', '1000000'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (chunk) => {
@@ -152,7 +128,7 @@ async function stats(url: string): Promise<{ rss: number; heapUsed: number; nonc
 }
 
 async function soak(requests: number, connections: number): Promise<StressResult['soak']> {
-  const paths = await preSigned(requests, 'soak');
+  const paths = await preSignedPaths(requests, 'stress-soak');
   const server = await startServer();
   try {
     const started = performance.now();
@@ -200,7 +176,7 @@ async function slowloris(
   byteEveryMs: number,
   seconds: number,
 ): Promise<StressResult['slowloris']> {
-  const paths = await preSigned(Math.ceil(seconds * 1000), 'probe');
+  const paths = await preSignedPaths(Math.ceil(seconds * 1000), 'stress-probe');
   const server = await startServer();
   const { hostname, port } = new URL(server.url);
   const head = Buffer.from(`GET /__mock/tasks HTTP/1.1\r\nHost: ${hostname}:${port}\r\nX-Slow: `, 'latin1');
@@ -270,7 +246,7 @@ async function slowloris(
 }
 
 async function concurrent(connections: number, requests: number): Promise<AutocannonFigures> {
-  const paths = await preSigned(requests, 'concurrent');
+  const paths = await preSignedPaths(requests, 'stress-concurrent');
   const server = await startServer();
   try {
     return await autocannon(server.url, paths, connections);

@@ -28,41 +28,44 @@ const REPLAY_EXPECTED = gatewayError('SignatureNonceUsed', {
   why: 'a captured IoT answer to a replay carried only RequestId and the catalogue message, no Code',
 });
 
+/** What each mode sends, and where its id puts it (the identical replay keeps the plain id). */
+const MODES: readonly { mode: ReplayCase['mode']; path: string; title: () => string }[] = [
+  {
+    mode: 'identical',
+    path: '',
+    title: () => 'a request that succeeded earlier in the run, sent again as it was: SignatureNonceUsed',
+  },
+  {
+    mode: 'same-nonce',
+    path: 'same-nonce/',
+    title: () =>
+      'a new request, freshly signed, with the nonce of one in another variant that succeeded earlier: SignatureNonceUsed',
+  },
+  {
+    mode: 'old-timestamp',
+    path: 'old-timestamp/',
+    title: () =>
+      `a request ${minutesAndSeconds(INSIDE)} old (inside the window) is the success, and sent again it is SignatureNonceUsed`,
+  },
+  {
+    mode: 'future-timestamp',
+    path: 'future-timestamp/',
+    title: () =>
+      `a request ${minutesAndSeconds(INSIDE)} ahead (inside the window) is the success, and sent again it is SignatureNonceUsed`,
+  },
+];
+
 export function replayCases(action: string): ReplayCase[] {
-  return TRANSPORT_VARIANTS.flatMap((variant) => [
-    {
-      id: `${action}/replay/${variantLabel(variant)}`,
+  return TRANSPORT_VARIANTS.flatMap((variant) =>
+    MODES.map(({ mode, path, title }) => ({
+      id: `${action}/replay/${path}${variantLabel(variant)}`,
       action,
-      kind: 'replay',
-      title: `a request that succeeded earlier in the run, sent again as it was: SignatureNonceUsed (${variantLabel(variant)})`,
-      mode: 'identical',
+      kind: 'replay' as const,
+      title: `${title()} (${variantLabel(variant)})`,
+      mode,
       variant,
-    },
-    {
-      id: `${action}/replay/same-nonce/${variantLabel(variant)}`,
-      action,
-      kind: 'replay',
-      title: `a new request, freshly signed, with the nonce of one in another variant that succeeded earlier: SignatureNonceUsed (${variantLabel(variant)})`,
-      mode: 'same-nonce',
-      variant,
-    },
-    {
-      id: `${action}/replay/old-timestamp/${variantLabel(variant)}`,
-      action,
-      kind: 'replay',
-      title: `a request ${minutesAndSeconds(INSIDE)} old (inside the window) is the success, and sent again it is SignatureNonceUsed (${variantLabel(variant)})`,
-      mode: 'old-timestamp',
-      variant,
-    },
-    {
-      id: `${action}/replay/future-timestamp/${variantLabel(variant)}`,
-      action,
-      kind: 'replay',
-      title: `a request ${minutesAndSeconds(INSIDE)} ahead (inside the window) is the success, and sent again it is SignatureNonceUsed (${variantLabel(variant)})`,
-      mode: 'future-timestamp',
-      variant,
-    },
-  ]);
+    })),
+  );
 }
 
 /** The nonce a request carries (`SignatureNonce` for V1, `x-acs-signature-nonce` for V3). */

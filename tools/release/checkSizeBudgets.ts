@@ -27,9 +27,14 @@ export const SIZE_BUDGETS: Readonly<Partial<Record<BundledApp, number>>> = {
   // (RequestId pattern, a task's fixed fields). 11.8 KB with the account's quota in a pluggable
   // store: its options checked at creation (account, maxWaitMs, strict), the wait for a turn kept
   // out of the deadline, and QuotaStoreError (the windows themselves load with the signer).
-  '@iot-task/client': 12 * 1024,
-  // The hooks call the generated operations directly (no hey-api client): 12.4 KB.
-  '@iot-task/react (one hook, react and react-query excluded)': 12.5 * 1024,
+  // 12.3 KB once a deadline holds whatever the transport does (a fetch ignoring its signal, a
+  // body that never ends), a careless caller's params are read without trusting their getters,
+  // and an answer is held to the TaskId asked for; the signing proxy's masking loads with its
+  // first answer, so that the secret masking it shares with the signer stays lazy (+2 KB if not).
+  '@iot-task/client': 12.5 * 1024,
+  // The hooks call the generated operations directly (no hey-api client): 12.4 KB; 12.9 KB with
+  // the client's deadlines and careful reading above.
+  '@iot-task/react (one hook, react and react-query excluded)': 13.25 * 1024,
 };
 
 /**

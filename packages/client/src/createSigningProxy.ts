@@ -3,7 +3,6 @@ import { describeValue } from './checkOptions.ts';
 import { type ActionName, createIotTaskClient } from './createIotTaskClient.ts';
 import { type Credentials, type CredentialsProvider, fromEnv } from './credentials.ts';
 import { describeThrown, isIotTaskError } from './errors.ts';
-import { maskSigningMaterial } from './signingProxy/maskSigningMaterial.ts';
 import { proxySettings, type SigningProxyOptions } from './signingProxy/proxyOptions.ts';
 import { type BodyRefusal, readBody } from './signingProxy/readBody.ts';
 
@@ -101,11 +100,16 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
   const client = createIotTaskClient({ ...clientOptions, credentials, format: 'JSON' });
 
   /** Every answer leaves through here, so none carries what the request was signed with. */
-  const answer = (status: number, body: Record<string, unknown>): Response =>
-    new Response(JSON.stringify(maskSigningMaterial(body, [...signedWith.values()])), {
+  // The masking loads with the first answer, not with the client: an app that never runs a proxy
+  // (a browser) keeps it out of what it loads up front, with the secret masking it shares with the
+  // signer (signedAttempt.ts).
+  const answer = async (status: number, body: Record<string, unknown>): Promise<Response> => {
+    const { maskSigningMaterial } = await import('./signingProxy/maskSigningMaterial.ts');
+    return new Response(JSON.stringify(maskSigningMaterial(body, [...signedWith.values()])), {
       status,
       headers: JSON_HEADERS,
     });
+  };
   const refuse = (status: number, code: string, message: string) =>
     answer(status, gatewayBody(undefined, code, message));
 
@@ -137,14 +141,13 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
     for (const [name, value] of new URLSearchParams(body.text)) add(name, value);
     const header = request.headers.get('x-acs-action');
     if (header !== null) add('Action', header);
-    const single = (name: string): string | undefined | Response => {
-      const values = given.get(name);
-      if (values === undefined || values.length === 1) return values?.[0];
+    const repeated = (name: string, times: number) => {
       const where = name === 'Action' && header !== null ? ' (the Action parameter and the x-acs-action header)' : '';
-      return refuse(400, 'InvalidParameter', `${name} is given ${values.length} times${where}: send it once.`);
+      return refuse(400, 'InvalidParameter', `${name} is given ${times} times${where}: send it once.`);
     };
-    const action = single('Action') ?? '';
-    if (action instanceof Response) return action;
+    const actionValues = given.get('Action') ?? [];
+    if (actionValues.length > 1) return repeated('Action', actionValues.length);
+    const action = actionValues[0] ?? '';
     if (!allowed.has(action)) {
       return refuse(403, 'Forbidden.Action', `this proxy does not forward ${JSON.stringify(action)}`);
     }
@@ -152,9 +155,10 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
     // Only the action's own parameters go on: whatever else the browser sent is dropped.
     const own: Record<string, string | number> = {};
     for (const param of descriptor.parameters) {
-      const value = single(param.name);
-      if (value instanceof Response) return value;
-      if (value === undefined) continue;
+      const values = given.get(param.name);
+      if (values === undefined) continue;
+      if (values.length > 1) return repeated(param.name, values.length);
+      const value = values[0] as string;
       own[param.name] = param.schema.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
     }
     try {

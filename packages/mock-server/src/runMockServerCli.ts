@@ -8,6 +8,8 @@ const SECRET_ENV = 'IOT_TASK_MOCK_ACCESS_KEY_SECRET';
 const MAX_LOG_LIMIT = 1_000_000;
 const COUNTINGS: readonly QuotaCounting[] = ['sliding-window', 'token-bucket'];
 const ACCOUNT_SHAPE = '<name>=<AccessKeyId>[,<AccessKeyId>...]';
+/** A name or address as a Host header carries it, without a port (the mock allows any port of it). */
+const HOST_NAME = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)$/i;
 
 /** What the command line says beyond the server's options: how to describe it, what to warn of. */
 interface CliExtras {
@@ -27,6 +29,9 @@ Serves a stateful mock of Alibaba Cloud IoT Platform over HTTP: every action of 
 Options:
   --port <n>                  port to listen on (default 4010; 0 picks a free one)
   --host <address>            address to bind (default 127.0.0.1)
+  --allow-host <name>         the control surface (/__mock/) also answers requests for this
+                              Host (a LAN address, a container's name); repeatable. Loopback
+                              names and the --host address are always answered
   --access-key-id <id>        AccessKey ID to accept (default ${TEST_CREDENTIALS.accessKeyId})
   --access-key-secret-file <path>
                               its secret, read from a file (or set ${SECRET_ENV});
@@ -74,6 +79,7 @@ export function parseMockServerArgs(
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         'access-key-id': { type: 'string' },
         'access-key-secret': { type: 'string' },
         'access-key-secret-file': { type: 'string' },
@@ -142,9 +148,17 @@ export function parseMockServerArgs(
       );
     advance = { everyMs };
   }
+  const allowedHosts = values['allow-host'] as string[] | undefined;
+  for (const name of allowedHosts ?? []) {
+    if (!HOST_NAME.test(name))
+      throw new UsageError(
+        `--allow-host: expected a host name or address (mock.internal, 192.168.1.20, [fd00::1]), received ${JSON.stringify(name)}`,
+      );
+  }
   return {
     port,
     host: (values.host as string | undefined) ?? '127.0.0.1',
+    ...(allowedHosts ? { allowedHosts } : {}),
     credentials,
     ...(accounts ? { accounts } : {}),
     verifySignatures,

@@ -42,6 +42,27 @@ describe('iot-task-mock (the bin)', () => {
     });
   }
 
+  it('--allow-host: the control surface answers that Host too (a container reached by name), others still 403', async () => {
+    const started = start(['--port', '0', '--allow-host', 'mock.internal']);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await started.firstLines)?.[1] as string;
+    const { port } = new URL(url);
+    const status = async (host: string) => {
+      const { request } = await import('node:http');
+      return new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/__mock/stats', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    };
+    expect(await status(`mock.internal:${port}`)).toBe(200);
+    expect(await status(`other.internal:${port}`)).toBe(403);
+    started.child.kill('SIGTERM');
+    expect(await exit(started)).toBe(0);
+  });
+
   it('prints the default test credentials when none are given', async () => {
     const started = start(['--port', '0']);
     expect(await started.firstLines).toContain('iot-task-test-secret (test credentials, not a secret)');

@@ -402,7 +402,7 @@ function refusedControlRequest(request: Request, allowedHosts: ReadonlySet<strin
     if (hostname === undefined || !(isLoopback(hostname) || hostname === url.hostname || allowedHosts.has(hostname))) {
       return HttpResponse.json(
         {
-          error: `requests to /__mock/ for Host ${JSON.stringify(host)} are refused: expected a loopback host (localhost, 127.0.0.0/8, [::1]), the mock's own or one of allowedHosts`,
+          error: `requests to /__mock/ for Host ${JSON.stringify(host)} are refused: expected a loopback host (localhost, 127.0.0.0/8, [::1]), the mock's own or an allowed one (allowedHosts; iot-task-mock --allow-host <name>)`,
         },
         { status: 403 },
       );

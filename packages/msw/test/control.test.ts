@@ -108,7 +108,7 @@ describe('the Host a request names (DNS rebinding)', () => {
       const read = await mock.fetch(`${ORIGIN}/__mock/tasks`, { headers: { host } });
       expect(read.status).toBe(403);
       expect((await read.json()).error).toBe(
-        `requests to /__mock/ for Host ${JSON.stringify(host)} are refused: expected a loopback host (localhost, 127.0.0.0/8, [::1]), the mock's own or one of allowedHosts`,
+        `requests to /__mock/ for Host ${JSON.stringify(host)} are refused: expected a loopback host (localhost, 127.0.0.0/8, [::1]), the mock's own or an allowed one (allowedHosts; iot-task-mock --allow-host <name>)`,
       );
       expect((await mock.fetch(`${ORIGIN}/__mock/log`, { headers: { host } })).status).toBe(403);
       // Same-origin for the page's browser: only the Host tells it apart.

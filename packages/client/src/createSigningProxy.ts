@@ -3,6 +3,7 @@ import { describeValue } from './checkOptions.ts';
 import { type ActionName, createIotTaskClient } from './createIotTaskClient.ts';
 import { type Credentials, type CredentialsProvider, fromEnv } from './credentials.ts';
 import { describeThrown, isIotTaskError } from './errors.ts';
+import { browserParams } from './signingProxy/browserParams.ts';
 import { proxySettings, type SigningProxyOptions } from './signingProxy/proxyOptions.ts';
 import { type BodyRefusal, readBody } from './signingProxy/readBody.ts';
 
@@ -129,8 +130,7 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
       /application\/x-www-form-urlencoded/i.test(request.headers.get('content-type') ?? '');
     const body = isForm ? await readBody(request, maxRequestBytes, requestBodyTimeoutMs) : { text: '' };
     if ('refused' in body) return refuse(...REFUSED_BODY[body.refused](maxRequestBytes, requestBodyTimeoutMs));
-    // Every value of every parameter, query and form body together: a parameter given twice is
-    // refused, never one of its values picked — what the proxy checked must be what it sends.
+    // Every value of every parameter, query and form body together (browserParams refuses one given twice).
     const given = new Map<string, string[]>();
     const add = (name: string, value: string) => {
       const values = given.get(name);
@@ -152,15 +152,10 @@ export function createSigningProxy(options: SigningProxyOptions = {}): (request:
       return refuse(403, 'Forbidden.Action', `this proxy does not forward ${JSON.stringify(action)}`);
     }
     const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action] as ActionDescriptor;
-    // Only the action's own parameters go on: whatever else the browser sent is dropped.
-    const own: Record<string, string | number> = {};
-    for (const param of descriptor.parameters) {
-      const values = given.get(param.name);
-      if (values === undefined) continue;
-      if (values.length > 1) return repeated(param.name, values.length);
-      const value = values[0] as string;
-      own[param.name] = param.schema.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
-    }
+    const read = browserParams(descriptor, given);
+    if ('repeated' in read) return repeated(read.repeated.name, read.repeated.times);
+    if ('invalid' in read) return refuse(400, `Invalid${read.invalid.name}`, read.invalid.reason);
+    const own = read.params;
     try {
       const result = await client.call(action as ActionName, own as never, { signal: request.signal });
       return answer(200, result as Record<string, unknown>);

@@ -3,6 +3,7 @@ import { describeValue, readRecord } from './checkOptions.ts';
 import { ValidationError } from './errors.ts';
 import { hasControlCharacter } from './hasControlCharacter.ts';
 import { compiledPattern } from './schemaTypes.ts';
+import { validateValue } from './validateValue.ts';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -55,19 +56,88 @@ function checkInteger(field: string, value: unknown, schema: CompactSchema): str
   return String(value);
 }
 
-function serialize(param: ParameterDescriptor, value: unknown): string {
-  if (param.contentType !== undefined) {
-    if (value === null || typeof value !== 'object')
-      throw new ValidationError(param.name, 'an object', describeValue(value));
-    return JSON.stringify(value);
-  }
-  const type = param.schema.type;
-  if (type === 'integer' || type === 'number') return checkInteger(param.name, value, param.schema);
+function scalar(field: string, value: unknown, schema: CompactSchema): string {
+  const type = schema.type;
+  if (type === 'integer' || type === 'number') return checkInteger(field, value, schema);
   if (type === 'boolean') {
-    if (typeof value !== 'boolean') throw new ValidationError(param.name, 'a boolean', describeValue(value));
+    if (typeof value !== 'boolean') throw new ValidationError(field, 'a boolean', describeValue(value));
     return String(value);
   }
-  return checkString(param.name, value, param.schema);
+  return checkString(field, value, schema);
+}
+
+/**
+ * A list as the RPC style sends it (the official SDK's `OpenApiUtil.query`): `Name.1`…`Name.N`,
+ * an object in it as `Name.1.Field`, a list in that as `Name.1.Field.1`. Every item is checked
+ * against the item schema; a hole (undefined, null) is refused rather than skipped, so the
+ * numbers sent are the positions the caller gave.
+ */
+function flattenList(field: string, value: unknown, schema: CompactSchema, query: Record<string, string>): void {
+  if (!Array.isArray(value)) throw new ValidationError(field, 'a list (an array)', describeValue(value));
+  if (schema.maxItems !== undefined && value.length > schema.maxItems)
+    throw new ValidationError(field, `at most ${schema.maxItems} items`, `${value.length}`);
+  if (schema.minItems !== undefined && value.length < schema.minItems)
+    throw new ValidationError(field, `at least ${schema.minItems} items`, `${value.length}`);
+  const items = schema.items ?? {};
+  for (let i = 0; i < value.length; i++) flattenValue(`${field}.${i + 1}`, value[i], items, query);
+}
+
+function flattenValue(field: string, value: unknown, schema: CompactSchema, query: Record<string, string>): void {
+  if (value === undefined || value === null) throw new ValidationError(field, 'a value', describeValue(value));
+  if (schema.type === 'array') {
+    flattenList(field, value, schema, query);
+    return;
+  }
+  if (schema.type !== 'object') {
+    query[field] = scalar(field, value, schema);
+    return;
+  }
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ValidationError(field, 'an object', describeValue(value));
+  const properties = schema.properties ?? {};
+  const names = Object.keys(properties);
+  const record = readRecord(field, value, names);
+  for (const key of Object.keys(record)) {
+    if (!Object.hasOwn(properties, key) && record[key] !== undefined)
+      throw new ValidationError(`${field}.${key}`, `no such field; ${field} takes ${names.join(', ')}`);
+  }
+  for (const name of names) {
+    const item = Object.hasOwn(record, name) ? record[name] : undefined;
+    if (item === undefined) {
+      if (schema.required?.includes(name))
+        throw new ValidationError(`${field}.${name}`, 'a value (required)', 'nothing');
+      continue;
+    }
+    flattenValue(`${field}.${name}`, item, properties[name] as CompactSchema, query);
+  }
+}
+
+/**
+ * An object that travels as JSON text (`content: application/json`): what is checked against the
+ * schema is the JSON it becomes (read once, getters and all), and that text is what is sent.
+ */
+function jsonText(param: ParameterDescriptor, value: unknown): string {
+  const wantsList = param.schema.type === 'array';
+  if (value === null || typeof value !== 'object' || Array.isArray(value) !== wantsList)
+    throw new ValidationError(param.name, wantsList ? 'a list (an array)' : 'an object', describeValue(value));
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    throw new ValidationError(param.name, 'a value JSON can represent (no cycle, no BigInt)', describeValue(value));
+  }
+  const [issue] = validateValue(param.schema, JSON.parse(text), param.name);
+  if (issue) throw new ValidationError(issue.path, issue.expected, issue.received);
+  return text;
+}
+
+function serialize(param: ParameterDescriptor, value: unknown, query: Record<string, string>): void {
+  if (param.contentType !== undefined) query[param.name] = jsonText(param, value);
+  else if (param.schema.type === 'array') {
+    flattenList(param.name, value, param.schema, query);
+    if (param.required && (value as unknown[]).length === 0)
+      throw new ValidationError(param.name, 'at least 1 item (required)', '0');
+  } else query[param.name] = scalar(param.name, value, param.schema);
 }
 
 const ownByAction = new WeakMap<ActionDescriptor, { own: ParameterDescriptor[]; known: Set<string> }>();
@@ -110,7 +180,7 @@ export function validateParams(descriptor: ActionDescriptor, params: unknown): R
       if (param.required) throw new ValidationError(param.name, 'a value (required)', 'nothing');
       continue;
     }
-    query[param.name] = serialize(param, value);
+    serialize(param, value, query);
   }
   return query;
 }

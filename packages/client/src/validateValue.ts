@@ -112,6 +112,18 @@ function check(
     return;
   }
   if (Array.isArray(value)) {
+    if (schema.maxItems !== undefined && value.length > schema.maxItems)
+      issues.push({
+        path: path || '(body)',
+        expected: `at most ${schema.maxItems} items`,
+        received: `${value.length}`,
+      });
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      issues.push({
+        path: path || '(body)',
+        expected: `at least ${schema.minItems} items`,
+        received: `${value.length}`,
+      });
     const items = schema.items;
     if (items) for (let i = 0; i < value.length; i++) check(items, value[i], `${path}[${i}]`, options, issues);
     return;

@@ -1,4 +1,5 @@
-import { type ActionDescriptor, type CompactSchema, commonParameters } from '@iot-task/spec';
+import { readRpcList } from '@iot-task/signing/encoding';
+import { type ActionDescriptor, type CompactSchema, commonParameters, type ParameterDescriptor } from '@iot-task/spec';
 
 function valid(schema: CompactSchema, value: string): boolean {
   if (schema.type === 'integer') {
@@ -17,6 +18,90 @@ function valid(schema: CompactSchema, value: string): boolean {
   return true;
 }
 
+/** A list read back from its wire form (readRpcList): its length and every item by the item schema. */
+function validList(schema: CompactSchema, value: unknown): boolean {
+  if (schema.type === 'array') {
+    if (!Array.isArray(value)) return false;
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) return false;
+    if (schema.minItems !== undefined && value.length < schema.minItems) return false;
+    return value.every((item) => validList(schema.items ?? {}, item));
+  }
+  if (schema.type === 'object') {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    const record = value as Record<string, unknown>;
+    if (schema.required?.some((name) => record[name] === undefined)) return false;
+    return Object.entries(record).every(([name, item]) => {
+      const property = schema.properties?.[name];
+      return property !== undefined && validList(property, item);
+    });
+  }
+  return typeof value === 'string' && valid(schema, value);
+}
+
+const JSON_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => Number.isInteger(v),
+  number: (v) => typeof v === 'number',
+  boolean: (v) => typeof v === 'boolean',
+  object: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  array: Array.isArray,
+  null: (v) => v === null,
+};
+
+/** A value parsed from JSON text against the schema its parameter's `content` gives. */
+function validJson(schema: CompactSchema, value: unknown): boolean {
+  const branches = schema.oneOf ?? schema.anyOf;
+  if (branches) return branches.some((branch) => validJson(branch, value));
+  if (schema.allOf && !schema.allOf.every((part) => validJson(part, value))) return false;
+  const types = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
+  if (types.length > 0 && !types.some((type) => JSON_TYPES[type]?.(value))) return false;
+  if (schema.const !== undefined && value !== schema.const) return false;
+  if (schema.enum && !schema.enum.includes(value)) return false;
+  if (typeof value === 'string') return valid({ ...schema, type: 'string', enum: undefined, const: undefined }, value);
+  if (typeof value === 'number')
+    return (
+      !(schema.minimum !== undefined && value < schema.minimum) &&
+      !(schema.maximum !== undefined && value > schema.maximum)
+    );
+  if (Array.isArray(value)) {
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) return false;
+    if (schema.minItems !== undefined && value.length < schema.minItems) return false;
+    return value.every((item) => validJson(schema.items ?? {}, item));
+  }
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (schema.required?.some((name) => record[name] === undefined)) return false;
+    for (const [name, item] of Object.entries(record)) {
+      const property = Object.hasOwn(schema.properties ?? {}, name) ? schema.properties?.[name] : undefined;
+      if (property ? !validJson(property, item) : schema.additionalProperties === false) return false;
+    }
+  }
+  return true;
+}
+
+function validJsonText(schema: CompactSchema, text: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return validJson(schema, parsed);
+}
+
+/** One of an action's own parameters on its wire form: absent (undefined), valid (true) or not. */
+function wireValue(param: ParameterDescriptor, params: Readonly<Record<string, string>>): boolean | undefined {
+  if (param.schema.type === 'array' && param.contentType === undefined) {
+    const list = readRpcList(param.name, param.schema, params);
+    if (list === undefined) return undefined;
+    if ('refused' in list) return false;
+    return list.value.length === 0 ? undefined : validList(param.schema, list.value);
+  }
+  const value = Object.hasOwn(params, param.name) ? params[param.name] : undefined;
+  if (value === undefined || (value === '' && param.required)) return undefined;
+  return param.contentType === undefined ? valid(param.schema, value) : validJsonText(param.schema, value);
+}
+
 export interface ParamFailure {
   code: string;
   message: string;
@@ -30,7 +115,9 @@ const invalid = (name: string): ParamFailure => ({
 /**
  * Checks an action's own parameters as the gateway does, on their wire (string) form: a missing
  * required one → `Missing<Name>` ("<Name> is mandatory for this action."), one the spec's
- * schema rejects → `Invalid<Name>` ("Specified parameter <Name> is not valid.").
+ * schema rejects → `Invalid<Name>` ("Specified parameter <Name> is not valid."). A list is read
+ * from `Name.1`…`Name.N` (a bare `Name` is not the list: a required list is then missing); JSON
+ * text must parse and match its schema.
  */
 export function checkWireParams(
   descriptor: ActionDescriptor,
@@ -38,13 +125,13 @@ export function checkWireParams(
 ): ParamFailure | undefined {
   for (const param of descriptor.parameters) {
     if (param.in !== 'query') continue;
-    const value = Object.hasOwn(params, param.name) ? params[param.name] : undefined;
-    if (value === undefined || (value === '' && param.required)) {
+    const verdict = wireValue(param, params);
+    if (verdict === undefined) {
       if (param.required)
         return { code: `Missing${param.name}`, message: `${param.name} is mandatory for this action.` };
       continue;
     }
-    if (param.contentType === undefined && !valid(param.schema, value)) return invalid(param.name);
+    if (!verdict) return invalid(param.name);
   }
   return undefined;
 }

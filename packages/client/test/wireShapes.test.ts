@@ -1,6 +1,7 @@
 import { type ActionDescriptor, actions, type ParameterDescriptor } from '@iot-task/spec';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../src/index.ts';
+import { createIotTaskCore, ValidationError } from '../src/index.ts';
+import { paginate } from '../src/paginate.ts';
 import { browserParams } from '../src/signingProxy/browserParams.ts';
 import { validateParams } from '../src/validateParams.ts';
 
@@ -200,5 +201,74 @@ describe('the signing proxy reads what a browser sends back into the params the 
     expect(browserParams(shapes, given([['TargetConfig', 'notjson']]))).toEqual({
       invalid: { name: 'TargetConfig', reason: 'TargetConfig: expected JSON text, received text that is not JSON' },
     });
+  });
+});
+
+describe('page-number paging: pages 1, 2, … until the items reach the total', () => {
+  const queryDevice: ActionDescriptor = {
+    ...actions.QueryTask,
+    action: 'QueryDevice',
+    paging: {
+      kind: 'page-number',
+      pageParameter: 'CurrentPage',
+      sizeParameter: 'PageSize',
+      totalField: 'Total',
+      items: 'Data.DeviceInfo',
+    },
+    parameters: [
+      param({ name: 'CurrentPage', schema: { type: 'integer', minimum: 1 } }),
+      param({ name: 'PageSize', schema: { type: 'integer', minimum: 1, maximum: 50 } }),
+    ],
+    responses: {
+      '200': {
+        contentTypes: ['application/json'],
+        schema: {
+          type: 'object',
+          required: ['RequestId', 'Success'],
+          properties: {
+            RequestId: { type: 'string' },
+            Success: { type: 'boolean', const: true },
+            Total: { type: 'integer' },
+            Data: { type: 'object', properties: { DeviceInfo: { type: 'array', items: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+  };
+  const devices = ['a', 'b', 'c', 'd', 'e'];
+
+  async function pagesOf(answer: (page: number, size: number) => unknown, options = {}) {
+    const asked: string[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      const form = new URLSearchParams(`${new URL(request.url).search.slice(1)}&${await request.text()}`);
+      asked.push(form.get('CurrentPage') ?? '(none)');
+      const body = answer(Number(form.get('CurrentPage') ?? 1), Number(form.get('PageSize')));
+      return Response.json({ RequestId: `R-${asked.length}`, Success: true, ...(body as object) });
+    };
+    const core = createIotTaskCore({ endpoint: 'http://127.0.0.1:9', signatureVersion: 'none', fetch, quota: false });
+    const pages: unknown[] = [];
+    for await (const page of paginate(core, queryDevice, { PageSize: 2 }, options)) pages.push(page);
+    return { asked, pages };
+  }
+
+  it('asks page 2 and 3 and stops when the items reach Total', async () => {
+    const { asked, pages } = await pagesOf((page, size) => ({
+      Total: devices.length,
+      Data: { DeviceInfo: devices.slice((page - 1) * size, page * size) },
+    }));
+    expect(asked).toEqual(['(none)', '2', '3']);
+    expect(pages.flatMap((p) => (p as { Data: { DeviceInfo: string[] } }).Data.DeviceInfo)).toEqual(devices);
+  });
+
+  it('an empty page, a missing total or maxPages end the pages too (never a loop)', async () => {
+    expect((await pagesOf(() => ({ Total: 99, Data: { DeviceInfo: [] } }))).asked).toEqual(['(none)']);
+    expect((await pagesOf(() => ({ Data: { DeviceInfo: ['a'] } }))).asked).toEqual(['(none)']);
+    expect((await pagesOf(() => ({ Total: 99, Data: { DeviceInfo: ['a'] } }), { maxPages: 4 })).asked).toEqual([
+      '(none)',
+      '2',
+      '3',
+      '4',
+    ]);
   });
 });

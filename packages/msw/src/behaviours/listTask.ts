@@ -13,7 +13,8 @@ import type { PageTokens } from './pageTokens.ts';
 export function listTask(pages: PageTokens): ActionBehaviour {
   return ({ descriptor, params, tasks, now }) => {
     const paging = descriptor.paging;
-    if (!paging) return { gateway: 'InternalError', message: `${descriptor.action} is not described as paged` };
+    if (paging?.kind !== 'token')
+      return { gateway: 'InternalError', message: `${descriptor.action} is not described as paged by token` };
     const instance = params.IotInstanceId || undefined;
     if (instance !== undefined && !tasks.hasInstance(instance)) {
       return { business: unknownValueError(descriptor, 'IotInstanceId') };

@@ -8,27 +8,36 @@ import { actionHandler, createIotMock, fetchFromHandlers, type IotMock, TEST_CRE
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSpecSet } from './generateSpecSet.ts';
 import { standaloneLayout } from './layout.ts';
+import { jobFamilySet, manifestActions } from './specSetFacts.testing.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-const fixtureSet = 'specs/fixtures/job-family/api.yaml';
 // Inside the repository, so the generated code resolves zod, msw and react-query from node_modules.
 const scratchRoot = path.join(import.meta.dirname, '.fixture-out');
 let out: string;
+let setDir: string;
+/** The set generated: the job-family fixture, or the product plus what of it the product does not list yet. */
+let fixtureSet: string;
 
 beforeAll(async () => {
   await mkdir(scratchRoot, { recursive: true });
   out = await mkdtemp(path.join(scratchRoot, 'job-family-'));
+  setDir = await mkdtemp(path.join(scratchRoot, 'job-family-set-'));
+  fixtureSet = await jobFamilySet(repoRoot, setDir);
   await generateSpecSet(repoRoot, fixtureSet, out, standaloneLayout('', repoRoot, out));
 }, 60_000);
 
 afterAll(async () => {
   await rm(out, { recursive: true, force: true });
+  await rm(setDir, { recursive: true, force: true });
 });
 
 describe('the job-family fixture set (QueryTask, ListTask, QueryJob)', () => {
   it('lists every action in the generated manifest, with their own parameters', async () => {
     const { actions } = await import(path.join(out, 'spec', 'actions.gen.ts'));
-    expect(Object.keys(actions)).toEqual(['QueryTask', 'ListTask', 'QueryJob']);
+    // Every action the set's api.yaml files list, in their order; the fixture's three among them.
+    const listed = await manifestActions(repoRoot, fixtureSet);
+    expect(listed).toEqual(expect.arrayContaining(['QueryTask', 'ListTask', 'QueryJob']));
+    expect(Object.keys(actions)).toEqual(listed);
     const own = (name: string) =>
       actions[name].parameters.filter((p: { common: boolean }) => !p.common).map((p: { name: string }) => p.name);
     expect(own('QueryTask')).toEqual(['TaskId', 'IotInstanceId']);
@@ -55,6 +64,19 @@ describe('the job-family fixture set (QueryTask, ListTask, QueryJob)', () => {
         'QueryJob/exchange/GET/JSON/v3',
       ]),
     );
+    // And every action the set lists, whatever it is: an exchange, and a missing case per required parameter of its own.
+    const { actions } = await import(path.join(out, 'spec', 'actions.gen.ts'));
+    for (const action of await manifestActions(repoRoot, fixtureSet)) {
+      const required = actions[action].parameters.filter(
+        (p: { common: boolean; required: boolean; in: string }) => !p.common && p.required && p.in === 'query',
+      );
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          `${action}/exchange/GET/JSON/v3`,
+          ...required.map((p: { name: string }) => `${action}/missing/${p.name}`),
+        ]),
+      );
+    }
   });
 
   it('builds the ordinary request of every action from the spec, typed as the client takes it', async () => {
@@ -275,7 +297,10 @@ describe('the job family on the mock and the client, from the fixture set', () =
       })(),
     ).rejects.toMatchObject({ kind: 'pagination', code: 'RepeatedPageToken', pages: 2 });
     expect(pages).toBe(2);
-    expect(actions.ListTask.paging).toEqual({
+    // The token kind, named since paging has kinds (`kind` defaults to token).
+    const listPaging = actions.ListTask.paging;
+    expect(listPaging).toEqual({
+      ...(listPaging && 'kind' in listPaging ? { kind: 'token' } : {}),
       tokenParameter: 'NextToken',
       tokenField: 'NextToken',
       items: 'Data.data',

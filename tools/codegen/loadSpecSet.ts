@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundle, createConfig } from '@redocly/openapi-core';
 import { parse as parseYaml } from 'yaml';
-import { resolve } from './resolveRef.ts';
+import { checkPaging, checkParameters } from './wireShapeRules.ts';
 
 /**
  * One API family: a product's API version (`Iot` 2018-01-20), described by an `api.yaml` that
@@ -43,7 +43,9 @@ export interface ActionDocument {
   paging?: Paging;
 }
 
-export interface Paging {
+/** Paged by token: each answer's token field asks for the next page, absent on the last one. */
+export interface TokenPaging {
+  kind: 'token';
   /** The query parameter that asks for a page (`NextToken`). */
   tokenParameter: string;
   /** The field of the success body that holds the next page's token, absent on the last page. */
@@ -51,6 +53,22 @@ export interface Paging {
   /** Dotted path of the page's items in the success body (`Data.data`). */
   items: string;
 }
+
+/** Paged by number: page 1, 2, … while page × size < total. */
+export interface PageNumberPaging {
+  kind: 'page-number';
+  /** The integer query parameter that asks for a page by its number, from 1 (`CurrentPage`). */
+  pageParameter: string;
+  /** The integer query parameter that sets the page size (`PageSize`); required or with a default. */
+  sizeParameter: string;
+  /** The required integer field of the success body with the number of items of all pages (`Total`). */
+  totalField: string;
+  /** Dotted path of the page's items in the success body (`Data.DeviceInfo`). */
+  items: string;
+}
+
+/** How a paged action hands out its pages (`x-iot-task-paging`; `kind` defaults to token). */
+export type Paging = TokenPaging | PageNumberPaging;
 
 /** The action sets of one or more API families, as their `api.yaml` manifests list them. */
 export interface SpecSet {
@@ -358,6 +376,7 @@ function checkRpcDocument(
       'add x-acs-operation-type: read (a query or a list) or write',
     );
   }
+  checkParameters(doc, fail);
   const paging = agreed('x-iot-task-paging');
   if (paging === undefined) return { action: action as string, operationType: operationType as 'read' | 'write' };
   return {
@@ -365,68 +384,6 @@ function checkRpcDocument(
     operationType: operationType as 'read' | 'write',
     paging: checkPaging(doc, paging, fail),
   };
-}
-
-/** A paged action must name its token parameter, its token field and its items, and have all three. */
-function checkPaging(doc: OpenApiDocument, raw: unknown, fail: (rule: string, fix: string) => never): Paging {
-  const paging = (raw ?? {}) as Record<string, unknown>;
-  const fix = 'x-iot-task-paging: { tokenParameter: NextToken, tokenField: NextToken, items: Data.data }';
-  if (
-    typeof paging.tokenParameter !== 'string' ||
-    typeof paging.tokenField !== 'string' ||
-    typeof paging.items !== 'string'
-  ) {
-    fail('x-iot-task-paging must name tokenParameter, tokenField and items', fix);
-  }
-  const { tokenParameter, tokenField, items } = paging as unknown as Paging;
-  const item = doc.paths['/'] as { parameters?: unknown[]; get?: { responses?: Record<string, unknown> } } & Record<
-    string,
-    unknown
-  >;
-  const parameters = (item.parameters ?? []).map((p) => resolve(doc, p) as { name?: string; in?: string });
-  if (!parameters.some((p) => p.name === tokenParameter && p.in === 'query')) {
-    fail(
-      `the paged action has no query parameter ${tokenParameter} (x-iot-task-paging.tokenParameter)`,
-      `add the ${tokenParameter} query parameter, or name the one that asks for a page`,
-    );
-  }
-  const [method] = HTTP_METHODS.filter((m) => item[m] !== undefined);
-  const ok = (item[method as string] as { responses?: Record<string, unknown> }).responses?.['200'];
-  const media = Object.values(
-    (resolve(doc, ok) as { content?: Record<string, { schema?: unknown }> })?.content ?? {},
-  )[0];
-  const success = successBranch(doc, media?.schema);
-  if (!success?.properties?.[tokenField]) {
-    fail(
-      `the paged action's success body has no ${tokenField} field (x-iot-task-paging.tokenField)`,
-      `add ${tokenField} to the success body, or name the field that holds the next page's token`,
-    );
-  }
-  let node: Schema | undefined = success;
-  for (const key of items.split('.'))
-    node = node?.properties?.[key] ? (resolve(doc, node.properties[key]) as Schema) : undefined;
-  if (node?.type !== 'array') {
-    fail(
-      `the paged action's success body has no array at ${items} (x-iot-task-paging.items)`,
-      "name the dotted path of the page's items, e.g. Data.data",
-    );
-  }
-  return { tokenParameter, tokenField, items };
-}
-
-interface Schema {
-  type?: string;
-  properties?: Record<string, unknown>;
-  oneOf?: unknown[];
-}
-
-/** The `Success: true` branch of a 200 body (or the body itself when it has no `oneOf`). */
-function successBranch(doc: OpenApiDocument, schema: unknown): Schema | undefined {
-  const body = resolve(doc, schema) as Schema | undefined;
-  if (!body?.oneOf) return body;
-  return body.oneOf
-    .map((b) => resolve(doc, b) as Schema & { properties?: { Success?: { const?: unknown } } })
-    .find((b) => (resolve(doc, b.properties?.Success) as { const?: unknown } | undefined)?.const === true);
 }
 
 export { HTTP_METHODS };

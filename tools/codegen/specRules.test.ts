@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSpecSet, productManifests } from './loadSpecSet.ts';
+import { JOB_FAMILY, jobFamilySet, manifestActions, unusedActionName } from './specSetFacts.testing.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const generate = path.join(import.meta.dirname, 'generate.ts');
@@ -38,6 +39,12 @@ function run(root: string) {
 }
 
 const family = 'specs/iot-2018-01-20';
+const listedTask = '../fixtures/job-family/ListTask.yaml';
+/** api.yaml with the fixture's ListTask listed: appended, unless the product lists it already. */
+const withListTask = (text: string) => (text.includes(`  - ${listedTask}\n`) ? text : `${text}  - ${listedTask}\n`);
+// Names no document of the product has and its api.yaml does not list (a user may add ListJob or GetTask).
+const missingName = await unusedActionName(path.join(repoRoot, family), 'ListJob');
+const misnamed = await unusedActionName(path.join(repoRoot, family), 'GetTask');
 const broken: [string, (root: string) => Promise<void>, string][] = [
   [
     'two actions with one name',
@@ -67,7 +74,7 @@ const broken: [string, (root: string) => Promise<void>, string][] = [
   [
     'a paged action without its token field',
     async (root) => {
-      await edit(root, `${family}/api.yaml`, (t) => `${t}  - ../fixtures/job-family/ListTask.yaml\n`);
+      await edit(root, `${family}/api.yaml`, withListTask);
       await edit(root, 'specs/fixtures/job-family/ListTask.yaml', (t) =>
         t.replace(
           /^ {8}NextToken:\n {10}type: string\n {10}description: Token of the next page; absent on the last page.\n/m,
@@ -80,7 +87,7 @@ const broken: [string, (root: string) => Promise<void>, string][] = [
   [
     'a paged action without its token parameter',
     async (root) => {
-      await edit(root, `${family}/api.yaml`, (t) => `${t}  - ../fixtures/job-family/ListTask.yaml\n`);
+      await edit(root, `${family}/api.yaml`, withListTask);
       await edit(root, 'specs/fixtures/job-family/ListTask.yaml', (t) =>
         t
           .replace('tokenParameter: NextToken', 'tokenParameter: PageToken')
@@ -97,15 +104,15 @@ const broken: [string, (root: string) => Promise<void>, string][] = [
   [
     'a file not named after its action',
     async (root) => {
-      await cp(path.join(root, family, 'QueryTask.yaml'), path.join(root, family, 'GetTask.yaml'));
-      await edit(root, `${family}/api.yaml`, (t) => t.replace('  - QueryTask.yaml', '  - GetTask.yaml'));
+      await cp(path.join(root, family, 'QueryTask.yaml'), path.join(root, family, `${misnamed}.yaml`));
+      await edit(root, `${family}/api.yaml`, (t) => t.replace('  - QueryTask.yaml', `  - ${misnamed}.yaml`));
     },
-    `${family}/GetTask.yaml: the file must be named after its action (QueryTask.yaml). Fix: rename the file to QueryTask.yaml`,
+    `${family}/${misnamed}.yaml: the file must be named after its action (QueryTask.yaml). Fix: rename the file to QueryTask.yaml`,
   ],
   [
     'a listed document that does not exist',
-    (root) => edit(root, `${family}/api.yaml`, (t) => `${t}  - ListJob.yaml\n`),
-    `${family}/ListJob.yaml: cannot be read (the document does not exist). Fix: fix the path in api.yaml or the document`,
+    (root) => edit(root, `${family}/api.yaml`, (t) => `${t}  - ${missingName}.yaml\n`),
+    `${family}/${missingName}.yaml: cannot be read (the document does not exist). Fix: fix the path in api.yaml or the document`,
   ],
   [
     'a family without endpoints',
@@ -139,13 +146,42 @@ describe('a spec that breaks a rule the generators rely on', () => {
 
 describe('families', () => {
   it('the product is every specs/<family>/api.yaml; the fixture set extends it', async () => {
-    expect(await productManifests(repoRoot)).toEqual(['specs/iot-2018-01-20/api.yaml']);
-    const fixture = await loadSpecSet(repoRoot, 'specs/fixtures/job-family/api.yaml');
-    expect(fixture.actions.map((a) => a.action)).toEqual(['QueryTask', 'ListTask', 'QueryJob']);
+    // Every folder of specs/ (fixtures and build output aside) that holds an api.yaml, read from disk.
+    const folders = (await readdir(path.join(repoRoot, 'specs'), { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !['fixtures', 'generated', 'dist', 'node_modules'].includes(e.name))
+      .map((e) => `specs/${e.name}/api.yaml`);
+    const withManifest = [];
+    for (const manifest of folders.sort()) {
+      if (
+        await readFile(path.join(repoRoot, manifest)).then(
+          () => true,
+          () => false,
+        )
+      )
+        withManifest.push(manifest);
+    }
+    expect(withManifest).toContain('specs/iot-2018-01-20/api.yaml');
+    expect(await productManifests(repoRoot)).toEqual(withManifest);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'iot-task-job-family-'));
+    scratches.push(dir);
+    const set = await jobFamilySet(repoRoot, dir);
+    const fixture = await loadSpecSet(repoRoot, set);
+    // The product's actions, then the fixture's (each once), as the api.yaml files list them.
+    const listed = await manifestActions(repoRoot, set);
+    expect(listed).toEqual(expect.arrayContaining(['QueryTask', 'ListTask', 'QueryJob']));
+    expect(fixture.actions.map((a) => a.action)).toEqual(listed);
+    expect(await manifestActions(repoRoot, JOB_FAMILY)).toEqual([
+      ...(await manifestActions(repoRoot, 'specs/iot-2018-01-20/api.yaml')),
+      'ListTask',
+      'QueryJob',
+    ]);
     expect(fixture.families.map((f) => [f.id, f.version, f.signatureVersions])).toEqual([
       ['Iot20180120', '2018-01-20', ['v3', 'v1']],
     ]);
-    expect(fixture.actions.find((a) => a.action === 'ListTask')?.paging).toEqual({
+    // The token kind, named since paging has kinds (`kind` defaults to token).
+    const listPaging = fixture.actions.find((a) => a.action === 'ListTask')?.paging;
+    expect(listPaging).toEqual({
+      ...(listPaging && 'kind' in listPaging ? { kind: 'token' } : {}),
       tokenParameter: 'NextToken',
       tokenField: 'NextToken',
       items: 'Data.data',

@@ -11,7 +11,20 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BUILD_ORDER, createScratchWorkspace, type ScratchWorkspace } from './scratchWorkspace.ts';
 
-const FAMILY = ['../fixtures/job-family/ListTask.yaml', '../fixtures/job-family/QueryJob.yaml'];
+/**
+ * The fixture families' documents: the job family (a token-paged list, a JSON-text alternative)
+ * and the wire shapes (a list, a list of objects, page-number paging, writes, no required
+ * parameter, quotas other than 5/s).
+ */
+const FAMILY = [
+  '../fixtures/job-family/ListTask.yaml',
+  '../fixtures/job-family/QueryJob.yaml',
+  '../fixtures/wire-shapes/BatchQueryDeviceDetail.yaml',
+  '../fixtures/wire-shapes/BatchUpdateDeviceNickname.yaml',
+  '../fixtures/wire-shapes/QueryDevice.yaml',
+  '../fixtures/wire-shapes/CreateJob.yaml',
+];
+const ACTIONS = ['QueryTask', ...FAMILY.map((f) => path.basename(f, '.yaml'))];
 const resolveBin = (specifier: string) => createRequire(import.meta.url).resolve(specifier);
 
 async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -33,24 +46,26 @@ async function contractRun(ws: ScratchWorkspace, args: string[]): Promise<string
   });
   expectLine(output, /^[1-9]\d* passed, 0 failed, 0 skipped in /m, `iot-task-contract ${args.join(' ')}`);
   const actions = new Set([...output.matchAll(/^✔ (\w+)\//gm)].map((m) => m[1]));
-  for (const action of ['QueryTask', 'ListTask', 'QueryJob']) {
+  for (const action of ACTIONS) {
     if (!actions.has(action)) throw new Error(`iot-task-contract ${args.join(' ')}: no case of ${action} ran`);
   }
-  if (!/^✔ ListTask\/paging$/m.test(output)) throw new Error('the paged action had no paging case');
+  for (const paged of ['ListTask', 'QueryDevice'])
+    if (!new RegExp(`^✔ ${paged}/paging$`, 'm').test(output))
+      throw new Error(`the paged action ${paged} had no paging case`);
   return output;
 }
 
 const started = performance.now();
 const ws = await step('a scratch copy of the workspace', () => createScratchWorkspace('iot-task-every-action-'));
 try {
-  await step(`the job family joins the product's api.yaml (${FAMILY.length} documents)`, async () => {
+  await step(`the fixture families join the product's api.yaml (${FAMILY.length} documents)`, async () => {
     const manifest = path.join(ws.root, 'specs', 'iot-2018-01-20', 'api.yaml');
     await appendFile(manifest, FAMILY.map((f) => `  - ${f}\n`).join(''));
     if (!(await readFile(manifest, 'utf8')).includes('ListTask.yaml')) throw new Error('api.yaml was not extended');
   });
   await step('npm run generate', async () => {
     const out = await ws.exec(ws.node, ['tools/codegen/generate.ts']);
-    expectLine(out, /^generate: QueryTask, ListTask, QueryJob → /m, 'generate');
+    expectLine(out, new RegExp(`^generate: ${ACTIONS.join(', ')} → `, 'm'), 'generate');
   });
   await step('generate:check is clean afterwards', () => ws.exec(ws.node, ['tools/codegen/generate.ts', '--check']));
   const tsdown = resolveBin('tsdown/run');

@@ -61,6 +61,11 @@ function unknownValue(descriptor: ActionDescriptor, parameter: string, runId: st
   );
 }
 
+/** The params without a parameter: its own key, and a list's `Name.1`… keys. */
+function without(params: Readonly<Record<string, string>>, name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).filter(([key]) => key !== name && !key.startsWith(`${name}.`)));
+}
+
 /**
  * Sends the parameter case: a correctly signed request (what our client would refuse to send)
  * that lacks a required parameter, breaks a constraint, or names nothing — and checks the exact
@@ -83,15 +88,13 @@ async function judgeParameterCase(c: ParameterCase, { run, descriptor, params: w
   // An unreadable Format leaves the server its default (XML): that is the answer to read.
   let format = c.variant.format;
   switch (c.kind) {
-    case 'missing-parameter': {
-      const { [c.parameter]: _dropped, ...rest } = params;
-      sent = rest;
+    case 'missing-parameter':
+      sent = { ...without(params, c.parameter), ...c.wire };
       expected = missingExpected(c.parameter);
       break;
-    }
     case 'invalid-parameter':
       if (c.common) protocol = { [c.parameter]: c.value };
-      else sent = { ...params, [c.parameter]: c.value };
+      else sent = c.wire ? { ...without(params, c.parameter), ...c.wire } : { ...params, [c.parameter]: c.value };
       if (c.parameter === 'Format') format = 'XML';
       expected = gatewayError(`Invalid${c.parameter}`, {
         // An empty value may be read as no value: a missing parameter is as right an answer.

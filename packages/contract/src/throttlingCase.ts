@@ -27,8 +27,7 @@ export function throttlingCase(action: string): ThrottlingCase {
     id: `${action}/throttling`,
     action,
     kind: 'throttling',
-    title:
-      'a burst of three times the quota at once, every variant mixed: at most the quota succeeds, the rest is Throttling.User, and the quota refills',
+    title: `a burst of three times ${action}'s own quota at once, every variant mixed: at most the quota succeeds, the rest is Throttling.User, and the quota refills`,
     liveUnsafe: SPENDS_QUOTA,
   };
 }
@@ -80,8 +79,13 @@ const REFILL_MS = 1250;
  * too): it is tried once more, twice as big, and when that is as slow the case is inconclusive —
  * never green, never red on a loaded machine.
  */
-async function judgeThrottlingCase(c: ThrottlingCase, { run, params: wire }: CaseContext): Promise<Outcome> {
-  const { target, quota } = run;
+async function judgeThrottlingCase(
+  c: ThrottlingCase,
+  { run, descriptor, params: wire }: CaseContext,
+): Promise<Outcome> {
+  const { target } = run;
+  // The action's own quota (each API has its own), unless the target runs every API at one rate.
+  const quota = target.requestsPerSecond ?? descriptor.quota?.requestsPerSecond ?? run.quota;
   const unsafe = unsafeSkip(run, c.liveUnsafe);
   if (unsafe) return unsafe;
   const params = wire();

@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createMockServer } from '@iot-task/mock-server';
+import { actions } from '@iot-task/spec';
 import { runBounded } from '@iot-task/test-support/runBounded';
 import { describe, expect, it } from 'vitest';
+import { baseUrlTarget, casesFor, mswTarget, startRun } from '../src/index.ts';
 
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'iot-task-contract.js');
 
@@ -15,49 +17,77 @@ const hasControl = (text: string) =>
   [...text].some((c) => c !== '\n' && (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f));
 
 /** Runs the bin to its end (bounded: a hang fails the test, naming the command). */
-async function run(args: string[], env: Record<string, string> = {}) {
+async function run(args: string[], env: Record<string, string> = {}, timeoutMs = 50_000) {
   const r = await runBounded(process.execPath, [cli, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    timeoutMs: 50_000,
+    timeoutMs,
   });
   return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
+// A whole paced run grows with the spec's cases (about 35 ms a case at 50 requests a second):
+// its bound grows with them, 80 ms a case, never under 50 s.
+const wholeRunMs = Math.max(50_000, casesFor(await startRun(mswTarget())).length * 80);
+
 describe('iot-task-contract (the bin)', () => {
-  it('--base-url: runs every case against a server, exit 0, and writes JUnit XML', async () => {
-    // The mock's quota raised (and told to the kit) keeps the paced run short.
-    const server = await createMockServer({ port: 0, quota: { requestsPerSecond: 50 } });
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'contract-'));
-    try {
-      const junit = path.join(dir, 'contract.xml');
-      const r = await run(['--base-url', server.url, '--quota', '50', '--junit', junit]);
-      expect(r.code).toBe(0);
-      expect(r.out).toContain(`Contract of QueryTask against ${server.url}`);
-      expect(r.out).toMatch(/✔ QueryTask\/exchange\/POST\/XML\/v1\n/);
-      expect(r.out).toMatch(/✔ QueryTask\/lifecycle\/fails\/XML\n/);
-      expect(r.out).toMatch(/✔ QueryTask\/replay\/v1\/GET\/XML\n/);
-      expect(r.out).toMatch(/✔ QueryTask\/throttling\n/);
-      const [, passed] = /(\d+) passed, 0 failed, 0 skipped in \d+\.\ds/.exec(r.out) ?? [];
-      expect(Number(passed)).toBeGreaterThan(50);
-      const [, byKind = ''] = /\nCases by kind: (.*)\n/.exec(r.out) ?? [];
-      const counts: Record<string, string> = Object.fromEntries(byKind.split(', ').map((entry) => entry.split(' ')));
-      expect(counts).toMatchObject({
-        transport: '1',
-        exchange: '8',
-        edge: '34',
-        instance: '3',
-        throttling: '1',
-        'request-ids': '1',
-      });
-      expect(Object.values(counts).reduce((sum: number, n) => sum + Number(n), 0)).toBe(Number(passed));
-      expect(await readFile(junit, 'utf8')).toMatch(
-        new RegExp(`<testsuites name="iot-task contract" tests="${passed}" failures="0" skipped="0"`),
-      );
-    } finally {
-      await server.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it(
+    '--base-url: runs every case against a server, exit 0, and writes JUnit XML',
+    async () => {
+      // The mock's quota raised (and told to the kit) keeps the paced run short.
+      const server = await createMockServer({ port: 0, quota: { requestsPerSecond: 50 } });
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'contract-'));
+      try {
+        const junit = path.join(dir, 'contract.xml');
+        const r = await run(['--base-url', server.url, '--quota', '50', '--junit', junit], {}, wholeRunMs);
+        expect(
+          r.code,
+          r.out
+            .split('\n')
+            .filter((line) => /^[✖?] /.test(line))
+            .join('\n'),
+        ).toBe(0);
+        expect(r.out).toContain(`Contract of ${Object.keys(actions).join(', ')} against ${server.url}`);
+        expect(r.out).toMatch(/✔ QueryTask\/exchange\/POST\/XML\/v1\n/);
+        expect(r.out).toMatch(/✔ QueryTask\/lifecycle\/fails\/XML\n/);
+        expect(r.out).toMatch(/✔ QueryTask\/replay\/v1\/GET\/XML\n/);
+        expect(r.out).toMatch(/✔ QueryTask\/throttling\n/);
+        const [, passed] = /(\d+) passed, 0 failed, 0 skipped in \d+\.\ds/.exec(r.out) ?? [];
+        // The bin ran exactly the kit's own cases for this target, in its order, each passing.
+        const cases = casesFor(await startRun(baseUrlTarget(server.url, { requestsPerSecond: 50 })));
+        const ran = [...r.out.matchAll(/^✔ (\S+)$/gm)].map((m) => m[1]);
+        expect(ran).toEqual(cases.map((c) => c.id));
+        expect(Number(passed)).toBe(cases.length);
+        const [, byKind = ''] = /\nCases by kind: (.*)\n/.exec(r.out) ?? [];
+        const counts: Record<string, number> = Object.fromEntries(
+          byKind.split(', ').map((entry) => [entry.split(' ')[0], Number(entry.split(' ')[1])]),
+        );
+        const countOf = (own: readonly { kind: string }[], kind: string) => own.filter((c) => c.kind === kind).length;
+        expect(counts).toEqual(
+          Object.fromEntries([...new Set(cases.map((c) => c.kind))].map((k) => [k, countOf(cases, k)])),
+        );
+        expect(Object.values(counts).reduce((sum, n) => sum + n, 0)).toBe(Number(passed));
+        // Every action: its transport and throttling case, an exchange per method, format and signature.
+        for (const [action, descriptor] of Object.entries(actions)) {
+          const own = cases.filter((c) => c.action === action);
+          expect([countOf(own, 'transport'), countOf(own, 'throttling')], action).toEqual([1, 1]);
+          expect(countOf(own, 'exchange'), action).toBe(descriptor.methods.length * 2 * 2);
+        }
+        // QueryTask's own numbers, from its document: GET and POST in 2 formats and 2 signatures;
+        // TaskId and IotInstanceId at both length bounds in the 8 variants, Format's default left
+        // out (V1, GET and POST); the 3 instance cases of a task made in an instance.
+        const queryTask = cases.filter((c) => c.action === 'QueryTask');
+        expect(['exchange', 'edge', 'instance'].map((k) => countOf(queryTask, k))).toEqual([8, 34, 3]);
+        expect(countOf(cases, 'request-ids')).toBe(1);
+        expect(await readFile(junit, 'utf8')).toMatch(
+          new RegExp(`<testsuites name="iot-task contract" tests="${passed}" failures="0" skipped="0"`),
+        );
+      } finally {
+        await server.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    wholeRunMs + 10_000,
+  );
 
   it('a server that drifted: the problems, named with what was expected and what came back, and exit 1', async () => {
     const broken = createServer((req, res) => {

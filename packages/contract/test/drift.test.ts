@@ -6,14 +6,24 @@ import { mswTarget, runContract } from '../src/index.ts';
 
 const example = QueryTaskExamples['200']['application/json'].Succeeded;
 
-/** Runs one JSON exchange case against one deliberately broken handler; returns the problems. */
+/**
+ * Runs QueryTask's one JSON exchange case (POST, V3) against one deliberately broken QueryTask
+ * handler; returns the problems. (The other actions of the spec have no handler here: their
+ * cases are not run.)
+ */
 async function problemsWith(body: object, status = 200): Promise<string[]> {
   const broken = handleQueryTask(
     () => HttpResponse.json(body as never, { status, headers: { 'x-acs-request-id': example.RequestId } }) as never,
   );
   const report = await runContract(mswTarget({ handlers: [broken], name: 'broken' }), {
-    filter: (c) => c.kind === 'exchange' && c.format === 'JSON' && c.signature === 'v3' && c.method === 'POST',
+    filter: (c) =>
+      c.action === 'QueryTask' &&
+      c.kind === 'exchange' &&
+      c.format === 'JSON' &&
+      c.signature === 'v3' &&
+      c.method === 'POST',
   });
+  expect(report.results.map((r) => r.id)).toEqual(['QueryTask/exchange/POST/JSON/v3']);
   return report.results.flatMap((r) => r.problems);
 }
 

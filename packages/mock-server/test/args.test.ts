@@ -121,8 +121,14 @@ describe('iot-task-mock flags: several AccessKeys, accounts, quota counting', ()
   it('--allow-host (repeatable): Hosts the control surface answers besides loopback and --host', () => {
     expect(parseMockServerArgs([]).allowedHosts).toBeUndefined();
     expect(
-      parseMockServerArgs(['--allow-host', 'mock.internal', '--allow-host', '192.168.1.20', '--allow-host', '[fd00::1]'])
-        .allowedHosts,
+      parseMockServerArgs([
+        '--allow-host',
+        'mock.internal',
+        '--allow-host',
+        '192.168.1.20',
+        '--allow-host',
+        '[fd00::1]',
+      ]).allowedHosts,
     ).toEqual(['mock.internal', '192.168.1.20', '[fd00::1]']);
     for (const bad of ['', 'mock.internal:4010', 'http://mock.internal', 'evil example', '-mock', 'mock/x'])
       expect(usageError([`--allow-host=${bad}`])).toBe(
@@ -131,7 +137,14 @@ describe('iot-task-mock flags: several AccessKeys, accounts, quota counting', ()
   });
 
   it('--help names every flag', () => {
-    for (const flag of ['--allow-host', '--credentials-file', '--account', '--quota-counting', '--log-limit', 'GET /__mock/log'])
+    for (const flag of [
+      '--allow-host',
+      '--credentials-file',
+      '--account',
+      '--quota-counting',
+      '--log-limit',
+      'GET /__mock/log',
+    ])
       expect(MOCK_SERVER_USAGE).toContain(flag);
   });
 });

@@ -270,7 +270,12 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       }
       return answer(rpcResponse({ RequestId: newRequestId(), Success: true, ...outcome.body }, { format, xmlRoot }));
     }
-    // Actions without a state model answer with the spec's example.
+    // Actions without a state model answer with the spec's example — inside an instance the mock
+    // has: an IotInstanceId that names none is the error the spec names, whatever the action.
+    const instance = rpc.params.IotInstanceId;
+    const unknownInstance = served.parameters.find((p) => p.name === 'IotInstanceId')?.unknownValueErrors?.[0];
+    if (instance && unknownInstance && !tasks.hasInstance(instance))
+      return answer(businessError(unknownInstance, { format, xmlRoot }), unknownInstance);
     const example = successExample(served.action, examples);
     if (!example) return gateway('InternalError');
     return answer(rpcResponse({ ...example, RequestId: newRequestId() }, { format, xmlRoot }));

@@ -15,7 +15,7 @@ interface ParameterObject {
     maximum?: number;
     enum?: unknown[];
   };
-  content?: unknown;
+  content?: Record<string, { schema?: unknown }>;
   example?: unknown;
   'x-acs-common-parameter'?: boolean;
   'x-acs-unknown-value-error'?: string[];
@@ -31,6 +31,126 @@ const SIGNATURE_PARAMETERS = new Set(['Action', 'Version', 'AccessKeyId', 'Times
 function patternBreaker(pattern: string): string | undefined {
   const regex = new RegExp(pattern, 'u');
   return ['a b', 'a/b', 'a#b', 'a?b', '作业', '~'].find((candidate) => !regex.test(candidate));
+}
+
+interface ListSchema {
+  type: 'array';
+  maxItems?: number;
+  minItems?: number;
+  items?: {
+    type?: string;
+    maxLength?: number;
+    minLength?: number;
+    minimum?: number;
+    maximum?: number;
+    enum?: unknown[];
+  };
+  examples?: unknown[];
+}
+
+const missingCase = (action: string, name: string) => ({
+  id: `${action}/missing/${name}`,
+  action,
+  kind: 'missing-parameter',
+  title: `without the required ${name}: gateway error Missing${name}, HTTP 400`,
+  parameter: name,
+});
+
+const invalidCase = (
+  action: string,
+  name: string,
+  constraint: string,
+  value: string,
+  wire?: Record<string, string>,
+) => ({
+  id: `${action}/invalid/${name}/${constraint.split(' ')[0]}`,
+  action,
+  kind: 'invalid-parameter',
+  title: `${name} breaking ${constraint}: gateway error Invalid${name}, HTTP 400`,
+  parameter: name,
+  value,
+  constraint,
+  common: false,
+  ...(wire ? { wire } : {}),
+});
+
+/** A list's items as the RPC style sends them: `Name.1`…, an object in it as `Name.1.Field`. */
+function flatten(out: Record<string, string>, key: string, value: unknown): Record<string, string> {
+  if (Array.isArray(value))
+    value.forEach((item, i) => {
+      flatten(out, `${key}.${i + 1}`, item);
+    });
+  else if (value !== null && typeof value === 'object')
+    for (const [field, item] of Object.entries(value)) flatten(out, `${key}.${field}`, item);
+  else if (value !== undefined) out[key] = String(value);
+  return out;
+}
+
+/**
+ * A list parameter's cases, on its wire form (`Name.1`…): without it (when required); with one
+ * item more than maxItems; given bare as `Name=a,b` (no list at all: missing, when required);
+ * with a hole (`Name.2` without `Name.1`); and with an item that breaks the item schema.
+ */
+function listCases(action: string, param: ParameterObject, schema: ListSchema): unknown[] {
+  const name = param.name;
+  const example = (Array.isArray(param.example) ? param.example : schema.examples?.[0]) as unknown[] | undefined;
+  const sample = example?.[0];
+  const cases: unknown[] = [];
+  if (param.required) cases.push(missingCase(action, name));
+  if (sample === undefined) return cases;
+  if (schema.maxItems !== undefined && schema.maxItems <= 1000) {
+    const over = Array.from({ length: schema.maxItems + 1 }, () => sample);
+    cases.push(
+      invalidCase(action, name, `maxItems ${schema.maxItems}`, `${schema.maxItems + 1} items`, flatten({}, name, over)),
+    );
+  }
+  cases.push(
+    invalidCase(action, name, 'positions 1…N', `${name}.2 without ${name}.1`, flatten({}, `${name}.2`, sample)),
+  );
+  const item = schema.items ?? {};
+  if (item.type !== 'object') {
+    if (item.maxLength !== undefined)
+      cases.push(
+        invalidCase(action, name, `items.maxLength ${item.maxLength}`, `an item of ${item.maxLength + 1} characters`, {
+          [`${name}.1`]: 'x'.repeat(item.maxLength + 1),
+        }),
+      );
+    if (item.maximum !== undefined)
+      cases.push(
+        invalidCase(action, name, `items.maximum ${item.maximum}`, String(item.maximum + 1), {
+          [`${name}.1`]: String(item.maximum + 1),
+        }),
+      );
+    if (item.enum) cases.push(invalidCase(action, name, 'items.enum', 'NOT_A_VALUE', { [`${name}.1`]: 'NOT_A_VALUE' }));
+  } else {
+    cases.push(
+      invalidCase(
+        action,
+        name,
+        'items.properties',
+        'an item with a field it has not',
+        flatten({}, `${name}.1`, { ...(sample as object), NoSuchField: 'x' }),
+      ),
+    );
+  }
+  if (param.required && item.type !== 'object') {
+    cases.push({
+      ...missingCase(action, name),
+      id: `${action}/missing/${name}/bare`,
+      title: `${name} given bare (${name}=a,b), not as ${name}.1…: no list, so gateway error Missing${name}, HTTP 400`,
+      wire: { [name]: [sample, sample].join(',') },
+    });
+  }
+  return cases;
+}
+
+/** A JSON-text parameter's cases: without it (when required), text that is not JSON, JSON that is not an object. */
+function jsonTextCases(action: string, param: ParameterObject): unknown[] {
+  const cases: unknown[] = [];
+  if (param.required) cases.push(missingCase(action, param.name));
+  cases.push(invalidCase(action, param.name, 'json not JSON text', 'notjson'));
+  cases.push(invalidCase(action, param.name, 'object (JSON text of an array)', '[]'));
+  return cases;
 }
 
 /**
@@ -83,7 +203,20 @@ export function emitContractCases(set: SpecSet): string {
     }
     const params = (item.parameters ?? []).map((p) => deref<ParameterObject>(document, p as ParameterObject));
     for (const param of params) {
-      if (param.in !== 'query' || param.content !== undefined) continue;
+      if (param.in !== 'query') continue;
+      if (param.content !== undefined) {
+        cases.push(...(jsonTextCases(action, param) as Record<string, unknown>[]));
+        continue;
+      }
+      if ((param.schema as { type?: string } | undefined)?.type === 'array') {
+        cases.push(
+          ...(listCases(action, param, compactSchema(document, param.schema) as ListSchema) as Record<
+            string,
+            unknown
+          >[]),
+        );
+        continue;
+      }
       // Common parameters the signature and API checks judge with their own codes have their own cases.
       if (param['x-acs-common-parameter'] && SIGNATURE_PARAMETERS.has(param.name)) continue;
       const common = param['x-acs-common-parameter'] === true;
@@ -148,8 +281,8 @@ export function emitContractCases(set: SpecSet): string {
 export type ContractCase =
   | { id: string; action: string; kind: 'example'; title: string; status: string; mediaType: string; example: string }
   | { id: string; action: string; kind: 'exchange'; title: string; method: 'GET' | 'POST'; format: 'JSON' | 'XML'; signature: 'v3' | 'v1' }
-  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string }
-  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; common: boolean }
+  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string; /** What is sent in the parameter's place (a list given bare), if anything. */ wire?: Readonly<Record<string, string>> }
+  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; common: boolean; /** The parameter's wire keys sent instead of \`value\` (a list's \`Name.1\`…). */ wire?: Readonly<Record<string, string>> }
   | { id: string; action: string; kind: 'unknown-value'; title: string; parameter: string; codes: readonly string[] };
 
 /** Every contract case the spec set's documents give. */

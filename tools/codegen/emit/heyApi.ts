@@ -148,7 +148,9 @@ function emitActionIndex(set: SpecSet, layout: Layout): string {
     `  ${fn}(params: ${doc.action}Params, options?: CallOptions): Promise<${doc.action}Result>;`,
     ...(doc.paging
       ? [
-          `  /** Every page of \`${doc.action}\`, following \`${doc.paging.tokenField}\` until the last. */`,
+          doc.paging.kind === 'token'
+            ? `  /** Every page of \`${doc.action}\`, following \`${doc.paging.tokenField}\` until the last. */`
+            : `  /** Every page of \`${doc.action}\`, by \`${doc.paging.pageParameter}\` until \`${doc.paging.totalField}\` items. */`,
           `  ${fn}Pages(params: ${doc.action}Params, options?: PageOptions): AsyncGenerator<${doc.action}Result, void, undefined>;`,
         ]
       : []),

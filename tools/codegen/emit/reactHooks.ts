@@ -1,14 +1,16 @@
 import { bannerLines } from '../banner.ts';
 import type { Layout } from '../layout.ts';
-import type { SpecSet } from '../loadSpecSet.ts';
+import type { ActionDocument, PageNumberPaging, SpecSet } from '../loadSpecSet.ts';
 import { lowerFirst } from '../plugins/actionOperation.ts';
+import { resolve } from '../resolveRef.ts';
+import { parametersOf } from '../wireShapeRules.ts';
 
 /**
  * `@iot-task/react`: for every read action (`x-acs-operation-type: read`), TanStack Query options
  * and a hook on the client's generated operation — `listTaskQueryOptions`, `useListTask`,
  * `useSuspenseListTask` — and for a paged action the infinite query that follows its token
- * (`listTaskInfiniteQueryOptions`, `useListTaskInfinite`). Write actions get none: they are not
- * queries.
+ * (`listTaskInfiniteQueryOptions`, `useListTaskInfinite`), or, for one paged by number, the infinite
+ * query of pages 1, 2, … until the total is read. Write actions get none: they are not queries.
  */
 export function emitReactHooks(set: SpecSet, layout: Layout): string {
   const client = layout.clientModule(layout.react);
@@ -53,6 +55,7 @@ export function useSuspense${action}<TSelected = ${action}Result>(
 }
 `;
     if (!paging) return query;
+    if (paging.kind === 'page-number') return `${query}\n${pageNumberHooks(action, paging, sizeOf(document, paging))}`;
     return `${query}
 /**
  * Infinite query options of \`${action}\`: one page per \`${paging.tokenParameter}\`, the next asked with
@@ -89,7 +92,8 @@ export function use${action}Infinite(
 }
 `;
   });
-  const paged = reads.filter((a) => a.paging);
+  const paged = reads.filter((a) => a.paging?.kind === 'token');
+  const numbered = reads.filter((a) => a.paging?.kind === 'page-number');
   const clientImports = reads.flatMap(({ action }) => [
     lowerFirst(action),
     `type ${action}Params`,
@@ -100,7 +104,8 @@ export function use${action}Infinite(
     'type UseSuspenseQueryResult',
     'useQuery',
     'useSuspenseQuery',
-    ...(paged.length > 0 ? ['type UseInfiniteQueryResult', 'useInfiniteQuery'] : []),
+    ...(paged.length + numbered.length > 0 ? ['type UseInfiniteQueryResult', 'useInfiniteQuery'] : []),
+    ...(numbered.length > 0 ? ['type InfiniteData', 'type QueryFunction', 'type UseInfiniteQueryOptions'] : []),
   ];
   const runtimeImports = [
     'type ActionQuery',
@@ -119,5 +124,72 @@ import { ${tanstack.join(', ')} } from '@tanstack/react-query';
 import { ${clientImports.join(', ')} } from '${client}';
 import { ${runtimeImports.join(', ')} } from '${runtime}';
 
-${blocks.join('\n')}`;
+${numbered.length > 0 ? `${PAGE_NUMBER_TYPES}\n` : ''}${blocks.join('\n')}`;
+}
+
+/** The page size the server uses when the parameter is left out (the spec's default), if any. */
+function sizeOf(document: ActionDocument['document'], paging: PageNumberPaging): number | undefined {
+  const param = parametersOf(document).find((p) => p.name === paging.sizeParameter && p.in === 'query');
+  const schema = resolve(document, param?.schema) as { default?: unknown } | undefined;
+  return typeof schema?.default === 'number' ? schema.default : undefined;
+}
+
+/** What the hooks of an action paged by number take and give: its page parameter is a number. */
+const PAGE_NUMBER_TYPES = `/** The infinite query of an action paged by number: page 1, 2, … until the items of all pages are read. */
+export interface PageNumberInfiniteQuery<TResult> {
+  queryKey: readonly unknown[];
+  queryFn: QueryFunction<TResult, readonly unknown[], number>;
+  initialPageParam: number;
+  getNextPageParam: (page: TResult, pages: TResult[], pageParam: number) => number | undefined;
+  /** Off, as for ActionQuery: the client retries. */
+  retry: false;
+}
+
+/** The data of the infinite query of an action paged by number. */
+export type PageNumberPages<TResult> = InfiniteData<TResult, number>;
+
+/** What an infinite hook paged by number takes besides the action's parameters: TanStack Query's options, but the paging. */
+export type PageNumberInfiniteQueryOptions<TResult> = Omit<
+  UseInfiniteQueryOptions<TResult, AnyIotTaskError, PageNumberPages<TResult>, readonly unknown[], number>,
+  'queryKey' | 'queryFn' | 'initialPageParam' | 'getNextPageParam'
+>;
+`;
+
+function pageNumberHooks(action: string, paging: PageNumberPaging, defaultSize: number | undefined): string {
+  const fn = lowerFirst(action);
+  const { pageParameter: page, sizeParameter: size, totalField: total } = paging;
+  const pageSize = defaultSize === undefined ? `params.${size}` : `(params.${size} ?? ${defaultSize})`;
+  return `/**
+ * Infinite query options of \`${action}\`: \`${page}\` 1, 2, …, each page of \`${size}\` items${defaultSize === undefined ? '' : ` (${defaultSize} when not given)`};
+ * no next page once \`${page}\` × \`${size}\` reaches the answer's \`${total}\`.
+ */
+export function ${fn}InfiniteQueryOptions(
+  client: OperationClient,
+  params: ${action}Params,
+): PageNumberInfiniteQuery<${action}Result> {
+  return {
+    queryKey: actionQueryKey(client, '${action}', params, 'pages'),
+    queryFn: ({ pageParam, signal }) => ${fn}(client, { ...params, ${page}: pageParam }, { signal }),
+    initialPageParam: 1,
+    getNextPageParam: (last, _pages, current) => (current * ${pageSize} < last.${total} ? current + 1 : undefined),
+    retry: false,
+  };
+}
+
+/**
+ * Every page of \`${action}\`, loaded one \`fetchNextPage()\` at a time.
+ *
+ * @example const { data, fetchNextPage, hasNextPage } = use${action}Infinite(params);
+ */
+export function use${action}Infinite(
+  params: ${action}Params,
+  options: PageNumberInfiniteQueryOptions<${action}Result> = {},
+): UseInfiniteQueryResult<PageNumberPages<${action}Result>, AnyIotTaskError> {
+  const query = ${fn}InfiniteQueryOptions(useIotTaskClient(), params);
+  return useInfiniteQuery<${action}Result, AnyIotTaskError, PageNumberPages<${action}Result>, readonly unknown[], number>({
+    ...query,
+    ...options,
+  });
+}
+`;
 }

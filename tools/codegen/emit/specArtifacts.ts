@@ -259,15 +259,24 @@ export interface CompactSchema {
   };
 }
 
-/** One request parameter of an action, as it travels on the wire. */
+/**
+ * One request parameter of an action, as it travels on the wire, in one of three shapes:
+ * - a value (\`TaskId=…\`): a scalar \`schema\`;
+ * - a list (\`schema.type\` \`'array'\`, with \`items\`, \`maxItems\` and maybe \`minItems\`): one query
+ *   parameter per item, numbered from 1 (\`DeviceName.1=…&DeviceName.2=…\`), and for a list of
+ *   objects one per field (\`DeviceNicknameInfo.1.Nickname=…\`), as the official SDK's
+ *   \`OpenApiUtil.query\` flattens them;
+ * - an object as JSON text (\`contentType\` \`'application/json'\`): one query parameter whose value is
+ *   \`JSON.stringify(value)\`; \`schema\` is the object's (properties, required, additionalProperties, …).
+ */
 export interface ParameterDescriptor {
   readonly name: string;
   readonly in: 'query' | 'header';
   readonly required: boolean;
   /** A signature or protocol parameter shared by every action (\`Version\`, \`x-acs-date\`, …); see commonParameters. */
   readonly common: boolean;
-  /** Set when the value is serialized as a document, e.g. JSON text. */
-  readonly contentType?: string;
+  /** Set when the value travels as a document: JSON text, the only kind an RPC action takes. */
+  readonly contentType?: 'application/json';
   readonly schema: CompactSchema;
   /** The spec's example value (the parameter's \`example\`, else its schema's first \`examples\` entry). */
   readonly example?: unknown;
@@ -297,15 +306,31 @@ export interface FamilyDescriptor {
   readonly signatureVersions: readonly ('v3' | 'v1')[];
 }
 
-/** How a paged action hands out its next page (\`x-iot-task-paging\`). */
-export interface PagingDescriptor {
-  /** The query parameter that asks for a page. */
-  readonly tokenParameter: string;
-  /** The field of the success body with the next page's token, absent on the last page. */
-  readonly tokenField: string;
-  /** Dotted path of the page's items in the success body. */
-  readonly items: string;
-}
+/**
+ * How a paged action hands out its pages (\`x-iot-task-paging\`), by \`kind\`: by token (each answer's
+ * token field asks for the next page) or by page number (page 1, 2, … while page × size < total).
+ */
+export type PagingDescriptor =
+  | {
+      readonly kind: 'token';
+      /** The query parameter that asks for a page. */
+      readonly tokenParameter: string;
+      /** The field of the success body with the next page's token, absent on the last page. */
+      readonly tokenField: string;
+      /** Dotted path of the page's items in the success body. */
+      readonly items: string;
+    }
+  | {
+      readonly kind: 'page-number';
+      /** The integer query parameter that asks for a page by its number; the first page is 1. */
+      readonly pageParameter: string;
+      /** The integer query parameter that sets the page size (required, or with a schema default). */
+      readonly sizeParameter: string;
+      /** The integer field of the success body (always present) with the number of items of all pages. */
+      readonly totalField: string;
+      /** Dotted path of the page's items in the success body. */
+      readonly items: string;
+    };
 
 /** Everything generated code knows about one RPC action. */
 export interface ActionDescriptor {

@@ -55,9 +55,11 @@ const handler: ActionOperationPlugin['Handler'] = ({ plugin }) => {
           .export()
           .doc([`The parameters of \`${action}\` (the runtime adds the common ones).`])
           .type(
+            // NonNullable: an action without a required parameter has an optional `query`, and
+            // Omit<T | undefined, K> is {}, which would take any object (a typo, a wrong type).
             $.type('Omit', (t) =>
               t.generics(
-                $.type(role('data')).idx($.type.literal('query')),
+                $.type('NonNullable').generic($.type(role('data')).idx($.type.literal('query'))),
                 omitted.length > 0 ? $.type.or(...omitted) : $.type('never'),
               ),
             ),
@@ -104,8 +106,15 @@ const handler: ActionOperationPlugin['Handler'] = ({ plugin }) => {
           $.const(plugin.symbol(`${lowerFirst(action)}Pages`))
             .export()
             .doc([
-              `Every page of \`${action}\`, in order: each answer's \`${paging.tokenField}\` asks for the next`,
-              `(as \`${paging.tokenParameter}\`) until the last page, which has none.`,
+              ...(paging.kind === 'token'
+                ? [
+                    `Every page of \`${action}\`, in order: each answer's \`${paging.tokenField}\` asks for the next`,
+                    `(as \`${paging.tokenParameter}\`) until the last page, which has none.`,
+                  ]
+                : [
+                    `Every page of \`${action}\`, in order: \`${paging.pageParameter}\` 1, 2, … while`,
+                    `\`${paging.pageParameter}\` × \`${paging.sizeParameter}\` < the answer's \`${paging.totalField}\`.`,
+                  ]),
               '',
               `@example for await (const page of ${lowerFirst(action)}Pages(client, params)) console.log(page.${paging.items});`,
             ])

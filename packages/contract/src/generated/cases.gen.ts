@@ -8,8 +8,8 @@
 export type ContractCase =
   | { id: string; action: string; kind: 'example'; title: string; status: string; mediaType: string; example: string }
   | { id: string; action: string; kind: 'exchange'; title: string; method: 'GET' | 'POST'; format: 'JSON' | 'XML'; signature: 'v3' | 'v1' }
-  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string }
-  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; common: boolean }
+  | { id: string; action: string; kind: 'missing-parameter'; title: string; parameter: string; /** What is sent in the parameter's place (a list given bare), if anything. */ wire?: Readonly<Record<string, string>> }
+  | { id: string; action: string; kind: 'invalid-parameter'; title: string; parameter: string; value: string; constraint: string; common: boolean; /** The parameter's wire keys sent instead of `value` (a list's `Name.1`…). */ wire?: Readonly<Record<string, string>> }
   | { id: string; action: string; kind: 'unknown-value'; title: string; parameter: string; codes: readonly string[] };
 
 /** Every contract case the spec set's documents give. */

@@ -9,7 +9,7 @@ import type { QueryTaskData, QueryTaskResponses } from './types.gen.js';
 /**
  * The parameters of `QueryTask` (the runtime adds the common ones).
  */
-export type QueryTaskParams = Omit<QueryTaskData['query'], 'Action' | 'Version' | 'Format' | 'AccessKeyId' | 'SignatureMethod' | 'SignatureVersion' | 'SignatureNonce' | 'Timestamp' | 'RegionId' | 'SecurityToken'>;
+export type QueryTaskParams = Omit<NonNullable<QueryTaskData['query']>, 'Action' | 'Version' | 'Format' | 'AccessKeyId' | 'SignatureMethod' | 'SignatureVersion' | 'SignatureNonce' | 'Timestamp' | 'RegionId' | 'SecurityToken'>;
 
 /**
  * The success body of `QueryTask`, decoded (numbers as numbers, enums open).

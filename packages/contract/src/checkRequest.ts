@@ -1,4 +1,74 @@
+import { readRpcList } from '@iot-task/signing/encoding';
+import { type ActionDescriptor, actions, type CompactSchema } from '@iot-task/spec';
 import { documentOf, parameterSchemaPointer, schemaProblems, schemeRequirements } from './specSchemas.ts';
+
+/** A list's wire strings typed as its schema says (integers, booleans), to judge against the schema. */
+function typedItems(schema: CompactSchema, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => typedItems(schema.items ?? {}, item));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, typedItems(schema.properties?.[name] ?? {}, item)]),
+    );
+  if (
+    typeof value === 'string' &&
+    (schema.type === 'integer' || schema.type === 'number') &&
+    /^-?\d+(\.\d+)?$/.test(value)
+  )
+    return Number(value);
+  if (typeof value === 'string' && schema.type === 'boolean' && /^(true|false)$/.test(value)) return value === 'true';
+  return value;
+}
+
+/**
+ * The action's list parameters taken out of the query (`Name.1`… read back into one value each),
+ * with what is wrong with them; JSON text parsed. What is left in `query` are plain parameters.
+ */
+function structuredParameters(action: string, query: Map<string, string>, problems: string[]): Set<string> {
+  const present = new Set<string>();
+  const descriptor = (actions as Readonly<Record<string, ActionDescriptor>>)[action];
+  for (const param of descriptor?.parameters ?? []) {
+    if (param.in !== 'query') continue;
+    const pointer = parameterSchemaPointer(action, 'query', param.name);
+    if (!pointer) continue;
+    if (param.contentType !== undefined) {
+      const text = query.get(param.name);
+      if (text === undefined) continue;
+      query.delete(param.name);
+      present.add(param.name);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        problems.push(`query ${param.name}: not JSON text (${param.contentType})`);
+        continue;
+      }
+      for (const problem of schemaProblems(action, pointer, parsed))
+        problems.push(`query ${param.name}: ${problem.replace(/^\(body\): /, '')}`);
+      continue;
+    }
+    if (param.schema.type !== 'array') continue;
+    const flat: Record<string, string> = {};
+    for (const [name, value] of query) {
+      if (name.startsWith(`${param.name}.`)) {
+        flat[name] = value;
+        query.delete(name);
+      }
+    }
+    if (query.has(param.name))
+      problems.push(`query ${param.name}: a list travels as ${param.name}.1…${param.name}.N, not as one value`);
+    query.delete(param.name);
+    const list = readRpcList(param.name, param.schema, flat);
+    if (list === undefined) continue;
+    present.add(param.name);
+    if ('refused' in list) {
+      problems.push(`query ${list.refused}`);
+      continue;
+    }
+    for (const problem of schemaProblems(action, pointer, typedItems(param.schema, list.value)))
+      problems.push(`query ${param.name}: ${problem.replace(/^\(body\): /, '')}`);
+  }
+  return present;
+}
 
 const RFC3986 = /^(?:[A-Za-z0-9\-_.~]|%[0-9A-F]{2})*$/;
 
@@ -34,6 +104,7 @@ export function checkRequest(
     }
     query.set(decodeURIComponent(rawName), decodeURIComponent(rawValue));
   }
+  const structured = structuredParameters(action, query, problems);
   for (const [name, value] of query) {
     if (name === 'Signature') continue;
     const pointer = parameterSchemaPointer(action, 'query', name);
@@ -47,7 +118,7 @@ export function checkRequest(
   }
   const item = doc.paths['/'] as { parameters?: { name?: string; in?: string; required?: boolean; $ref?: string }[] };
   for (const p of item.parameters ?? []) {
-    if (p.in === 'query' && p.required && p.name && !query.has(p.name))
+    if (p.in === 'query' && p.required && p.name && !query.has(p.name) && !structured.has(p.name))
       problems.push(`query ${p.name}: required, but missing`);
   }
   const v3 = request.headers.get('authorization');

@@ -5,6 +5,7 @@ import { businessError, type Expectation, gatewayError } from './expectation.ts'
 import { type ContractCase, contractCases } from './generated/cases.gen.ts';
 import { rawRequest, utcSeconds } from './rawRequest.ts';
 import { readRaw } from './rawResponse.ts';
+import { without } from './requestParams.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, V1_VARIANTS, variantLabel } from './transportVariants.ts';
 
 type Generated = Extract<ContractCase, { kind: 'missing-parameter' | 'invalid-parameter' | 'unknown-value' }>;
@@ -59,11 +60,6 @@ function unknownValue(descriptor: ActionDescriptor, parameter: string, runId: st
       (schema?.pattern === undefined || new RegExp(schema.pattern, 'u').test(value)) &&
       (schema?.maxLength === undefined || value.length <= schema.maxLength),
   );
-}
-
-/** The params without a parameter: its own key, and a list's `Name.1`… keys. */
-function without(params: Readonly<Record<string, string>>, name: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).filter(([key]) => key !== name && !key.startsWith(`${name}.`)));
 }
 
 /**

@@ -82,3 +82,8 @@ export function knownValues(target: ContractTarget): KnownValues {
     ...(target.instanceId ? { IotInstanceId: target.instanceId } : {}),
   };
 }
+
+/** The params without a parameter: its own key, and a list's `Name.1`… keys. */
+export function without(params: Readonly<Record<string, string>>, name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).filter(([key]) => key !== name && !key.startsWith(`${name}.`)));
+}

@@ -167,7 +167,9 @@ export function parameterSchemaPointer(action: string, location: 'query' | 'head
   for (const [index, p] of (item.parameters ?? []).entries()) {
     const resolved = resolve(doc, p);
     if (resolved.node.in === location && String(resolved.node.name).toLowerCase() === name.toLowerCase()) {
-      return `${resolved.pointer ?? `/paths/~1/parameters/${index}`}/schema`;
+      const at = resolved.pointer ?? `/paths/~1/parameters/${index}`;
+      // A parameter that travels as JSON text has its schema under content.
+      return resolved.node.content ? `${at}/content/application~1json/schema` : `${at}/schema`;
     }
   }
   return undefined;

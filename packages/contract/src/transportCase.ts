@@ -8,6 +8,7 @@ import type { Expectation } from './expectation.ts';
 import { lifecycleShape } from './lifecycle.ts';
 import { missingExpected, unknownValueCodes, unknownValueExpected } from './parameterCases.ts';
 import { rawRequest } from './rawRequest.ts';
+import { without } from './requestParams.ts';
 import { variantRequest } from './signedRequests.ts';
 import { TRANSPORT_VARIANTS, type TransportVariant, variantLabel } from './transportVariants.ts';
 import { wireConnection } from './wireExchange.ts';
@@ -53,8 +54,7 @@ function legRequest(
   if (asks === 'missing') {
     const required = own.find((p) => p.required);
     if (!required) return undefined;
-    const { [required.name]: _left, ...rest } = params;
-    return { params: rest, expected: missingExpected(required.name) };
+    return { params: without(params, required.name), expected: missingExpected(required.name) };
   }
   for (const param of own) {
     const codes = unknownValueCodes(descriptor.action, param.name);

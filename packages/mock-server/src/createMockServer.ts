@@ -1,7 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createIotMock, gatewayError, type IotMock, type IotMockOptions } from '@iot-task/msw';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { getResponse, type RequestHandler } from 'msw';
+
+/**
+ * The longest request head the spec's actions need: RPC parameters travel in the URL (the
+ * official SDK puts even a 64 KiB JobDocument there), each character up to 12 bytes once
+ * percent-encoded (4 UTF-8 bytes as %XX), plus 16 KiB for the rest of the head (Node's default,
+ * enough for every action whose parameters are short). Bounded at 8 MiB.
+ */
+const LONGEST_REQUEST_HEAD = Math.min(
+  8 * 1024 * 1024,
+  16 * 1024 +
+    Math.max(
+      0,
+      ...(Object.values(actions) as ActionDescriptor[]).map((d) =>
+        d.parameters.reduce((sum, p) => sum + 12 * (p.schema.maxLength ?? 0), 0),
+      ),
+    ),
+);
 
 export interface MockServerOptions extends Omit<IotMockOptions, 'baseUrl' | 'control'> {
   /** @default 0 (a free port) */
@@ -158,6 +176,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     {
       headersTimeout,
       requestTimeout,
+      maxHeaderSize: LONGEST_REQUEST_HEAD,
       // How often Node looks for connections over those timeouts (30 s by default).
       connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     },

@@ -4,6 +4,7 @@ import type { OperationClient } from './clientTransport.ts';
 import { AbortedError, HookError, IotTaskError, UnknownStatusError, WaitTimeoutError } from './errors.ts';
 import { type QueryTaskParams, type QueryTaskResult, queryTask } from './generated/actions/QueryTask/operation.gen.ts';
 import { sleep } from './retryPolicy.ts';
+import { untilAborted } from './transport/callSignals.ts';
 
 /** One device's task (QueryTask's `Data`), `Progress` as a number. */
 export type TaskResult = QueryTaskResult['Data'];
@@ -75,44 +76,61 @@ export async function waitForTask(
       retryable: false,
       cause: signal?.reason,
     });
+  const timedOut = () => {
+    const error = new WaitTimeoutError(taskId, timeoutMs, last);
+    if (lastError) Object.defineProperty(error, 'cause', { value: lastError });
+    return error;
+  };
+  // One signal for the whole wait: the caller's, or the deadline. Every step listens to it — a
+  // call (its wait for a quota turn too), the onProgress it awaits, the sleep — so neither a
+  // busy quota nor a callback that never settles carries the wait past its deadline.
+  const wait = new AbortController();
+  const timer = setTimeout(() => wait.abort(), timeoutMs);
+  const onAbort = () => wait.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) wait.abort();
+  const ended = () => (signal?.aborted ? aborted() : timedOut());
 
-  for (;;) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      const error = new WaitTimeoutError(taskId, timeoutMs, last);
-      if (lastError) Object.defineProperty(error, 'cause', { value: lastError });
-      throw error;
-    }
-    try {
-      const { Data: task, RequestId: requestId } = await queryTask(client, params, {
-        ...(signal ? { signal } : {}),
-        timeoutMs: remaining,
-      });
-      lastError = undefined;
-      const moved = !last || last.Status !== task.Status || last.Progress !== task.Progress;
-      interval = moved ? intervalMs : Math.min(maxIntervalMs, interval * backoff);
-      last = task;
-      if (onProgress) {
-        try {
-          const returned: unknown = onProgress(task);
-          if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') await returned;
-        } catch (error) {
-          throw new HookError('onProgress', error);
+  try {
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || wait.signal.aborted) throw ended();
+      try {
+        const { Data: task, RequestId: requestId } = await queryTask(client, params, {
+          signal: wait.signal,
+          timeoutMs: remaining,
+        });
+        lastError = undefined;
+        const moved = !last || last.Status !== task.Status || last.Progress !== task.Progress;
+        interval = moved ? intervalMs : Math.min(maxIntervalMs, interval * backoff);
+        last = task;
+        if (onProgress) {
+          try {
+            const returned: unknown = onProgress(task);
+            if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
+              await untilAborted(Promise.resolve(returned), wait.signal);
+          } catch (error) {
+            if (wait.signal.aborted) throw ended();
+            throw new HookError('onProgress', error);
+          }
         }
+        if (isTerminalStatus(task.Status)) return task;
+        // Whether an unlisted status has ended is unknowable: stop now, not at the deadline.
+        if (!isKnownStatus(task.Status)) throw new UnknownStatusError(taskId, task.Status, task, requestId);
+      } catch (error) {
+        if (wait.signal.aborted) throw ended();
+        if (!(error instanceof IotTaskError) || !(error.retryable || error.code === 'Timeout')) throw error;
+        lastError = error;
+        interval = Math.min(maxIntervalMs, interval * backoff);
       }
-      if (isTerminalStatus(task.Status)) return task;
-      // Whether an unlisted status has ended is unknowable: stop now, not at the deadline.
-      if (!isKnownStatus(task.Status)) throw new UnknownStatusError(taskId, task.Status, task, requestId);
-    } catch (error) {
-      if (signal?.aborted) throw aborted();
-      if (!(error instanceof IotTaskError) || !(error.retryable || error.code === 'Timeout')) throw error;
-      lastError = error;
-      interval = Math.min(maxIntervalMs, interval * backoff);
+      try {
+        await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), wait.signal);
+      } catch {
+        throw ended();
+      }
     }
-    try {
-      await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), signal);
-    } catch {
-      throw aborted();
-    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -2,6 +2,7 @@ import { fakeClockEachTest, settle } from '@iot-task/test-support/fakeTime';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AbortedError,
   createIotTaskClient,
   HookError,
   isTerminalStatus,
@@ -185,5 +186,38 @@ describe('observability hooks', () => {
     expect(requests[0]?.url).toContain('SecurityToken=***');
     expect(requests[0]?.url).not.toContain('sts-token-secret');
     expect(responses[0]).toMatchObject({ httpStatus: 200, requestId: '512FF8FD-A97F-4AAF-B0A2-7BE3D3A19BB3' });
+  });
+});
+
+describe('waitForTask: its deadline and its signal hold over every step', () => {
+  it('an onProgress that never settles: WaitTimeoutError at timeoutMs; the signal ends it too', async () => {
+    gateway.setFallback(ok({ Status: 'IN_PROGRESS', Progress: 10 }));
+    const never = () => new Promise<void>(() => {});
+    const started = Date.now();
+    const error = await settle(client.waitForTask(TASK_ID, { ...fast, timeoutMs: 300, onProgress: never })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(Date.now() - started).toBe(300);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const stopped = await settle(
+      client.waitForTask(TASK_ID, { ...fast, signal: controller.signal, onProgress: never }),
+    ).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(AbortedError);
+  });
+
+  it('a busy quota (1 a second) does not carry the wait past timeoutMs', async () => {
+    gateway.setFallback(ok({ Status: 'IN_PROGRESS', Progress: 10 }));
+    const slow = createIotTaskClient({
+      region: 'cn-shanghai',
+      credentials: ACCESS_KEY,
+      fetch: gateway.fetch,
+      quota: { account: 'wait-deadline', requestsPerSecond: 1, burst: 1 },
+    });
+    const started = Date.now();
+    const error = await settle(slow.waitForTask(TASK_ID, { intervalMs: 0, timeoutMs: 300 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(Date.now() - started).toBe(300);
   });
 });

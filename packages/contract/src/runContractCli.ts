@@ -157,7 +157,8 @@ function targetOf(
   const secret = values['access-key-id'] === undefined ? undefined : secretOf(values, env, warnings);
   if (
     (values['access-key-id'] === undefined) !== (secret === undefined) ||
-    (values['access-key-secret-file'] !== undefined && values['access-key-id'] === undefined)
+    ((values['access-key-secret-file'] !== undefined || values['access-key-secret'] !== undefined) &&
+      values['access-key-id'] === undefined)
   )
     throw new UsageError(`--access-key-id and its secret (--access-key-secret-file or ${SECRET_ENV}) go together`);
   const taskIds = values['task-id'] ?? [];
@@ -267,7 +268,7 @@ export async function runContractCli(
     // What a target sends is printed, never obeyed: escape sequences and line breaks are shown escaped.
     onResult: (r) => {
       io.out(
-        `${MARKS[r.outcome]} ${r.id}${r.skipReason === undefined ? '' : ` (${r.outcome}: ${oneLine(r.skipReason)})`}`,
+        `${MARKS[r.outcome]} ${oneLine(r.id)}${r.skipReason === undefined ? '' : ` (${r.outcome}: ${oneLine(r.skipReason)})`}`,
       );
       for (const problem of r.problems) io.out(`    ${oneLine(problem)}`);
       for (const warning of r.warnings ?? []) io.out(`    warning: ${oneLine(warning)}`);

@@ -149,9 +149,13 @@ describe('iot-task-contract (the bin)', () => {
         '50',
         '--junit',
         junit,
+        // A TaskId the user gave, printed in case names: escaped as well.
+        '--task-id',
+        'a\u001b[2J\u009b',
       ]);
       expect(r.code).toBe(1);
       expect(hasControl(r.out)).toBe(false);
+      expect(r.out).toContain('a\\x1b[2J');
       expect(r.out).not.toMatch(/^✔ QueryTask\/forged/m);
       expect(r.out).toContain('\\x1b[2J\\x1b[H: not described by the spec');
       const xml = await readFile(junit, 'utf8');
@@ -204,6 +208,10 @@ describe('iot-task-contract (the bin)', () => {
     [['--msw', '--include-unsafe'], '--include-unsafe does not apply to --msw (only to --live)'],
     [
       ['--base-url', 'http://127.0.0.1:9', '--access-key-id', 'k'],
+      '--access-key-id and its secret (--access-key-secret-file or IOT_TASK_CONTRACT_ACCESS_KEY_SECRET) go together',
+    ],
+    [
+      ['--base-url', 'http://127.0.0.1:9', '--access-key-secret', 'shh'],
       '--access-key-id and its secret (--access-key-secret-file or IOT_TASK_CONTRACT_ACCESS_KEY_SECRET) go together',
     ],
     [['--live', '--task-id', ' '], '--task-id: expected a TaskId, received ""'],

@@ -2,6 +2,7 @@ import { integerIn, milliseconds, oneOf, optionalFunction, optionsObject } from 
 import { type OperationClient, withTransport } from './clientTransport.ts';
 import type { Credentials, CredentialsProvider } from './credentials.ts';
 import { chooseEndpoint } from './endpoints.ts';
+import { ValidationError } from './errors.ts';
 import type { ClientHooks } from './hooks.ts';
 import { quotaPlan } from './quota/quotaPlan.ts';
 import type { QuotaOptions, QuotaStore } from './quota/quotaStore.ts';
@@ -111,8 +112,35 @@ function checkedHooks(given: ClientHooks | undefined): ClientHooks {
  * const core = createIotTaskCore({ region: 'cn-shanghai' });
  * const { Data: task } = await queryTask(core, { TaskId: 'MSnT9***q010101' });
  */
+/** Every option the client takes: any other name is a typo (`timeoutMS`) that must not pass silently. */
+const OPTION_NAMES: readonly (keyof IotTaskClientOptions)[] = [
+  'region',
+  'endpoint',
+  'credentials',
+  'method',
+  'signatureVersion',
+  'format',
+  'timeoutMs',
+  'attemptTimeoutMs',
+  'maxResponseBytes',
+  'retry',
+  'quota',
+  'responseValidation',
+  'hooks',
+  'fetch',
+];
+
 export function createIotTaskCore(given: IotTaskClientOptions = {}): IotTaskCore {
   const options = optionsObject('options', given) ?? {};
+  for (const name of Object.keys(options)) {
+    if ((OPTION_NAMES as readonly string[]).includes(name) || options[name as keyof typeof options] === undefined)
+      continue;
+    const meant = OPTION_NAMES.find((known) => known.toLowerCase() === name.toLowerCase());
+    throw new ValidationError(
+      name,
+      meant ? `no such option; did you mean ${meant}?` : `no such option; the client takes ${OPTION_NAMES.join(', ')}`,
+    );
+  }
   const endpoint = chooseEndpoint(options);
   const staticKey = readSafely(() =>
     typeof options.credentials === 'object' ? options.credentials?.accessKeyId : undefined,

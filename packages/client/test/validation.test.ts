@@ -14,6 +14,16 @@ afterAll(() => server.close());
 const client = createIotTaskClient({ region: 'cn-shanghai', credentials: ACCESS_KEY, quota: false });
 
 describe('careless options: a ValidationError naming the option, before anything is sent', () => {
+  it('a misspelled or unknown option is named, with the one meant', () => {
+    expect(() => createIotTaskClient({ region: 'cn-shanghai', timeoutMS: 5 } as never)).toThrow(
+      'timeoutMS: expected no such option; did you mean timeoutMs?',
+    );
+    expect(() => createIotTaskClient({ region: 'cn-shanghai', retries: 3 } as never)).toThrow(
+      /^retries: expected no such option; the client takes region, endpoint, credentials/,
+    );
+    expect(() => createIotTaskClient({ region: 'cn-shanghai', timeoutMS: undefined } as never)).not.toThrow();
+  });
+
   const base = { region: 'cn-shanghai', credentials: ACCESS_KEY } as const;
   const cases: [string, Record<string, unknown>, string][] = [
     [

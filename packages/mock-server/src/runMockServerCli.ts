@@ -148,6 +148,11 @@ export function parseMockServerArgs(
       );
     advance = { everyMs };
   }
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  if (!HOST_NAME.test(host) && !/^[0-9a-f:.]+$/i.test(host))
+    throw new UsageError(
+      `--host: expected an address or host name to bind (127.0.0.1, 0.0.0.0, ::1), received ${JSON.stringify(host)}`,
+    );
   const allowedHosts = values['allow-host'] as string[] | undefined;
   for (const name of allowedHosts ?? []) {
     if (!HOST_NAME.test(name))
@@ -157,7 +162,7 @@ export function parseMockServerArgs(
   }
   return {
     port,
-    host: (values.host as string | undefined) ?? '127.0.0.1',
+    host,
     ...(allowedHosts ? { allowedHosts } : {}),
     credentials,
     ...(accounts ? { accounts } : {}),

@@ -104,6 +104,10 @@ describe('iot-task-mock flags: several AccessKeys, accounts, quota counting', ()
         ['--credentials-file', file('number.json')],
         `--credentials-file: expected the secret of "AK-ci" in ${file('number.json')} to be a non-empty string`,
       ],
+      [
+        ['--host', 'evil host'],
+        '--host: expected an address or host name to bind (127.0.0.1, 0.0.0.0, ::1), received "evil host"',
+      ],
       [['--log-limit', '0'], '--log-limit: expected a whole number from 1 to 1000000, received "0"'],
       [['--log-limit', '2000000'], '--log-limit: expected a whole number from 1 to 1000000, received "2000000"'],
     ];

@@ -1,3 +1,4 @@
+import { writeRpcList } from '@iot-task/signing/encoding';
 import type { ActionDescriptor, ParameterDescriptor } from '@iot-task/spec';
 import type { ContractTarget } from './targets.ts';
 
@@ -48,18 +49,6 @@ export function requestParams(descriptor: ActionDescriptor, known: KnownValues):
   return { params };
 }
 
-/** A list's items as the RPC style sends them: `Name.1`…, an object in it as `Name.1.Field`. */
-function flattenInto(out: Record<string, string>, key: string, value: unknown): void {
-  if (value === undefined || value === null) return;
-  if (Array.isArray(value))
-    value.forEach((item, i) => {
-      flattenInto(out, `${key}.${i + 1}`, item);
-    });
-  else if (typeof value === 'object') {
-    for (const [field, item] of Object.entries(value)) flattenInto(out, `${key}.${field}`, item);
-  } else out[key] = String(value);
-}
-
 /**
  * Parameters as they travel: strings; a list as `Name.1`…`Name.N` (objects in it as
  * `Name.1.Field`); an object — a parameter that travels as JSON text — as its JSON text.
@@ -67,7 +56,7 @@ function flattenInto(out: Record<string, string>, key: string, value: unknown): 
 export function wireParams(params: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
-    if (Array.isArray(value)) flattenInto(out, name, value);
+    if (Array.isArray(value)) writeRpcList(name, value, out);
     else if (typeof value === 'object' && value !== null) out[name] = JSON.stringify(value);
     else if (value !== undefined) out[name] = String(value);
   }

@@ -95,7 +95,7 @@ function wireValue(param: ParameterDescriptor, params: Readonly<Record<string, s
     const list = readRpcList(param.name, param.schema, params);
     if (list === undefined) return undefined;
     if ('refused' in list) return false;
-    return list.value.length === 0 ? undefined : validList(param.schema, list.value);
+    return validList(param.schema, list.value);
   }
   const value = Object.hasOwn(params, param.name) ? params[param.name] : undefined;
   if (value === undefined || (value === '' && param.required)) return undefined;

@@ -2,4 +2,4 @@
 // signers (an app whose requests are signed on its server loads only this).
 export { canonicalizeV3Query } from './canonicalQuery.ts';
 export { percentEncode } from './percentEncode.ts';
-export { type ListShape, type ReadList, readRpcList } from './rpcList.ts';
+export { type ListShape, type ReadList, readRpcList, writeRpcList } from './rpcList.ts';

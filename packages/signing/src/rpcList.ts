@@ -5,6 +5,25 @@ export interface ListShape {
   readonly properties?: { readonly [name: string]: ListShape };
 }
 
+/**
+ * A list as the RPC style sends it, the inverse of `readRpcList`: `Name.1`…`Name.N`, an object in
+ * it as `Name.1.Field`, a list in that as `Name.1.Field.1` (the official SDK's `OpenApiUtil.query`);
+ * undefined and null items are left out, as the SDK leaves them. Written into `out`.
+ *
+ * @example writeRpcList('Tag', ['a', 'b']) // { 'Tag.1': 'a', 'Tag.2': 'b' }
+ */
+export function writeRpcList(name: string, value: unknown, out: Record<string, string> = {}): Record<string, string> {
+  if (value === undefined || value === null) return out;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      writeRpcList(`${name}.${i + 1}`, item, out);
+    });
+  } else if (typeof value === 'object') {
+    for (const [field, item] of Object.entries(value)) writeRpcList(`${name}.${field}`, item, out);
+  } else out[name] = String(value);
+  return out;
+}
+
 export type ReadList = { value: unknown[] } | { refused: string } | undefined;
 
 type Entry = readonly [path: readonly string[], value: string];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRpcList } from '../src/encoding.ts';
+import { readRpcList, writeRpcList } from '../src/encoding.ts';
 
 const nicknames = {
   type: 'array',
@@ -33,5 +33,19 @@ describe('readRpcList: Name.1…Name.N read back by the schema', () => {
     expect(refused({ 'Info.999999.Nickname': 'a' })).toEqual({
       refused: 'Info.1 is missing: positions run 1…N without a hole',
     });
+  });
+});
+
+describe('writeRpcList: the inverse of readRpcList', () => {
+  it('writes what readRpcList reads back', () => {
+    const value = [{ Nickname: 'lamp', Tag: ['a', 'b'] }, { Nickname: 'fan' }];
+    const flat = writeRpcList('Info', value);
+    expect(flat).toEqual({
+      'Info.1.Nickname': 'lamp',
+      'Info.1.Tag.1': 'a',
+      'Info.1.Tag.2': 'b',
+      'Info.2.Nickname': 'fan',
+    });
+    expect(readRpcList('Info', nicknames, flat)).toEqual({ value });
   });
 });

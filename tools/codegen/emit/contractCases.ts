@@ -74,7 +74,11 @@ const invalidCase = (
   ...(wire ? { wire } : {}),
 });
 
-/** A list's items as the RPC style sends them: `Name.1`…, an object in it as `Name.1.Field`. */
+/**
+ * A list's items as the RPC style sends them: `Name.1`…, an object in it as `Name.1.Field` —
+ * `writeRpcList` of @iot-task/signing/encoding, which generate cannot import: it runs before any
+ * package is built (generate:check is CI's first step).
+ */
 function flatten(out: Record<string, string>, key: string, value: unknown): Record<string, string> {
   if (Array.isArray(value))
     value.forEach((item, i) => {

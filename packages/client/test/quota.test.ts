@@ -4,6 +4,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIotTaskClient, type QuotaSlot, type QuotaStore } from '../src/index.ts';
 import { QuotaWindow } from '../src/quota/quotaWindow.ts';
+import { RoundTrips } from '../src/quota/roundTrips.ts';
 import { ACCESS_KEY, delayed, fakeGateway, ok, TASK_ID } from './support/fakeGateway.ts';
 import { warmLazyModules } from './support/warmLazyModules.ts';
 
@@ -235,14 +236,16 @@ describe('the quota promise: never more than requestsPerSecond arrivals in any s
     expect(await arrivalsIn10s(true)).toBeLessThanOrEqual(42);
   });
 
-  it('holds at the server over paths whose two directions take about the same time (property)', async () => {
+  it('holds at the server over paths whose two directions take about the same time, however long the server takes (property)', async () => {
     // Each trip: a base time each way, plus a delay of its own on both directions alike, plus up
-    // to 2 ms more on either (the margin the estimate keeps).
+    // to 2 ms more on either (the margin the estimate keeps), plus the server's own time between
+    // the arrival it counts and its answer — which a round trip cannot tell from the path.
     await fc.assert(
       fc.asyncProperty(
         fc.record({
           oneWay: fc.integer({ min: 0, max: 300 }),
-          // The path's fastest trip comes among the first three (the estimate waits for three).
+          serverMs: fc.integer({ min: 0, max: 300 }),
+          // The path's fastest trip comes among the first three (the estimate waits for eight).
           trips: fc
             .array(fc.tuple(fc.nat(200), fc.nat(2), fc.nat(2)), { minLength: 5, maxLength: 40 })
             .chain((trips) =>
@@ -251,14 +254,14 @@ describe('the quota promise: never more than requestsPerSecond arrivals in any s
           starts: fc.array(fc.nat(4000), { minLength: 5, maxLength: 40 }),
           strict: fc.boolean(),
         }),
-        async ({ oneWay, trips, starts, strict }) => {
+        async ({ oneWay, serverMs, trips, starts, strict }) => {
           gateway.seen.length = 0;
           let n = 0;
           const c = createIotTaskClient({
             ...base,
             fetch: overPath(() => {
               const [both, up, down] = trips[n++ % trips.length] as [number, number, number];
-              return [oneWay + both + up, oneWay + both + down];
+              return [oneWay + both + up, oneWay + both + down + serverMs];
             }),
             quota: { account: account('paths'), strict },
             retry: false,
@@ -298,6 +301,31 @@ describe('the quota promise: never more than requestsPerSecond arrivals in any s
     const started = performance.now();
     await settle(Promise.all(Array.from({ length: 4 }, () => loose.queryTask({ TaskId: TASK_ID }))));
     expect(gateway.seen.map((s) => s.at - started)).toEqual([0, 500, 1000, 1500]);
+  });
+});
+
+describe('RoundTrips: what trips say about the path', () => {
+  const seen = (trips: number[]) => {
+    const roundTrips = new RoundTrips();
+    for (const ms of trips) roundTrips.observe(ms);
+    return roundTrips.oneWayMs();
+  };
+
+  it('a steady path: 60% of half its shortest trip, less 2 ms, once eight trips are in', () => {
+    expect(seen(Array(7).fill(200))).toBe(0);
+    expect(seen([...Array(7).fill(200), 201])).toBe(58);
+  });
+
+  it('trips that vary are a queue: claimed less by their spread, down to nothing', () => {
+    // The median (of the last eight) 10 ms above the shortest: 10 ms less.
+    expect(seen([200, 210, 210, 210, 210, 210, 210, 210])).toBe(48);
+    // A loaded machine's burst: each trip queued behind the one before.
+    expect(seen([20, 30, 40, 50, 60, 70, 80, 90])).toBe(0);
+  });
+
+  it('never claims more than 500 ms each way, nor anything from trips that are no time', () => {
+    expect(seen(Array(8).fill(60_000))).toBe(500);
+    expect(seen([Number.NaN, -1, Number.POSITIVE_INFINITY, ...Array(8).fill(0)])).toBe(0);
   });
 });
 
@@ -440,7 +468,7 @@ describe('a quota store', () => {
       },
     };
     const c = createIotTaskClient({ ...base, fetch: overPath(() => [40, 40]), quota: store, attemptTimeoutMs: 4000 });
-    for (let i = 0; i < 4; i++) await settle(c.queryTask({ TaskId: TASK_ID }));
+    for (let i = 0; i < 10; i++) await settle(c.queryTask({ TaskId: TASK_ID }));
     expect(asked).toEqual([
       {
         account: 'acme-prod',
@@ -451,12 +479,13 @@ describe('a quota store', () => {
         leaseMs: 4000,
         aborted: false,
       },
-      // 60% of one way of the shortest trip (80 ms), less 2 ms, once three trips have been seen.
-      expect.objectContaining({ earliestArrivalMs: 0 }),
-      expect.objectContaining({ earliestArrivalMs: 0 }),
+      // 60% of one way of the shortest trip (80 ms), less 2 ms and the trips' spread (none), once
+      // eight trips have been seen.
+      ...Array.from({ length: 7 }, () => expect.objectContaining({ earliestArrivalMs: 0 })),
+      expect.objectContaining({ earliestArrivalMs: 22 }),
       expect.objectContaining({ earliestArrivalMs: 22 }),
     ]);
-    expect(given).toEqual([0, 0, 22, 22]);
+    expect(given).toEqual([0, 0, 0, 0, 0, 0, 0, 22, 22, 22]);
   });
 
   it("that fails makes the call fail with the store's error, unsent", async () => {

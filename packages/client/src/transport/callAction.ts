@@ -153,6 +153,7 @@ export function createTransport(config: TransportConfig): CallTransport {
       try {
         // The deadline holds whatever the transport does with the signal: an injected fetch that
         // ignores it, or a body that never ends, is left behind when the signal aborts.
+        quotaSlot?.sent();
         const response = await untilAborted(config.send(request, signal), signal);
         quotaSlot?.answered();
         status = response.status;

@@ -30,8 +30,11 @@ export interface SignerConfig extends SigningSettings {
 /**
  * A request's place in the quota, held until its answer (`answered()`, at the response's
  * headers) or its failure (`failed()`); either is idempotent, and only the first counts.
+ * `sent()` marks the request handed to the transport: its round trip starts there, not at the
+ * grant, so signing and the client's own queue are not taken for the path.
  */
 export interface HeldPlace {
+  sent(): void;
   answered(): void;
   failed(): void;
 }
@@ -64,13 +67,16 @@ export type SignAttempt = (
  * the server: at the answer, at least one way's time ago (and never before it was granted).
  */
 function heldPlace(slot: { done(sinceArrivalMs?: number): void }, trips: RoundTrips, strict: boolean): HeldPlace {
-  const grantedAt = performance.now();
+  let sentAt = performance.now();
   let open = true;
   return {
+    sent() {
+      sentAt = performance.now();
+    },
     answered() {
       if (!open) return;
       open = false;
-      const took = performance.now() - grantedAt;
+      const took = performance.now() - sentAt;
       trips.observe(took);
       slot.done(strict ? 0 : Math.min(took, trips.oneWayMs()));
     },

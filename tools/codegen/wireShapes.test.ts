@@ -388,7 +388,20 @@ describe('the wire-shapes fixture family, generated', () => {
     expect(Object.keys(hooks).filter((k) => /^use/.test(k))).toEqual(
       expect.arrayContaining(['useBatchQueryDeviceDetail', 'useQueryDevice', 'useQueryDeviceInfinite']),
     );
-    expect(Object.keys(hooks).some((k) => /CreateJob|BatchUpdateDeviceNickname/.test(k))).toBe(false);
+    // Writes are no queries: a mutation each, and nothing that fetches by itself.
+    expect(
+      Object.keys(hooks)
+        .filter((k) => /CreateJob|BatchUpdateDeviceNickname/i.test(k))
+        .sort(),
+    ).toEqual([
+      'batchUpdateDeviceNicknameMutationOptions',
+      'createJobMutationOptions',
+      'useBatchUpdateDeviceNickname',
+      'useCreateJob',
+    ]);
+    const mutation = hooks.createJobMutationOptions(client);
+    expect(mutation.mutationKey).toEqual(['iot-task', 'CreateJob', 'https://iot.cn-shanghai.aliyuncs.com']);
+    expect(mutation.retry).toBe(false);
   });
 
   it('types every shape: lists as arrays, JSON text as its object, and an action without a required parameter still checks keys and types', async () => {
@@ -401,9 +414,11 @@ import type {
   BatchQueryDeviceDetailParams,
   BatchUpdateDeviceNicknameParams,
   CreateJobParams,
+  CreateJobResult,
   QueryDeviceParams,
   QueryDeviceResult,
 } from './client/operations.gen.js';
+import type { ActionMutationOptions } from '@iot-task/react';
 import * as hooks from './react/hooks.gen.js';
 import type { PageNumberPages } from './react/hooks.gen.js';
 import type { ActionDescriptor, PagingDescriptor } from './spec/index.gen.js';
@@ -484,8 +499,11 @@ expectTypeOf(hooks.useQueryDeviceInfinite).returns.toHaveProperty('data').toEqua
   PageNumberPages<QueryDeviceResult> | undefined
 >();
 expectTypeOf<QueryDeviceResult['Total']>().toEqualTypeOf<number>();
-// @ts-expect-error a write action has no hook
-void hooks.useCreateJob;
+// A write action's hook is a mutation of its parameters: nothing to pass until mutate().
+expectTypeOf(hooks.useCreateJob).parameters.toEqualTypeOf<[options?: ActionMutationOptions<CreateJobResult, CreateJobParams>]>();
+expectTypeOf(hooks.useCreateJob).returns.toHaveProperty('mutate').parameter(0).toEqualTypeOf<CreateJobParams>();
+// @ts-expect-error a write is no query: no Suspense hook, no query options
+void hooks.useSuspenseCreateJob;
 `,
     );
     await writeFile(

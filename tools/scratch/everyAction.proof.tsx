@@ -1,7 +1,7 @@
 // Runs inside a scratch workspace whose spec has gained actions (see proveEveryAction.ts): every
 // action of the regenerated spec, whatever they are, through the client against the mock
-// server, through one React hook each, and the contract kit's paging check against a mock that
-// never ends its pages. Nothing here names an action.
+// server, through one React hook each (a query for a read, a mutation for a write), and the
+// contract kit's paging check against a mock that never ends its pages. Nothing here names an action.
 import * as OfficialIotModule from '@alicloud/iot20180120';
 import * as OpenApiModule from '@alicloud/openapi-client';
 import { type ActionName, createIotTaskClient } from '@iot-task/client';
@@ -12,7 +12,7 @@ import * as hooks from '@iot-task/react';
 import { IotTaskClientProvider } from '@iot-task/react';
 import { type ActionDescriptor, actions, examples } from '@iot-task/spec';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { http } from 'msw';
 import type { ReactNode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +194,36 @@ describe('every action of the spec', () => {
         );
         render(<Probe />, { wrapper });
         await waitFor(() => expect(screen.getByText(`${action} ok`)).toBeDefined(), { timeout: 10_000 });
+        queryClient.clear();
+      });
+    } else {
+      it(`${action}: use${action} is a mutation — nothing sent until mutate(), then once`, async () => {
+        const useAction = (
+          hooks as unknown as Record<
+            string,
+            () => { mutate(params: unknown): void; data?: { Success?: boolean }; error?: { message: string } | null }
+          >
+        )[`use${action}`];
+        expect(typeof useAction).toBe('function');
+        received.length = 0;
+        let mutate: ((params: unknown) => void) | undefined;
+        function Probe() {
+          const mutation = useAction?.();
+          mutate = mutation?.mutate;
+          return <p>{mutation?.data?.Success === true ? `${action} done` : (mutation?.error?.message ?? 'idle')}</p>;
+        }
+        const queryClient = new QueryClient();
+        const wrapper = ({ children }: { children: ReactNode }) => (
+          <QueryClientProvider client={queryClient}>
+            <IotTaskClientProvider client={client()}>{children}</IotTaskClientProvider>
+          </QueryClientProvider>
+        );
+        render(<Probe />, { wrapper });
+        expect(screen.getByText('idle')).toBeDefined();
+        expect(received).toEqual([]);
+        act(() => mutate?.(paramsOf(descriptor)));
+        await waitFor(() => expect(screen.getByText(`${action} done`)).toBeDefined(), { timeout: 10_000 });
+        expect(received).toHaveLength(1);
         queryClient.clear();
       });
     }

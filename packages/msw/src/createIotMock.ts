@@ -1,5 +1,6 @@
 import { type ActionDescriptor, actions as specActions, examples as specExamples } from '@iot-task/spec';
 import { type HttpHandler, HttpResponse, http } from 'msw';
+import { exampleAnswer } from './behaviours/exampleAnswer.ts';
 import { actionBehaviours } from './behaviours/index.ts';
 import { PageTokens } from './behaviours/pageTokens.ts';
 import { checkAccountsOption, checkLogLimit, checkQuotaOption, IotMockOptionError } from './checkMockOptions.ts';
@@ -259,26 +260,16 @@ export function createIotMock(options: IotMockOptions = {}): IotMock {
       if (invalid) return gateway(invalid.code, { status: 400, message: invalid.message });
     }
 
-    const behaviour = behaviours[served.action];
-    if (behaviour) {
-      const example = successExample(served.action, examples);
-      const outcome = behaviour({ descriptor: served, params: rpc.params, tasks, now: now(), example });
-      if ('gateway' in outcome) return gateway(outcome.gateway, outcome.message ? { message: outcome.message } : {});
-      if ('business' in outcome) {
-        const message = outcome.message ? { message: outcome.message } : {};
-        return answer(businessError(outcome.business, { format, xmlRoot, ...message }), outcome.business);
-      }
-      return answer(rpcResponse({ RequestId: newRequestId(), Success: true, ...outcome.body }, { format, xmlRoot }));
-    }
-    // Actions without a state model answer with the spec's example — inside an instance the mock
-    // has: an IotInstanceId that names none is the error the spec names, whatever the action.
-    const instance = rpc.params.IotInstanceId;
-    const unknownInstance = served.parameters.find((p) => p.name === 'IotInstanceId')?.unknownValueErrors?.[0];
-    if (instance && unknownInstance && !tasks.hasInstance(instance))
-      return answer(businessError(unknownInstance, { format, xmlRoot }), unknownInstance);
+    // An action without a state model answers its example, inside the world its examples show.
+    const behaviour = behaviours[served.action] ?? exampleAnswer;
     const example = successExample(served.action, examples);
-    if (!example) return gateway('InternalError');
-    return answer(rpcResponse({ ...example, RequestId: newRequestId() }, { format, xmlRoot }));
+    const outcome = behaviour({ descriptor: served, params: rpc.params, tasks, now: now(), example });
+    if ('gateway' in outcome) return gateway(outcome.gateway, outcome.message ? { message: outcome.message } : {});
+    if ('business' in outcome) {
+      const message = outcome.message ? { message: outcome.message } : {};
+      return answer(businessError(outcome.business, { format, xmlRoot, ...message }), outcome.business);
+    }
+    return answer(rpcResponse({ RequestId: newRequestId(), Success: true, ...outcome.body }, { format, xmlRoot }));
   });
 
   const control = [

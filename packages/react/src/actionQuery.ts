@@ -1,10 +1,17 @@
 // What the generated hooks (`generated/hooks.gen.ts`) build on.
 import type { AnyIotTaskError } from '@iot-task/client';
-import type { InfiniteData, QueryFunction, UseInfiniteQueryOptions, UseQueryOptions } from '@tanstack/react-query';
+import type {
+  InfiniteData,
+  MutationFunction,
+  QueryFunction,
+  UseInfiniteQueryOptions,
+  UseMutationOptions,
+  UseQueryOptions,
+} from '@tanstack/react-query';
 
 export type { AnyIotTaskError, OperationClient } from '@iot-task/client';
 export { useIotTaskClient } from './IotTaskClientProvider.tsx';
-export { actionQueryKey } from './iotTaskQueryKeys.ts';
+export { actionMutationKey, actionQueryKey } from './iotTaskQueryKeys.ts';
 
 /**
  * The query of an action's call: its key and a function that calls through the client's runtime.
@@ -43,6 +50,24 @@ export type ActionQueryOptions<TResult, TSelected = TResult> = Omit<
 export type ActionInfiniteQueryOptions<TResult> = Omit<
   UseInfiniteQueryOptions<TResult, AnyIotTaskError, ActionPages<TResult>, readonly unknown[], string | undefined>,
   'queryKey' | 'queryFn' | 'initialPageParam' | 'getNextPageParam'
+>;
+
+/**
+ * The mutation of a write action: its key and a function that sends it once through the client's
+ * runtime. TanStack Query's retry is off: the client repeats a write only where the server surely
+ * did not act on it (throttled, never connected), and nothing else may. Give it to `useMutation`
+ * or `queryClient.setMutationDefaults`.
+ */
+export interface ActionMutation<TResult, TParams> {
+  mutationKey: readonly unknown[];
+  mutationFn: MutationFunction<TResult, TParams>;
+  retry: false;
+}
+
+/** What a write action's hook takes: TanStack Query's mutation options, but the key and function. */
+export type ActionMutationOptions<TResult, TParams, TContext = unknown> = Omit<
+  UseMutationOptions<TResult, AnyIotTaskError, TParams, TContext>,
+  'mutationKey' | 'mutationFn'
 >;
 
 /** The next page's token, or undefined on the last page (TanStack Query's end of pages). */

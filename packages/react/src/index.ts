@@ -2,15 +2,18 @@
 export type {
   ActionInfiniteQuery,
   ActionInfiniteQueryOptions,
+  ActionMutation,
+  ActionMutationOptions,
   ActionPages,
   ActionQuery,
   ActionQueryOptions,
 } from './actionQuery.ts';
 // Generated: for every read action, `<action>QueryOptions`, `use<Action>`, `useSuspense<Action>`;
-// for a paged one also `<action>InfiniteQueryOptions` and `use<Action>Infinite`.
+// for a paged one also `<action>InfiniteQueryOptions` and `use<Action>Infinite`; for every write
+// action, `<action>MutationOptions` and `use<Action>` (a mutation).
 export * from './generated/hooks.gen.ts';
 export { IotTaskClientProvider, useIotTaskClient } from './IotTaskClientProvider.tsx';
-export { actionQueryKey, iotTaskQueryKeys } from './iotTaskQueryKeys.ts';
+export { actionMutationKey, actionQueryKey, iotTaskQueryKeys } from './iotTaskQueryKeys.ts';
 export { type UseWatchTaskOptions, useSuspenseWatchTask, useWatchTask } from './useWatchTask.ts';
 export {
   pollInterval,

@@ -21,6 +21,14 @@ export function actionQueryKey(
 }
 
 /**
+ * The mutation key of a write action: `['iot-task', action, endpoint]`, for `useIsMutating`,
+ * `useMutationState` and `setMutationDefaults`.
+ */
+export function actionMutationKey(client: OperationClient, action: string): readonly unknown[] {
+  return [ROOT, action, endpointKey(client)];
+}
+
+/**
  * Query keys for invalidation and prefetching.
  *
  * @example queryClient.invalidateQueries({ queryKey: iotTaskQueryKeys.action('QueryTask') })

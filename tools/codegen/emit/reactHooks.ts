@@ -10,7 +10,9 @@ import { parametersOf } from '../wireShapeRules.ts';
  * and a hook on the client's generated operation — `listTaskQueryOptions`, `useListTask`,
  * `useSuspenseListTask` — and for a paged action the infinite query that follows its token
  * (`listTaskInfiniteQueryOptions`, `useListTaskInfinite`), or, for one paged by number, the infinite
- * query of pages 1, 2, … until the total is read. Write actions get none: they are not queries.
+ * query of pages 1, 2, … until the total is read. A write action (`write`) is no query — fetching
+ * it on mount, on focus or on a stale cache would repeat the write — so it gets a mutation instead:
+ * `createJobMutationOptions`, and `useCreateJob()` whose `mutate(params)` sends it once.
  */
 export function emitReactHooks(set: SpecSet, layout: Layout): string {
   const client = layout.clientModule(layout.react);
@@ -92,25 +94,24 @@ export function use${action}Infinite(
 }
 `;
   });
+  const writes = set.actions.filter((a) => a.operationType === 'write');
+  blocks.push(...writes.map(({ action, document }) => mutationHooks(action, String(document.info.summary ?? action))));
   const paged = reads.filter((a) => a.paging?.kind === 'token');
   const numbered = reads.filter((a) => a.paging?.kind === 'page-number');
-  const clientImports = reads.flatMap(({ action }) => [
+  const clientImports = [...reads, ...writes].flatMap(({ action }) => [
     lowerFirst(action),
     `type ${action}Params`,
     `type ${action}Result`,
   ]);
   const tanstack = [
-    'type UseQueryResult',
-    'type UseSuspenseQueryResult',
-    'useQuery',
-    'useSuspenseQuery',
+    ...(reads.length > 0 ? ['type UseQueryResult', 'type UseSuspenseQueryResult', 'useQuery', 'useSuspenseQuery'] : []),
+    ...(writes.length > 0 ? ['type UseMutationResult', 'useMutation'] : []),
     ...(paged.length + numbered.length > 0 ? ['type UseInfiniteQueryResult', 'useInfiniteQuery'] : []),
     ...(numbered.length > 0 ? ['type InfiniteData', 'type QueryFunction', 'type UseInfiniteQueryOptions'] : []),
   ];
   const runtimeImports = [
-    'type ActionQuery',
-    'actionQueryKey',
-    'type ActionQueryOptions',
+    ...(reads.length > 0 ? ['type ActionQuery', 'actionQueryKey', 'type ActionQueryOptions'] : []),
+    ...(writes.length > 0 ? ['type ActionMutation', 'actionMutationKey', 'type ActionMutationOptions'] : []),
     'type AnyIotTaskError',
     'type OperationClient',
     'useIotTaskClient',
@@ -125,6 +126,37 @@ import { ${clientImports.join(', ')} } from '${client}';
 import { ${runtimeImports.join(', ')} } from '${runtime}';
 
 ${numbered.length > 0 ? `${PAGE_NUMBER_TYPES}\n` : ''}${blocks.join('\n')}`;
+}
+
+function mutationHooks(action: string, summary: string): string {
+  const fn = lowerFirst(action);
+  return `/**
+ * TanStack Query mutation options of \`${action}\` (${summary.replace(/\.$/, '')}): its key and a
+ * function that sends it once through the client's runtime (validation, quota, signing, typed
+ * errors); the client repeats it only where the server surely did not act on it.
+ */
+export function ${fn}MutationOptions(client: OperationClient): ActionMutation<${action}Result, ${action}Params> {
+  return {
+    mutationKey: actionMutationKey(client, '${action}'),
+    mutationFn: (params) => ${fn}(client, params),
+    retry: false,
+  };
+}
+
+/**
+ * ${summary} A write: nothing is sent until \`mutate(params)\`, and then once.
+ *
+ * @example const { mutate, data, error, isPending } = use${action}(); mutate(params);
+ */
+export function use${action}<TContext = unknown>(
+  options: ActionMutationOptions<${action}Result, ${action}Params, TContext> = {},
+): UseMutationResult<${action}Result, AnyIotTaskError, ${action}Params, TContext> {
+  return useMutation<${action}Result, AnyIotTaskError, ${action}Params, TContext>({
+    ...${fn}MutationOptions(useIotTaskClient()),
+    ...options,
+  });
+}
+`;
 }
 
 /** The page size the server uses when the parameter is left out (the spec's default), if any. */

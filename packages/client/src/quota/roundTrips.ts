@@ -8,10 +8,12 @@ const MARGIN_MS = 2;
 /** No half is taken to be longer than this, however slow the path: a bound on what a wrong estimate costs. */
 const MAX_HALF_MS = 500;
 /**
- * Trips seen before the estimate is trusted, and kept to judge how steady the path is: a first
- * trip is often slower than the path (a new connection, a TLS handshake), and a burst's first
- * trips queue behind each other.
+ * Trips seen before the estimate is trusted: a first trip is often slower than the path (a new
+ * connection, a TLS handshake), and a burst's first trips queue behind each other — which their
+ * spread shows once there are a few.
  */
+const TRIPS_BEFORE_TRUST = 4;
+/** The latest trips kept to judge how steady the path is. */
 const TRIPS_KEPT = 8;
 
 /**
@@ -38,12 +40,12 @@ export class RoundTrips {
 
   /**
    * How long a trip surely takes each way: a share of half the shortest, less a margin and the
-   * recent trips' spread (their median above the shortest); 0 until eight trips have been seen.
+   * recent trips' spread (their median above the shortest); 0 until four trips have been seen.
    */
   oneWayMs(): number {
-    if (this.recent.length < TRIPS_KEPT) return 0;
+    if (this.recent.length < TRIPS_BEFORE_TRUST) return 0;
     const sorted = [...this.recent].sort((a, b) => a - b);
-    const spread = (sorted[TRIPS_KEPT / 2] as number) - this.shortest;
+    const spread = (sorted[Math.floor(sorted.length / 2)] as number) - this.shortest;
     return Math.min(MAX_HALF_MS, Math.max(0, (this.shortest / 2) * CLAIMED_SHARE - MARGIN_MS - spread));
   }
 }

@@ -11,7 +11,7 @@ import type { ActionBehaviour, BehaviourContext } from './actionBehaviour.ts';
  * or sent as JSON text, is taken at its word (decisions/mock-action-behaviours.md).
  */
 export const exampleAnswer: ActionBehaviour = (context) => {
-  const { descriptor, params, tasks, example } = context;
+  const { descriptor, tasks, example } = context;
   for (const param of descriptor.parameters) {
     const code = param.unknownValueErrors?.[0];
     if (code === undefined) continue;

@@ -31,10 +31,13 @@ export const SIZE_BUDGETS: Readonly<Partial<Record<BundledApp, number>>> = {
   // body that never ends), a careless caller's params are read without trusting their getters,
   // and an answer is held to the TaskId asked for; the signing proxy's masking loads with its
   // first answer, so that the secret masking it shares with the signer stays lazy (+2 KB if not).
-  '@iot-task/client': 12.5 * 1024,
+  // 12.8 KB once a misspelled or unknown option is named with the one meant (every option's name
+  // and a did-you-mean), lists are written RPC-style (`Name.N`, writeRpcList) and the quota's
+  // estimate keeps its recent trips; not split per change.
+  '@iot-task/client': 13 * 1024,
   // The hooks call the generated operations directly (no hey-api client): 12.4 KB; 12.9 KB with
-  // the client's deadlines and careful reading above.
-  '@iot-task/react (one hook, react and react-query excluded)': 13.25 * 1024,
+  // the client's deadlines and careful reading above; 13.5 KB with the client's growth to 12.8 KB.
+  '@iot-task/react (one hook, react and react-query excluded)': 13.75 * 1024,
 };
 
 /**

@@ -63,6 +63,17 @@ afterEach(cleanup);
 
 const client = () => createIotTaskClient({ endpoint: server.url, credentials: TEST_CREDENTIALS, quota: false });
 
+/** Renders `ui` inside a fresh TanStack Query client and our client's provider; the query client is returned to clear. */
+function renderWithClients(ui: ReactNode): QueryClient {
+  const queryClient = new QueryClient();
+  render(
+    <QueryClientProvider client={queryClient}>
+      <IotTaskClientProvider client={client()}>{ui}</IotTaskClientProvider>
+    </QueryClientProvider>,
+  );
+  return queryClient;
+}
+
 describe('every action of the spec', () => {
   it('the spec has more than one action, so this proves something', () => {
     expect(Object.keys(table).length).toBeGreaterThan(1);
@@ -186,13 +197,7 @@ describe('every action of the spec', () => {
           const { data } = useAction?.(paramsOf(descriptor)) ?? {};
           return <p>{data?.Success === true ? `${action} ok` : 'loading'}</p>;
         }
-        const queryClient = new QueryClient();
-        const wrapper = ({ children }: { children: ReactNode }) => (
-          <QueryClientProvider client={queryClient}>
-            <IotTaskClientProvider client={client()}>{children}</IotTaskClientProvider>
-          </QueryClientProvider>
-        );
-        render(<Probe />, { wrapper });
+        const queryClient = renderWithClients(<Probe />);
         await waitFor(() => expect(screen.getByText(`${action} ok`)).toBeDefined(), { timeout: 10_000 });
         queryClient.clear();
       });
@@ -212,13 +217,7 @@ describe('every action of the spec', () => {
           mutate = mutation?.mutate;
           return <p>{mutation?.data?.Success === true ? `${action} done` : (mutation?.error?.message ?? 'idle')}</p>;
         }
-        const queryClient = new QueryClient();
-        const wrapper = ({ children }: { children: ReactNode }) => (
-          <QueryClientProvider client={queryClient}>
-            <IotTaskClientProvider client={client()}>{children}</IotTaskClientProvider>
-          </QueryClientProvider>
-        );
-        render(<Probe />, { wrapper });
+        const queryClient = renderWithClients(<Probe />);
         expect(screen.getByText('idle')).toBeDefined();
         expect(received).toEqual([]);
         act(() => mutate?.(paramsOf(descriptor)));

@@ -1,16 +1,9 @@
-import { type ActionDescriptor, actions, type ParameterDescriptor } from '@iot-task/spec';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { describe, expect, it } from 'vitest';
 import { exampleAnswer } from '../src/behaviours/exampleAnswer.ts';
 import { TaskStore } from '../src/taskStore.ts';
+import { param } from './support/parameter.ts';
 
-const param = (
-  p: Partial<ParameterDescriptor> & Pick<ParameterDescriptor, 'name' | 'schema'>,
-): ParameterDescriptor => ({
-  in: 'query',
-  required: false,
-  common: false,
-  ...p,
-});
 /** An action the mock has no state model of, whose parameters name things. */
 const lookup: ActionDescriptor = {
   ...actions.QueryTask,

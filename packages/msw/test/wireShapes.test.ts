@@ -1,15 +1,8 @@
-import { type ActionDescriptor, actions, type ParameterDescriptor } from '@iot-task/spec';
+import { type ActionDescriptor, actions } from '@iot-task/spec';
 import { describe, expect, it } from 'vitest';
 import { checkWireParams } from '../src/checkWireParams.ts';
+import { param } from './support/parameter.ts';
 
-const param = (
-  p: Partial<ParameterDescriptor> & Pick<ParameterDescriptor, 'name' | 'schema'>,
-): ParameterDescriptor => ({
-  in: 'query',
-  required: false,
-  common: false,
-  ...p,
-});
 /** An action of each wire shape, as the generator describes one (specs/README.md). */
 const shapes: ActionDescriptor = {
   ...actions.QueryTask,
